@@ -1,0 +1,42 @@
+using BashCni.Harness.Sandbox;
+using k8s.Models;
+
+namespace BashCni.Harness.Cluster;
+
+/// <summary>A node as the cluster tests see it.</summary>
+public sealed record ClusterNode(string Name, string Address, string PodCidr);
+
+/// <summary>A pod's state as far as the tests care.</summary>
+public sealed record PodState(string Name, string Node, string? Ip, string Phase);
+
+/// <summary>
+/// A cluster the cluster layer runs against: the embedded local one (node namespaces + containerd CRI + sshd)
+/// or a real Kubernetes cluster (kind, kubeadm, the lab's AWS nodes). The same test code drives both.
+/// </summary>
+public interface ICluster : IAsyncDisposable
+{
+    /// <summary>"local", "kind", "kubeconfig", "aws".</summary>
+    string Kind { get; }
+
+    IReadOnlyList<ClusterNode> Nodes { get; }
+
+    /// <summary>Installs the plugin on every node with its podCIDR (src/Plugin/install.sh over the node access).</summary>
+    Task PrepareNodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the pod (its nodeSelector picks the node) and returns once it was accepted.</summary>
+    Task DeployPodAsync(V1Pod pod, CancellationToken cancellationToken = default);
+
+    /// <summary>Current state of a pod, or null when it does not exist.</summary>
+    Task<PodState?> GetPodAsync(string podName, CancellationToken cancellationToken = default);
+
+    Task DeletePodAsync(string podName, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a command inside the pod's (first) container.</summary>
+    Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
+    Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);
+
+    /// <summary>ip addr, ip route, iptables-save, bridge link, IPAM store, plugin log, runtime log tail — by title.</summary>
+    Task<IReadOnlyDictionary<string, string>> CollectDiagnosticsAsync(string nodeName, CancellationToken cancellationToken = default);
+}
