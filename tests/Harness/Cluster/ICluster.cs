@@ -20,6 +20,12 @@ public interface ICluster : IAsyncDisposable
 
     IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>
+    /// An address outside the cluster and the pod network that pods may try to reach (the "outside" probe target),
+    /// or null when the backend has none (198.51.100.1 on the local cluster).
+    /// </summary>
+    string? OutsideAddress => null;
+
     /// <summary>Installs the plugin on every node with its podCIDR (src/Plugin/install.sh over the node access).</summary>
     Task PrepareNodesAsync(CancellationToken cancellationToken = default);
 

@@ -13,9 +13,12 @@ namespace BashCni.Harness.Sandbox;
 /// </summary>
 public sealed class SandboxHost : IAsyncDisposable
 {
-    /// <summary>Directories that get a private tmpfs inside the sandbox.</summary>
+    /// <summary>
+    /// Directories that get a private tmpfs inside the sandbox, in this order (all of /run first, so nothing a plugin
+    /// or runtime writes under /run — locks, sockets, state — reaches the real machine).
+    /// </summary>
     public static readonly IReadOnlyList<string> PrivateDirectories =
-        ["/run/netns", "/var/lib/cni", "/etc/cni/net.d", "/opt/cni/bin", "/var/log", "/run/containerd", "/run/sshd"];
+        ["/run", "/run/netns", "/var/lib/cni", "/etc/cni/net.d", "/opt/cni/bin", "/var/log", "/run/containerd", "/run/sshd"];
 
     private const string AnchorScript = """
         set -euo pipefail

@@ -1,0 +1,230 @@
+# shellcheck shell=bash disable=SC2034
+# Shared helpers for bash-cni and bash-cni-ipam: CNI versions, JSON output, errors,
+# environment validation and the per-invocation log line.
+# Functions return values through globals (REPLY, CNI_*) instead of command substitution,
+# so no subshell is forked and a fatal error can end the plugin from anywhere.
+
+CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
+CNI_LATEST_VERSION=1.1.0
+CNI_DEFAULT_LOG_FILE=/var/log/bash-cni.log
+CNI_LOG_MAX_BYTES=1048576
+
+# State of the current invocation.
+CNI_VERSION=""          # the config's cniVersion once it is known to be supported
+CNI_EMITTED=""          # set once a result or an error was written to stdout
+CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
+CNI_LOG_LEVEL=info
+CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
+CNI_STDIN=""
+CNI_START="${EPOCHREALTIME/[.,]/}"
+CNI_ROLLBACK_HOOK=""    # function run before an error is reported (undo a half-done ADD)
+
+# cni_version_rank VERSION: REPLY = comparable number, or 0 if unsupported.
+cni_version_rank() {
+    case "$1" in
+        0.3.0) REPLY=300 ;;
+        0.3.1) REPLY=301 ;;
+        0.4.0) REPLY=400 ;;
+        1.0.0) REPLY=10000 ;;
+        1.1.0) REPLY=10100 ;;
+        *) REPLY=0 ;;
+    esac
+}
+
+# cni_json_string VALUE: REPLY = VALUE as a quoted JSON string.
+cni_json_string() {
+    local s="$1" out="" c i code
+    if [[ "$s" != *[\"\\[:cntrl:]]* ]]; then
+        REPLY="\"$s\""
+        return 0
+    fi
+    for (( i = 0; i < ${#s}; i++ )); do
+        c="${s:i:1}"
+        case "$c" in
+            '"') out+='\"' ;;
+            '\') out+='\\' ;;
+            $'\n') out+='\n' ;;
+            $'\r') out+='\r' ;;
+            $'\t') out+='\t' ;;
+            [[:cntrl:]])
+                printf -v code '\\u%04x' "'$c"
+                out+="$code" ;;
+            *) out+="$c" ;;
+        esac
+    done
+    REPLY="\"$out\""
+}
+
+# cni_emit JSON: print a result on stdout exactly once.
+cni_emit() {
+    CNI_EMITTED=1
+    printf '%s\n' "$1"
+}
+
+# cni_error CODE MSG [DETAILS]: roll back if needed, print the CNI error JSON, log, exit 1.
+cni_error() {
+    local code="$1" msg="$2" details="${3:-}" hook version jmsg
+    if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
+        hook="$CNI_ROLLBACK_HOOK"
+        CNI_ROLLBACK_HOOK=""
+        "$hook" || true
+    fi
+    version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
+    cni_json_string "$msg"
+    jmsg="$REPLY"
+    cni_json_string "$details"
+    cni_emit "{\"cniVersion\":\"$version\",\"code\":$code,\"msg\":$jmsg,\"details\":$REPLY}"
+    printf '%s: %s%s\n' "${0##*/}" "$msg" "${details:+ ($details)}" >&2
+    cni_log "error code=$code msg=$msg${details:+ details=$details}"
+    exit 1
+}
+
+# Exit trap: whatever ended the plugin unexpectedly, stdout still carries a CNI error.
+cni_on_exit() {
+    local rc=$?
+    if (( rc != 0 )) && [[ -z "$CNI_EMITTED" ]]; then
+        trap - EXIT
+        cni_error 100 "internal error" "exit status $rc"
+    fi
+}
+
+cni_install_traps() {
+    trap cni_on_exit EXIT
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+}
+
+# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork).
+cni_read_stdin() {
+    if [[ -t 0 ]]; then
+        CNI_STDIN=""
+        return 0
+    fi
+    IFS= read -r -d '' CNI_STDIN || true
+}
+
+# cni_log OUTCOME: append one line to the log file; best effort, never fails the call.
+cni_log() {
+    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text
+    [[ -n "$f" ]] || return 0
+    printf -v now '%(%Y-%m-%dT%H:%M:%S%z)T' -1
+    dur=$(( ${EPOCHREALTIME/[.,]/} - CNI_START ))
+    printf -v dur '%d.%03d' $(( dur / 1000 )) $(( dur % 1000 ))
+    printf -v line '%s %s[%d] %s id=%s if=%s %s%s %sms' "$now" "${0##*/}" "$$" \
+        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "$outcome" \
+        "${CNI_LOG_DETAIL:+ $CNI_LOG_DETAIL}" "$dur"
+    line="${line//[$'\r\n']/ }"
+    if [[ "$CNI_LOG_LEVEL" == debug ]]; then
+        stdin_text="${CNI_STDIN//$'\r'/\\r}"
+        line+=" netns=${CNI_NETNS:-} args=${CNI_ARGS:-} stdin=${stdin_text//$'\n'/\\n}"
+    fi
+    { exec {fd}>>"$f"; } 2>/dev/null || return 0
+    { printf '%s\n' "$line" >&"$fd"; } 2>/dev/null || true
+    # With O_APPEND the file position after the write is the file size.
+    pos=0
+    if [[ -r "/proc/$BASHPID/fdinfo/$fd" ]]; then
+        while IFS=$': \t' read -r key value; do
+            if [[ "$key" == pos ]]; then
+                pos="$value"
+                break
+            fi
+        done < "/proc/$BASHPID/fdinfo/$fd"
+    fi
+    exec {fd}>&-
+    if (( pos > CNI_LOG_MAX_BYTES )); then
+        mv -f -- "$f" "$f.1" 2>/dev/null || : 2>/dev/null >| "$f" || true
+    fi
+    return 0
+}
+
+# cni_valid_id VALUE: container IDs and network names (the reference rule).
+cni_valid_id() {
+    [[ "$1" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]]
+}
+
+# cni_valid_ifname VALUE: non-empty, at most 15 bytes, not . or .., no '/', ':' or whitespace (the
+# reference rule); also no quotes, backslash, '#' or control characters, which `ip -batch` would
+# read as syntax.
+cni_valid_ifname() {
+    local n="$1"
+    [[ -n "$n" && ${#n} -le 15 && "$n" != . && "$n" != .. && "$n" != *[/:[:space:][:cntrl:]\"\'\\#]* ]]
+}
+
+# cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.
+# NEED words: id, ifname, netns (must be set), netns-opt (may be empty).
+cni_check_env() {
+    local need problems=() missing_netns=""
+    for need in "$@"; do
+        case "$need" in
+            id)
+                if [[ -z "${CNI_CONTAINERID:-}" ]]; then
+                    problems+=("CNI_CONTAINERID is not set")
+                elif ! cni_valid_id "$CNI_CONTAINERID"; then
+                    problems+=("CNI_CONTAINERID is invalid (must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$)")
+                fi ;;
+            ifname)
+                if [[ -z "${CNI_IFNAME:-}" ]]; then
+                    problems+=("CNI_IFNAME is not set")
+                elif ! cni_valid_ifname "$CNI_IFNAME"; then
+                    problems+=("CNI_IFNAME is invalid (1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#')")
+                fi ;;
+            netns)
+                if [[ -z "${CNI_NETNS:-}" ]]; then
+                    problems+=("CNI_NETNS is not set")
+                elif [[ "$CNI_NETNS" != /* ]]; then
+                    problems+=("CNI_NETNS must be an absolute path")
+                elif [[ ! -e "$CNI_NETNS" ]]; then
+                    missing_netns=1
+                elif [[ "$CNI_NETNS" -ef /proc/self/ns/net || "$CNI_NETNS" -ef /proc/1/ns/net ]]; then
+                    problems+=("CNI_NETNS is the host network namespace")
+                fi ;;
+            netns-any)
+                if [[ -z "${CNI_NETNS:-}" ]]; then
+                    problems+=("CNI_NETNS is not set")
+                fi ;;
+        esac
+    done
+    if (( ${#problems[@]} )); then
+        local joined
+        printf -v joined '%s; ' "${problems[@]}"
+        cni_error 4 "invalid environment variables: ${joined%; }"
+    fi
+    if [[ -n "$missing_netns" ]]; then
+        cni_error 100 "failed to open netns $CNI_NETNS: no such file"
+    fi
+}
+
+# cni_check_version: the config's cniVersion must be supported (code 1).
+cni_check_version() {
+    local v="$1"
+    cni_version_rank "$v"
+    if (( REPLY == 0 )); then
+        # The error carries the config's version when it is one (the runtime asked in it).
+        [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && CNI_VERSION="$v"
+        cni_error 1 "incompatible CNI versions: config is \"$v\", plugin supports ${CNI_SUPPORTED_VERSIONS[*]}"
+    fi
+    CNI_VERSION="$v"
+}
+
+# cni_require_version MIN COMMAND: the command exists only from MIN on (code 1 otherwise).
+cni_require_version() {
+    local min="$1" cmd="$2" have
+    cni_version_rank "$CNI_VERSION"
+    have="$REPLY"
+    cni_version_rank "$min"
+    if (( have < REPLY )); then
+        cni_error 1 "config version $CNI_VERSION does not allow $cmd (needs $min or later)"
+    fi
+}
+
+# cni_version_output: the VERSION answer; echoes the input's cniVersion when it names one.
+cni_version_output() {
+    local v="$CNI_LATEST_VERSION" list="" s
+    if [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9]+\.[0-9]+\.[0-9]+)\" ]]; then
+        v="${BASH_REMATCH[1]}"
+    fi
+    for s in "${CNI_SUPPORTED_VERSIONS[@]}"; do
+        list+="${list:+,}\"$s\""
+    done
+    cni_emit "{\"cniVersion\":\"$v\",\"supportedVersions\":[$list]}"
+}

@@ -1,0 +1,351 @@
+# shellcheck shell=bash disable=SC2034
+# host-local style address store:
+#   <dataDir>/<name>/<ip>                 owner "<containerID>\r\n<ifname>", 0600, created exclusively
+#   <dataDir>/<name>/last_reserved_ip.0   the address handed out last (round-robin start)
+#   <dataDir>/<name>/lock                 flock for the whole allocate/release
+#   <dataDir>/<name>/.ids/<id>:<ifname>   index: the address held by an attachment (keeps lookups O(1))
+#   <dataDir>/<name>/.ids/.partial        present if the store held reservations before it had an index
+# Requires common.sh, ipv4.sh and config.sh.
+
+IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
+IPAM_DEFAULT_LOCK_TIMEOUT=10
+IPAM_LOCK_FD=""
+
+# ipam_prepare_store: name and dataDir only (enough for DEL and GC).
+ipam_prepare_store() {
+    local data_dir="${CFG_DATA_DIR:-$IPAM_DEFAULT_DATA_DIR}"
+    if [[ "$data_dir" == "$CFG_INVALID" ]]; then
+        cni_error 7 "invalid network config: \"dataDir\" must be a path"
+    fi
+    IPAM_DIR="${data_dir%/}/$CFG_NAME"
+    IPAM_INDEX_DIR="$IPAM_DIR/.ids"
+    IPAM_LOCK_TIMEOUT="${CFG_LOCK_TIMEOUT:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
+    if [[ ! "$IPAM_LOCK_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+        cni_error 7 "invalid network config: \"lockTimeout\" must be a number of seconds"
+    fi
+}
+
+# ipam_prepare: validate the range (code 7). Sets IPAM_NET IPAM_PREFIX IPAM_BCAST IPAM_GW
+# IPAM_START IPAM_END (integers) and IPAM_GATEWAY (dotted).
+ipam_prepare() {
+    local what
+    ipam_prepare_store
+    if [[ -z "$CFG_SUBNET" ]]; then
+        cni_error 7 "invalid network config: \"subnet\" is missing"
+    fi
+    if ! ipv4_parse_cidr "$CFG_SUBNET"; then
+        cni_error 7 "invalid network config: subnet \"$CFG_SUBNET\" is not an IPv4 CIDR"
+    fi
+    if (( CIDR_PREFIX > 30 )); then
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too small (/31 and /32 leave no usable address)"
+    fi
+    if (( CIDR_PREFIX < 1 )); then
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too large"
+    fi
+    if (( CIDR_ADDR != CIDR_NET )); then
+        ipv4_from_int "$CIDR_NET"
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET has host bits set (network is $REPLY/$CIDR_PREFIX)"
+    fi
+    IPAM_NET="$CIDR_NET"
+    IPAM_PREFIX="$CIDR_PREFIX"
+    IPAM_BCAST="$CIDR_BCAST"
+    IPAM_GW=$(( IPAM_NET + 1 ))
+    IPAM_START=$(( IPAM_NET + 1 ))
+    IPAM_END=$(( IPAM_BCAST - 1 ))
+    if [[ -n "$CFG_GATEWAY" ]]; then
+        ipam_config_address gateway "$CFG_GATEWAY"
+        IPAM_GW="$REPLY"
+    fi
+    if [[ -n "$CFG_RANGE_START" ]]; then
+        ipam_config_address rangeStart "$CFG_RANGE_START"
+        IPAM_START="$REPLY"
+    fi
+    if [[ -n "$CFG_RANGE_END" ]]; then
+        ipam_config_address rangeEnd "$CFG_RANGE_END"
+        IPAM_END="$REPLY"
+    fi
+    if (( IPAM_START > IPAM_END )); then
+        cni_error 7 "invalid network config: rangeStart is after rangeEnd"
+    fi
+    ipv4_from_int "$IPAM_GW"
+    IPAM_GATEWAY="$REPLY"
+}
+
+# ipam_config_address FIELD VALUE: REPLY = VALUE as an integer inside the subnet's usable part (code 7).
+ipam_config_address() {
+    if ! ipv4_to_int "$2"; then
+        cni_error 7 "invalid network config: $1 \"$2\" is not an IPv4 address"
+    fi
+    if (( REPLY <= IPAM_NET || REPLY >= IPAM_BCAST )); then
+        cni_error 7 "invalid network config: $1 $2 is outside the usable part of $CFG_SUBNET"
+    fi
+}
+
+# ipam_range_text: REPLY = "<first>-<last>" of the addresses that can be handed out.
+ipam_range_text() {
+    local first="$IPAM_START" last="$IPAM_END" a
+    (( first == IPAM_GW && first < last )) && first=$(( first + 1 ))
+    (( last == IPAM_GW && last > first )) && last=$(( last - 1 ))
+    ipv4_from_int "$first"
+    a="$REPLY"
+    ipv4_from_int "$last"
+    REPLY="$a-$REPLY"
+}
+
+# ipam_lock: create the store directory if needed and take its lock (code 5 / 11).
+ipam_lock() {
+    local rc=0
+    if [[ ! -d "$IPAM_DIR" ]]; then
+        mkdir -p -- "$IPAM_DIR" 2>/dev/null || [[ -d "$IPAM_DIR" ]] ||
+            cni_error 5 "cannot create the address store $IPAM_DIR"
+    fi
+    if ! { exec {IPAM_LOCK_FD}>>"$IPAM_DIR/lock"; } 2>/dev/null; then
+        IPAM_LOCK_FD=""
+        cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
+    fi
+    flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
+    if (( rc == 75 )); then
+        cni_error 11 "the address store $IPAM_DIR is locked; lock not obtained within ${IPAM_LOCK_TIMEOUT}s"
+    elif (( rc != 0 )); then
+        cni_error 5 "cannot lock $IPAM_DIR/lock (flock exit $rc)"
+    fi
+}
+
+ipam_unlock() {
+    if [[ -n "$IPAM_LOCK_FD" ]]; then
+        exec {IPAM_LOCK_FD}>&-
+        IPAM_LOCK_FD=""
+    fi
+}
+
+# ipam_owner_is FILE ID IFNAME: the file records exactly this attachment (whole content compared,
+# surrounding whitespace ignored as host-local does; never a substring or pattern match).
+ipam_owner_is() {
+    local content=""
+    [[ -f "$1" ]] || return 1
+    { IFS= read -r -d '' content < "$1"; } 2>/dev/null || true
+    content="${content#"${content%%[![:space:]]*}"}"
+    content="${content%"${content##*[![:space:]]}"}"
+    [[ "$content" == "$2"$'\r\n'"$3" ]]
+}
+
+# ipam_index_key ID IFNAME: REPLY = index file path, or "" if the name would be too long.
+ipam_index_key() {
+    local key="$1:$2"
+    if (( ${#key} > 250 )); then
+        REPLY=""
+    else
+        REPLY="$IPAM_INDEX_DIR/$key"
+    fi
+}
+
+# ipam_scan_owner ID IFNAME: IPAM_FOUND = every address whose file records exactly this attachment.
+ipam_scan_owner() {
+    local want="$1"$'\r\n'"$2" f content
+    IPAM_FOUND=()
+    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
+        [[ -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        if [[ "$content" != "$want" && "$content" == *[[:space:]] ]]; then
+            content="${content%"${content##*[![:space:]]}"}"
+        fi
+        [[ "$content" == "$want" ]] && IPAM_FOUND+=("${f##*/}")
+    done
+    return 0
+}
+
+# ipam_find ID IFNAME [scan]: REPLY = address held by the attachment, or "".
+# Reservations made by this plugin are indexed (.ids) and found in O(1). With "scan", a store that
+# also holds reservations written by others (no index, or .ids/.partial) is searched file by file
+# when the index has no entry.
+ipam_find() {
+    local id="$1" ifn="$2" scan="${3:-}" idx ip=""
+    IPAM_FOUND=()
+    REPLY=""
+    if [[ -d "$IPAM_INDEX_DIR" ]]; then
+        ipam_index_key "$id" "$ifn"
+        idx="$REPLY"
+        REPLY=""
+        if [[ -n "$idx" && -f "$idx" ]]; then
+            { IFS= read -r ip < "$idx"; } 2>/dev/null || true
+            if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
+                IPAM_FOUND=("$ip")
+                REPLY="$ip"
+                return 0
+            fi
+        fi
+        [[ -n "$idx" && ! -e "$IPAM_INDEX_DIR/.partial" ]] && return 0
+    fi
+    if [[ -n "$scan" ]]; then
+        ipam_scan_owner "$id" "$ifn"
+        REPLY="${IPAM_FOUND[0]:-}"
+    fi
+    return 0
+}
+
+# ipam_init_index: create the index of a store; mark it partial if reservations already exist.
+ipam_init_index() {
+    local -a existing
+    mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || cni_error 5 "cannot create $IPAM_INDEX_DIR"
+    existing=("$IPAM_DIR"/[0-9]*.*.*.*[0-9])
+    if [[ -e "${existing[0]}" ]]; then
+        : 2>/dev/null >>"$IPAM_INDEX_DIR/.partial" || cni_error 5 "cannot write $IPAM_INDEX_DIR/.partial"
+    fi
+}
+
+# ipam_allocate ID IFNAME: reserve the next free address (caller holds the lock).
+# Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
+ipam_allocate() {
+    local id="$1" ifn="$2" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    [[ -d "$IPAM_INDEX_DIR" ]] || ipam_init_index
+    ipam_find "$id" "$ifn"
+    if [[ -n "$REPLY" ]]; then
+        cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
+    fi
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        if ipv4_to_int "$ip"; then
+            last="$REPLY"
+        fi
+    fi
+    total=$(( IPAM_END - IPAM_START + 1 ))
+    if (( last >= IPAM_START && last < IPAM_END )); then
+        cur=$(( last + 1 ))
+    else
+        cur="$IPAM_START"
+    fi
+    for (( tries = 0; tries < total; tries++ )); do
+        if (( cur != IPAM_GW )); then
+            ipv4_from_int "$cur"
+            ip="$REPLY"
+            if [[ ! -e "$IPAM_DIR/$ip" ]]; then
+                set -o noclobber
+                umask 077
+                if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+                    set +o noclobber
+                    umask 022
+                    if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+                        exec {fd}>&-
+                        rm -f -- "$IPAM_DIR/$ip"
+                        cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+                    fi
+                    exec {fd}>&-
+                    IPAM_IP="$cur"
+                    IPAM_ADDRESS="$ip"
+                    ipam_record_index "$id" "$ifn" "$ip" "$lastf"
+                    return 0
+                fi
+                set +o noclobber
+                umask 022
+                [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+            fi
+        fi
+        if (( cur >= IPAM_END )); then
+            cur="$IPAM_START"
+        else
+            cur=$(( cur + 1 ))
+        fi
+    done
+    ipam_range_text
+    cni_error 110 "no IP addresses available in range set: $REPLY"
+}
+
+# ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
+ipam_record_index() {
+    local id="$1" ifn="$2" ip="$3" lastf="$4" idx
+    ipam_index_key "$id" "$ifn"
+    idx="$REPLY"
+    if [[ -n "$idx" ]]; then
+        umask 077
+        if ! { printf '%s' "$ip" >| "$idx"; } 2>/dev/null; then
+            umask 022
+            rm -f -- "$IPAM_DIR/$ip" "$idx"
+            cni_error 5 "cannot write the index entry $idx"
+        fi
+    fi
+    umask 022
+    if ! { printf '%s' "$ip" >| "$lastf"; } 2>/dev/null; then
+        rm -f -- "$IPAM_DIR/$ip" ${idx:+"$idx"}
+        cni_error 5 "cannot write $lastf"
+    fi
+}
+
+# ipam_release ID IFNAME: free every address held by exactly this attachment (caller holds the lock).
+# REPLY = released addresses (space separated). Unknown attachments are not an error.
+ipam_release() {
+    local id="$1" ifn="$2" idx ip
+    local -a victims=()
+    ipam_find "$id" "$ifn" scan
+    for ip in "${IPAM_FOUND[@]}"; do
+        victims+=("$IPAM_DIR/$ip")
+    done
+    ipam_index_key "$id" "$ifn"
+    idx="$REPLY"
+    if [[ -n "$idx" && -e "$idx" ]]; then
+        victims+=("$idx")
+    fi
+    if (( ${#victims[@]} )); then
+        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
+    fi
+    REPLY="${IPAM_FOUND[*]}"
+}
+
+# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed (caller holds the lock).
+ipam_gc() {
+    local f name content
+    local -A valid=()
+    local -a victims=()
+    for name in $1; do
+        valid["${name%%:*}"$'\r\n'"${name#*:}"]=1
+    done
+    for f in "$IPAM_DIR"/*; do
+        name="${f##*/}"
+        [[ "$name" == [0-9]*.*.*.*[0-9] && -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        content="${content#"${content%%[![:space:]]*}"}"
+        content="${content%"${content##*[![:space:]]}"}"
+        [[ -n "${valid["$content"]+set}" ]] || victims+=("$f")
+    done
+    if [[ -d "$IPAM_INDEX_DIR" ]]; then
+        for f in "$IPAM_INDEX_DIR"/*; do
+            name="${f##*/}"
+            [[ -f "$f" ]] || continue
+            [[ -n "${valid["${name%%:*}"$'\r\n'"${name#*:}"]+set}" ]] || victims+=("$f")
+        done
+    fi
+    if (( ${#victims[@]} )); then
+        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
+    fi
+    REPLY="${#victims[@]}"
+}
+
+# ipam_has_room: succeeds if at least one address could be handed out (no lock needed).
+ipam_has_room() {
+    local last=-1 cur total tries ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        ipv4_to_int "$ip" && last="$REPLY"
+    fi
+    total=$(( IPAM_END - IPAM_START + 1 ))
+    cur="$IPAM_START"
+    (( last >= IPAM_START && last < IPAM_END )) && cur=$(( last + 1 ))
+    for (( tries = 0; tries < total; tries++ )); do
+        if (( cur != IPAM_GW )); then
+            ipv4_from_int "$cur"
+            [[ -e "$IPAM_DIR/$REPLY" ]] || return 0
+        fi
+        if (( cur >= IPAM_END )); then cur="$IPAM_START"; else cur=$(( cur + 1 )); fi
+    done
+    return 1
+}
+
+# ipam_ips_json ADDRESS INTERFACE_INDEX: REPLY = the "ips" list for this result version.
+ipam_ips_json() {
+    local version_field="" iface=""
+    cni_version_rank "$CNI_VERSION"
+    (( REPLY < 10000 )) && version_field='"version":"4",'
+    [[ -n "${2:-}" ]] && iface=",\"interface\":$2"
+    REPLY="[{$version_field\"address\":\"$1/$IPAM_PREFIX\",\"gateway\":\"$IPAM_GATEWAY\"$iface}]"
+}

@@ -1,0 +1,84 @@
+using BashCni.Harness.Cluster;
+using BashCni.Harness.Cni;
+using BashCni.Harness.Cri.V1;
+using BashCni.Harness.Reporting;
+
+namespace BashCni.Tests.Cluster;
+
+/// <summary>Deleting a pod releases its address (CNI DEL through the runtime); recreating it gets a valid one.</summary>
+[Category("Cluster")]
+public sealed class PodLifecycleTests : ClusterTest
+{
+    private const string PodName = "bash-worker-2";
+
+    [Test]
+    public async Task DeletedPodReleasesItsAddressAndARecreatedPodGetsAValidOne()
+    {
+        var pod = ClusterSession.LabPods.Single(p => p.Metadata.Name == PodName);
+        var nodeName = PodTranslator.TargetNode(pod)!;
+        var node = Cluster.Nodes.Single(n => n.Name == nodeName);
+        var before = await PodWaits.RunningWithIpAsync(Cluster, PodName);
+        var storeBefore = await NodeFacts.IpamStoreAsync(Cluster, nodeName);
+        Evidence.Attach("IPAM store before delete", Render(storeBefore));
+        Assert.That(storeBefore.Keys, Does.Contain(before.Ip), $"the node's IPAM store holds the pod's address {before.Ip}");
+
+        await Evidence.StepAsync($"delete pod {PodName}", () => Cluster.DeletePodAsync(PodName));
+        var storeAfterDelete = await NodeFacts.IpamStoreAsync(Cluster, nodeName);
+        Evidence.Attach("IPAM store after delete", Render(storeAfterDelete));
+
+        await Evidence.StepAsync($"create pod {PodName} again", () => Cluster.DeployPodAsync(pod));
+        var after = await PodWaits.RunningWithIpAsync(Cluster, PodName);
+        var storeAfterCreate = await NodeFacts.IpamStoreAsync(Cluster, nodeName);
+        Evidence.Attach("IPAM store after re-create", Render(storeAfterCreate));
+        var others = new List<string>();
+        foreach (var other in ClusterSession.LabPods.Where(p => p.Metadata.Name != PodName))
+            others.Add((await Cluster.GetPodAsync(other.Metadata.Name))?.Ip ?? "");
+
+        var cidr = Cidr.Parse(node.PodCidr);
+        Assert.Multiple(() =>
+        {
+            Assert.That(storeAfterDelete.Keys, Does.Not.Contain(before.Ip), $"address {before.Ip} is released when the pod is deleted");
+            Assert.That(storeAfterDelete.Count, Is.EqualTo(storeBefore.Count - 1), "exactly one reservation is released");
+            Assert.That(after.Ip, Is.Not.Null);
+            Assert.That(cidr.Contains(after.Ip!), Is.True, $"new address {after.Ip} inside {cidr}");
+            Assert.That(after.Ip, Is.Not.EqualTo(cidr.Network.ToString()).And.Not.EqualTo(Cidr.Add(cidr.Network, 1).ToString())
+                .And.Not.EqualTo(cidr.Broadcast.ToString()), "not network, gateway or broadcast");
+            Assert.That(others, Does.Not.Contain(after.Ip), "the new address is not another pod's");
+            Assert.That(storeAfterCreate.Keys, Does.Contain(after.Ip), "the new address is reserved in the store");
+        });
+    }
+
+    [Test]
+    public async Task RepeatedDeletesOfASandboxDoNotFail()
+    {
+        if (Cluster is not LocalCluster local)
+        {
+            Assert.Ignore("needs direct CRI access to the node runtime (local cluster); real clusters repeat DELs in kubelet");
+            return;
+        }
+        var template = ClusterSession.LabPods.Single(p => p.Metadata.Name == "bash-worker-1");
+        var pod = k8s.KubernetesYaml.Deserialize<k8s.Models.V1Pod>(k8s.KubernetesYaml.Serialize(template));
+        pod.Metadata.Name = "bash-del-twice";
+        await local.DeployPodAsync(pod);
+        var state = await PodWaits.RunningWithIpAsync(local, pod.Metadata.Name);
+        var nodeName = state.Node;
+        var sandboxId = local.SandboxIdOf(pod.Metadata.Name)!;
+        var cri = local.NodeOf(nodeName).RequireCri();
+
+        // StopPodSandbox tears the network down (DEL with the netns); a second stop and the remove call DEL again,
+        // the runtime passing an empty or vanished CNI_NETNS. Each must succeed, and the address must be gone.
+        await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandboxId });
+        await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandboxId });
+        await local.DeletePodAsync(pod.Metadata.Name);
+        var store = await NodeFacts.IpamStoreAsync(local, nodeName);
+        Evidence.Attach("IPAM store after the deletes", Render(store));
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Keys, Does.Not.Contain(state.Ip), $"address {state.Ip} released");
+            Assert.That(store.Values, Does.Not.Contain(sandboxId), "no reservation left for the deleted sandbox");
+        });
+    }
+
+    private static string Render(IReadOnlyDictionary<string, string> store) =>
+        string.Join('\n', store.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}"));
+}

@@ -1,0 +1,32 @@
+namespace BashCni.Harness.Cluster;
+
+/// <summary>Creates the cluster a run targets: BASHCNI_CLUSTER_TARGET (local, kind, kubeconfig, aws; default local).</summary>
+public static class ClusterFactory
+{
+    public const string TargetVariable = "BASHCNI_CLUSTER_TARGET";
+
+    /// <summary>The target named by BASHCNI_CLUSTER_TARGET, or "local".</summary>
+    public static string TargetFromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable(TargetVariable);
+        return string.IsNullOrWhiteSpace(value) ? "local" : value.Trim().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// Why the target cannot run on this machine (to pass to Assert.Ignore), or null when it can be tried.
+    /// </summary>
+    public static string? UnavailableReason(string target) => target switch
+    {
+        "local" => Sandbox.SandboxHost.UnavailableReason,
+        _ when Kubernetes.KubernetesClusterFactory.Serves(target) => Kubernetes.KubernetesClusterFactory.UnavailableReason(target),
+        _ => $"cluster target '{target}' is not supported by this build (known: local, kind, kubeconfig, aws); set {TargetVariable}=local",
+    };
+
+    /// <summary>Starts (local) or connects to (real clusters) the target cluster.</summary>
+    public static async Task<ICluster> CreateAsync(string target, CancellationToken cancellationToken = default) => target switch
+    {
+        "local" => await LocalCluster.StartAsync(cancellationToken).ConfigureAwait(false),
+        _ when Kubernetes.KubernetesClusterFactory.Serves(target) => await Kubernetes.KubernetesClusterFactory.CreateAsync(target, cancellationToken: cancellationToken).ConfigureAwait(false),
+        _ => throw new NotSupportedException(UnavailableReason(target)),
+    };
+}

@@ -1,0 +1,542 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BashCni.Harness.Cri.V1;
+using BashCni.Harness.Sandbox;
+using Grpc.Core;
+using k8s.Models;
+
+namespace BashCni.Harness.Cluster;
+
+/// <summary>
+/// The embedded three-node cluster, entirely inside one sandbox (<see cref="SandboxHost"/>):
+/// a "vpc" bridge 10.0.1.0/24 with a router (10.0.1.1) that reaches a simulated outside host (198.51.100.1);
+/// nodes master, worker-1, worker-2 (10.0.1.10/11/12, podCIDRs 10.244.0/1/2.0/24), each its own network, mount
+/// and UTS namespace with private /run, /var/log, /var/lib/cni, /etc/cni/net.d and /opt/cni/bin, running
+/// sshd and containerd (CRI). Nodes are provisioned over SSH; pods are CRI pod sandboxes, so the plugin is called
+/// exactly as kubelet + containerd call it.
+/// </summary>
+public sealed class LocalCluster : ICluster
+{
+    public const string RouterAddress = "10.0.1.1";
+    public const string OutsideHostAddress = "198.51.100.1";
+    public const string PauseImage = "localhost/bashcni/pause:1";
+
+    public static IReadOnlyList<ClusterNode> DefaultNodes { get; } =
+    [
+        new("master", "10.0.1.10", "10.244.0.0/24"),
+        new("worker-1", "10.0.1.11", "10.244.1.0/24"),
+        new("worker-2", "10.0.1.12", "10.244.2.0/24"),
+    ];
+
+    private static string ScriptsDir => Path.Combine(RepoPaths.Root, "tests", "Harness", "Cluster", "scripts");
+
+    private readonly SandboxHost _sandbox;
+    private readonly Dictionary<string, LocalNode> _nodes;
+    private readonly ConcurrentDictionary<string, LocalPod> _pods = new(StringComparer.Ordinal);
+    private readonly string _rootLinksBefore;
+    private int _disposed;
+
+    private LocalCluster(SandboxHost sandbox, string runDir, string runId, string imageDir, string rootLinksBefore)
+    {
+        _sandbox = sandbox;
+        RunDirectory = runDir;
+        RunId = runId;
+        ImageDirectory = imageDir;
+        _rootLinksBefore = rootLinksBefore;
+        _nodes = DefaultNodes.ToDictionary(n => n.Name, n => new LocalNode(n, Path.Combine(runDir, n.Name)), StringComparer.Ordinal);
+    }
+
+    public string Kind => "local";
+
+    public IReadOnlyList<ClusterNode> Nodes => DefaultNodes;
+
+    public string? OutsideAddress => OutsideHostAddress;
+
+    /// <summary>/tmp/bashcni-cluster-…: node directories (configs, logs, sockets, pid files) and the run's SSH keys.</summary>
+    public string RunDirectory { get; }
+
+    /// <summary>Unique per run; names the cgroup parent of every pod (/bashcni-RUNID/…).</summary>
+    public string RunId { get; }
+
+    /// <summary>Where the offline image archives came from (fixtures/images/build.sh cache).</summary>
+    public string ImageDirectory { get; }
+
+    /// <summary>The sandbox every command of this cluster runs in.</summary>
+    public ICommandRunner Runner => _sandbox.Runner;
+
+    /// <summary>How long each start-up phase took (for reports).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> StartupTimings => _timings;
+
+    private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
+
+    public LocalNode NodeOf(string nodeName) =>
+        _nodes.TryGetValue(nodeName, out var node) ? node
+            : throw new ArgumentException($"no node '{nodeName}' in the local cluster (nodes: {string.Join(", ", _nodes.Keys)})", nameof(nodeName));
+
+    /// <summary>Builds (or reuses) the images, starts the sandbox, network, nodes, SSH and CRI; throws with the reason if anything fails.</summary>
+    public static async Task<LocalCluster> StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (SandboxHost.UnavailableReason is { } why) throw new InvalidOperationException(why);
+        var clock = Stopwatch.StartNew();
+        var rootLinks = await RootLinksAsync(cancellationToken).ConfigureAwait(false);
+        var images = await LocalRunner.Instance.RunCheckedAsync("bash", [Path.Combine(RepoPaths.Fixtures, "images", "build.sh")],
+            new CommandOptions { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
+        var imageDir = images.Stdout.Trim().Split('\n')[^1].Trim();
+        var imagesTime = clock.Elapsed;
+
+        var runId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+        var runDir = Path.Combine(Path.GetTempPath(), "bashcni-cluster-" + runId);
+        var sandbox = await SandboxHost.StartAsync(cancellationToken).ConfigureAwait(false);
+        var cluster = new LocalCluster(sandbox, runDir, runId, imageDir, rootLinks);
+        cluster._timings["images"] = imagesTime;
+        try
+        {
+            await cluster.BootAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        cluster._timings["total"] = clock.Elapsed;
+        return cluster;
+    }
+
+    private async Task BootAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var sshDir = Path.Combine(RunDirectory, "ssh");
+        Directory.CreateDirectory(sshDir);
+        foreach (var node in _nodes.Values) Directory.CreateDirectory(node.Directory);
+        foreach (var key in new[] { "host_key", "client_key" })
+            await LocalRunner.Instance.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bashcni-" + key, "-f", Path.Combine(sshDir, key)],
+                cancellationToken: ct).ConfigureAwait(false);
+        File.Copy(Path.Combine(sshDir, "client_key.pub"), Path.Combine(sshDir, "authorized_keys"));
+
+        await Runner.RunCheckedAsync("bash", [Path.Combine(ScriptsDir, "network-up.sh"), .. _nodes.Values.Select(n => $"{n.Name}={n.Node.Address}")],
+            cancellationToken: ct).ConfigureAwait(false);
+        _timings["network"] = clock.Elapsed;
+
+        await Task.WhenAll(_nodes.Values.Select(n => LaunchNodeAsync(n, sshDir, ct))).ConfigureAwait(false);
+        _timings["nodes"] = clock.Elapsed;
+    }
+
+    private async Task LaunchNodeAsync(LocalNode node, string sshDir, CancellationToken ct)
+    {
+        const string Launch = """
+            nsenter --net="/run/netns/$1" unshare --mount --uts --propagation private -- bash "$2" "$1" "$3" "$4" "$5" "$6" "$7" >"$4/boot.log" 2>&1 </dev/null &
+            echo "$!" >"$4/node.pid"
+            echo "$!"
+            """;
+        var launched = await Runner.RunCheckedAsync("bash",
+            ["-c", Launch, "launch", node.Name, Path.Combine(ScriptsDir, "node-boot.sh"), node.Node.Address, node.Directory, ImageDirectory, sshDir, PauseImage],
+            cancellationToken: ct).ConfigureAwait(false);
+        node.AnchorPid = int.Parse(launched.Stdout.Trim(), CultureInfo.InvariantCulture);
+
+        await Waits.UntilAsync($"node {node.Name} boot (sshd, containerd, images)", _ =>
+        {
+            var failed = Path.Combine(node.Directory, "failed");
+            if (File.Exists(failed))
+                return ValueTask.FromResult(Waits.Probe.Failed($"failed: {File.ReadAllText(failed).Trim()}\n{ReadTail(Path.Combine(node.Directory, "boot.log"), 40)}"));
+            if (!IsAlive(node.AnchorPid))
+                return ValueTask.FromResult(Waits.Probe.Failed($"the node's boot script exited:\n{ReadTail(Path.Combine(node.Directory, "boot.log"), 40)}"));
+            return ValueTask.FromResult(File.Exists(Path.Combine(node.Directory, "ready")) ? Waits.Probe.Ok : Waits.Probe.NotYet("NODE_DIR/ready not written yet"));
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50), ct).ConfigureAwait(false);
+
+        node.Relay = NodeRelay.Start(node.AnchorPid, node.Node.Address, 22);
+        await Waits.UntilAsync($"SSH to node {node.Name} through 127.0.0.1:{node.Relay.LocalPort}", async token =>
+        {
+            node.Shell = await NodeShell.ConnectAsync(node.Name, "127.0.0.1", node.Relay.LocalPort, "root", Path.Combine(sshDir, "client_key"), token).ConfigureAwait(false);
+            return Waits.Probe.Ok;
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+        var hostname = (await node.RequireShell().RunAsync("hostname", cancellationToken: ct).ConfigureAwait(false)).EnsureSuccess().Stdout.Trim();
+        if (hostname != node.Name) throw new InvalidOperationException($"node {node.Name} reports hostname '{hostname}' over SSH");
+
+        node.Cri = new Cri.CriClient(node.ContainerdSocket);
+        var version = await node.Cri.Runtime.VersionAsync(new VersionRequest { Version = "v1" }, cancellationToken: ct).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(version.RuntimeName)) throw new InvalidOperationException($"node {node.Name}: the CRI runtime did not name itself");
+    }
+
+    public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
+    {
+        var install = Path.Combine(RepoPaths.PluginDir, "install.sh");
+        if (!File.Exists(install))
+            throw new InvalidOperationException($"the plugin under test has no install.sh ({install}); set BASH_CNI_PLUGIN_DIR to a plugin directory that has one");
+        await Task.WhenAll(_nodes.Values.Select(async node =>
+        {
+            var script = $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} && ls /etc/cni/net.d";
+            var result = await node.RequireShell().RunAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+                throw new InvalidOperationException($"install.sh failed on node {node.Name} (exit {result.ExitCode}):\n{result.Stderr}\n{result.Stdout}");
+            if (string.IsNullOrWhiteSpace(result.Stdout))
+                throw new InvalidOperationException($"install.sh succeeded on node {node.Name} but wrote no network config into /etc/cni/net.d");
+        })).ConfigureAwait(false);
+        // containerd notices the new network config asynchronously; pods can be created once it reports NetworkReady.
+        await Task.WhenAll(_nodes.Values.Select(node => Waits.UntilAsync($"CRI NetworkReady on node {node.Name}", async token =>
+        {
+            var status = await node.RequireCri().Runtime.StatusAsync(new StatusRequest(), cancellationToken: token).ConfigureAwait(false);
+            var network = status.Status?.Conditions.FirstOrDefault(c => c.Type == "NetworkReady");
+            return network is { Status: true } ? Waits.Probe.Ok : Waits.Probe.NotYet($"{network?.Reason}: {network?.Message}");
+        }, TimeSpan.FromSeconds(15), cancellationToken: cancellationToken))).ConfigureAwait(false);
+    }
+
+    public async Task DeployPodAsync(V1Pod pod, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var name = PodTranslator.Name(pod);
+        var nodeName = PodTranslator.TargetNode(pod)
+            ?? throw new ArgumentException($"pod {name} names no node (spec.nodeName or nodeSelector {PodTranslator.HostnameLabel})", nameof(pod));
+        var node = NodeOf(nodeName);
+        if (_pods.ContainsKey(name)) throw new InvalidOperationException($"pod {name} already exists");
+        var containers = pod.Spec?.Containers ?? throw new ArgumentException($"pod {name} has no containers", nameof(pod));
+        var cri = node.RequireCri();
+        foreach (var container in containers)
+        {
+            var image = await cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = container.Image } },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (image.Image is null)
+                throw new InvalidOperationException($"image {container.Image} of pod {name} is not in node {nodeName}'s store " +
+                    "(the local cluster runs offline with the images of fixtures/images/build.sh)");
+        }
+
+        var uid = Guid.NewGuid().ToString();
+        var cgroupParent = $"/bashcni-{RunId}/pod{uid}";
+        var sandboxConfig = PodTranslator.SandboxConfig(pod, uid, cgroupParent);
+        var logDir = NodeShell.ShellQuote(sandboxConfig.LogDirectory);
+        foreach (var container in containers)
+            (await node.RequireShell().RunAsync($"mkdir -p {logDir}/{NodeShell.ShellQuote(container.Name)}", cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+
+        string sandboxId;
+        try
+        {
+            sandboxId = (await cri.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = sandboxConfig },
+                cancellationToken: cancellationToken).ConfigureAwait(false)).PodSandboxId;
+        }
+        catch (RpcException e)
+        {
+            throw new InvalidOperationException($"RunPodSandbox for pod {name} on node {nodeName} failed: {e.Status.Detail}", e);
+        }
+        var ids = new List<string>();
+        var local = new LocalPod(name, sandboxConfig.Metadata.Namespace, uid, node, sandboxId, sandboxConfig, ids);
+        _pods[name] = local;
+        foreach (var container in containers)
+        {
+            try
+            {
+                var created = await cri.Runtime.CreateContainerAsync(new CreateContainerRequest
+                {
+                    PodSandboxId = sandboxId,
+                    Config = PodTranslator.ContainerConfig(pod, container, uid),
+                    SandboxConfig = sandboxConfig,
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                ids.Add(created.ContainerId);
+                await cri.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = created.ContainerId },
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e)
+            {
+                throw new InvalidOperationException($"container {container.Name} of pod {name} on node {nodeName} did not start: {e.Status.Detail}", e);
+            }
+        }
+    }
+
+    public async Task<PodState?> GetPodAsync(string podName, CancellationToken cancellationToken = default)
+    {
+        if (!_pods.TryGetValue(podName, out var pod)) return null;
+        var cri = pod.Node.RequireCri();
+        var status = await cri.Runtime.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = pod.SandboxId },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var ip = string.IsNullOrEmpty(status.Status?.Network?.Ip) ? null : status.Status.Network.Ip;
+        var phase = "Pending";
+        if (status.Status?.State == PodSandboxState.SandboxReady)
+        {
+            var containers = await cri.Runtime.ListContainersAsync(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = pod.SandboxId } },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var states = pod.ContainerIds.Select(id => containers.Containers.FirstOrDefault(c => c.Id == id)?.State).ToList();
+            phase = states.Count > 0 && states.All(s => s == ContainerState.ContainerRunning) ? "Running"
+                : states.Any(s => s == ContainerState.ContainerExited) ? "Failed" : "Pending";
+        }
+        else if (status.Status is not null)
+        {
+            phase = "Failed";
+        }
+        return new PodState(pod.Name, pod.Node.Name, ip, phase);
+    }
+
+    public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
+    {
+        if (!_pods.TryRemove(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        await RemoveSandboxAsync(pod.Node, pod.SandboxId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The CRI sandbox ID of a pod (for tests that talk CRI themselves), or null.</summary>
+    public string? SandboxIdOf(string podName) => _pods.TryGetValue(podName, out var pod) ? pod.SandboxId : null;
+
+    private static async Task RemoveSandboxAsync(LocalNode node, string sandboxId, CancellationToken ct)
+    {
+        var cri = node.RequireCri();
+        await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandboxId }, cancellationToken: ct).ConfigureAwait(false);
+        await cri.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = sandboxId }, cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    public async Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        if (pod.ContainerIds.Count == 0) throw new InvalidOperationException($"pod {podName} has no running container");
+        var request = new ExecSyncRequest { ContainerId = pod.ContainerIds[0], Timeout = 60 };
+        request.Cmd.AddRange(command);
+        var clock = Stopwatch.StartNew();
+        var response = await pod.Node.RequireCri().Runtime.ExecSyncAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new CommandResult($"exec {podName} -- {string.Join(' ', command)}", response.ExitCode,
+            response.Stdout.ToStringUtf8(), response.Stderr.ToStringUtf8(), clock.Elapsed);
+    }
+
+    public Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default) =>
+        NodeOf(nodeName).RequireShell().RunAsync(script, cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, string>> CollectDiagnosticsAsync(string nodeName, CancellationToken cancellationToken = default)
+    {
+        var node = NodeOf(nodeName);
+        var sections = new (string Title, string Script)[]
+        {
+            ("ip addr", "ip addr"),
+            ("ip route", "ip route"),
+            ("iptables-save", "iptables-save"),
+            ("bridge link", "bridge link"),
+            ("cni config", "for f in /etc/cni/net.d/*; do echo \"== $f\"; cat \"$f\"; echo; done; ls -l /opt/cni/bin"),
+            ("IPAM store", "find /var/lib/cni -type f 2>/dev/null | sort | while read -r f; do printf '%s: %s\\n' \"$f\" \"$(tr '\\r\\n' '  ' <\"$f\")\"; done"),
+            ("plugin log", "tail -n 200 /var/log/bash-cni.log 2>&1"),
+            ("containerd log", $"tail -n 100 {NodeShell.ShellQuote(node.ContainerdLog)}"),
+            ("pod netns", "ls -l /run/netns 2>&1"),
+        };
+        var results = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (title, script) in sections)
+        {
+            try
+            {
+                var result = await node.RequireShell().RunAsync(script, TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+                results[title] = result.Stdout + (result.Stderr.Length > 0 ? "\n--- stderr\n" + result.Stderr : "");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                results[title] = "could not collect: " + e.Message;
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Stops and removes every pod sandbox, then containerd and sshd by PID, the node anchors, leftover shims and
+    /// pod processes of this run, the cgroup directories it made, the relays and the sandbox; then checks that
+    /// nothing is left and throws <see cref="InvalidOperationException"/> listing what is.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        var problems = new List<string>();
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = budget.Token;
+
+        await Task.WhenAll(_nodes.Values.Select(node => RemoveAllSandboxesAsync(node, problems, ct))).ConfigureAwait(false);
+        _pods.Clear();
+        foreach (var node in _nodes.Values)
+        {
+            node.Cri?.Dispose();
+            node.Cri = null;
+            if (node.Shell is not null) await node.Shell.DisposeAsync().ConfigureAwait(false);
+            node.Shell = null;
+            if (node.Relay is not null) await node.Relay.DisposeAsync().ConfigureAwait(false);
+            node.Relay = null;
+        }
+
+        var daemons = new List<int>();
+        foreach (var node in _nodes.Values)
+        {
+            foreach (var name in new[] { "containerd", "sshd" })
+                if (node.ReadPid(name) is { } pid) daemons.Add(pid);
+        }
+        await StopProcessesAsync(daemons, problems, ct).ConfigureAwait(false);
+        // Shims (their command line names this run's sockets) and pod processes (in this run's cgroups) outlive a
+        // containerd that stopped with tasks still alive; they are this run's and are stopped by PID.
+        await StopProcessesAsync(OwnProcesses(), problems, ct).ConfigureAwait(false);
+        await StopProcessesAsync(_nodes.Values.Where(n => n.AnchorPid > 0).Select(n => n.AnchorPid).ToList(), problems, ct).ConfigureAwait(false);
+        RemoveCgroups(problems);
+
+        await _sandbox.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (Directory.Exists(RunDirectory)) Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException e)
+        {
+            problems.Add($"cannot remove {RunDirectory}: {e.Message}");
+        }
+
+        var left = OwnProcesses();
+        if (left.Count > 0) problems.Add("processes of this run still running: " + string.Join(", ", left.Select(Describe)));
+        if (CgroupDirectories().ToList() is { Count: > 0 } cgroups) problems.Add("cgroup directories left: " + string.Join(", ", cgroups));
+        try
+        {
+            var rootLinks = await RootLinksAsync(CancellationToken.None).ConfigureAwait(false);
+            if (rootLinks != _rootLinksBefore) problems.Add($"root namespace changed:\nbefore:\n{_rootLinksBefore}\nafter:\n{rootLinks}");
+        }
+        catch (Exception e) when (e is CommandFailedException or TimeoutException)
+        {
+            problems.Add("cannot read the root namespace's links: " + e.Message);
+        }
+        if (problems.Count > 0)
+            throw new InvalidOperationException("local cluster teardown was not clean:\n- " + string.Join("\n- ", problems));
+    }
+
+    private static async Task RemoveAllSandboxesAsync(LocalNode node, List<string> problems, CancellationToken ct)
+    {
+        if (node.Cri is null) return;
+        try
+        {
+            var sandboxes = await node.Cri.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest(), cancellationToken: ct).ConfigureAwait(false);
+            foreach (var sandbox in sandboxes.Items)
+            {
+                try
+                {
+                    await RemoveSandboxAsync(node, sandbox.Id, ct).ConfigureAwait(false);
+                }
+                catch (RpcException e)
+                {
+                    lock (problems) problems.Add($"node {node.Name}: removing sandbox {sandbox.Metadata?.Name} failed: {e.Status.Detail}");
+                }
+            }
+        }
+        catch (RpcException e)
+        {
+            lock (problems) problems.Add($"node {node.Name}: listing sandboxes failed: {e.Status.Detail}");
+        }
+    }
+
+    /// <summary>Processes whose command line names this run's directory or whose cgroup is under this run's cgroup parent.</summary>
+    private List<int> OwnProcesses()
+    {
+        var own = new List<int>();
+        var cgroupMark = $"/bashcni-{RunId}/";
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                var cgroup = File.ReadAllText(Path.Combine(dir, "cgroup"));
+                if (cmdline.Contains(RunDirectory, StringComparison.Ordinal) || cgroup.Contains(cgroupMark, StringComparison.Ordinal)) own.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while being looked at.
+            }
+        }
+        return own;
+    }
+
+    private static string Describe(int pid)
+    {
+        try
+        {
+            return $"{pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})";
+        }
+        catch (IOException)
+        {
+            return pid.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>SIGTERM, wait up to 5 s, SIGKILL, wait up to 5 s more.</summary>
+    private static async Task StopProcessesAsync(IReadOnlyCollection<int> pids, List<string> problems, CancellationToken ct)
+    {
+        var alive = pids.Where(IsAlive).Distinct().ToList();
+        if (alive.Count == 0) return;
+        foreach (var signal in new[] { "TERM", "KILL" })
+        {
+            alive = alive.Where(IsAlive).ToList();
+            if (alive.Count == 0) return;
+            await LocalRunner.Instance.RunAsync("kill", ["-" + signal, .. alive.Select(p => p.ToString(CultureInfo.InvariantCulture))],
+                cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Waits.UntilAsync($"processes {string.Join(",", alive)} to exit after SIG{signal}", _ =>
+                    ValueTask.FromResult(alive.Any(IsAlive) ? Waits.Probe.NotYet("still running: " + string.Join(", ", alive.Where(IsAlive))) : Waits.Probe.Ok),
+                    TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), ct).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException e) when (signal == "TERM")
+            {
+                _ = e;
+            }
+            catch (TimeoutException e)
+            {
+                lock (problems) problems.Add(e.Message);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state != "Z" && state != "X";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private IEnumerable<string> CgroupDirectories()
+    {
+        if (!Directory.Exists("/sys/fs/cgroup")) yield break;
+        foreach (var controller in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+        {
+            var mine = Path.Combine(controller, "bashcni-" + RunId);
+            if (Directory.Exists(mine)) yield return mine;
+        }
+    }
+
+    /// <summary>Removes this run's cgroup directories (deepest first; cgroupfs only allows rmdir of empty groups).</summary>
+    private void RemoveCgroups(List<string> problems)
+    {
+        foreach (var top in CgroupDirectories().ToList())
+        {
+            var all = Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top);
+            foreach (var dir in all)
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (IOException e)
+                {
+                    problems.Add($"cannot remove cgroup {dir}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static async Task<string> RootLinksAsync(CancellationToken ct)
+    {
+        var links = await LocalRunner.Instance.RunCheckedAsync("ip", ["-br", "link"], cancellationToken: ct).ConfigureAwait(false);
+        var netns = await LocalRunner.Instance.RunCheckedAsync("ip", ["netns", "list"], cancellationToken: ct).ConfigureAwait(false);
+        var sb = new StringBuilder();
+        foreach (var line in links.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            sb.AppendLine(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+        sb.Append("netns: ").AppendLine(netns.Stdout.Trim());
+        return sb.ToString();
+    }
+
+    private static string ReadTail(string file, int lines)
+    {
+        if (!File.Exists(file)) return "";
+        var all = File.ReadAllLines(file);
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+}

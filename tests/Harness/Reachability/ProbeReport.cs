@@ -1,0 +1,78 @@
+using System.Text;
+
+namespace BashCni.Harness.Reachability;
+
+/// <summary>What <see cref="ReachabilityProbe.RunAsync"/> observed: the matrix, its diff against the plan, per-cell evidence.</summary>
+public sealed class ProbeReport
+{
+    public ProbeReport(ProbePlan plan, ReachabilityMatrix observed, IReadOnlyList<ProbeCell> cells, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(observed);
+        Plan = plan;
+        Observed = observed;
+        Cells = cells;
+        Duration = duration;
+        Diff = MatrixDiff.Compute(plan.Expected, observed);
+    }
+
+    public ProbePlan Plan { get; }
+
+    public ReachabilityMatrix Observed { get; }
+
+    public IReadOnlyList<ProbeCell> Cells { get; }
+
+    public MatrixDiff Diff { get; }
+
+    public TimeSpan Duration { get; }
+
+    public ProbeCell Cell(string source, string target) =>
+        Cells.FirstOrDefault(c => c.Source == source && c.Target == target)
+        ?? throw new KeyNotFoundException($"no probe for {source} -> {target}");
+
+    public string ExpectedGrid => Plan.Expected.Render($"expected ({Plan.Stage})");
+
+    public string ObservedGrid => Observed.Render($"observed ({Plan.Stage})");
+
+    public string DiffGrid => Diff.RenderGrid($"diff ({Plan.Stage})");
+
+    /// <summary>Every cell with its attempts (commands, exit codes, output); differing cells first.</summary>
+    public string RenderEvidence()
+    {
+        var text = new StringBuilder();
+        text.Append("probes for stage ").Append(Plan.Stage).Append(": ").Append(Cells.Count).Append(" cells, ")
+            .Append(Cells.Sum(c => c.Attempts.Count)).Append(" attempts, ")
+            .Append(Duration.TotalSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)).Append(" s\n");
+        foreach (var cell in Cells.OrderBy(c => c.AsExpected))
+        {
+            text.Append(cell.AsExpected ? "  " : "! ").Append(cell.Source).Append(" -> ").Append(cell.Target);
+            if (cell.Probe.Address is not null) text.Append(" (").Append(cell.Probe.Address).Append(')');
+            text.Append(": expected ").Append(cell.Expected.Symbol()).Append(", observed ").Append(cell.Observed.Symbol()).Append('\n');
+            if (cell.Probe.Problem is not null) text.Append("    cannot probe: ").Append(cell.Probe.Problem).Append('\n');
+            foreach (var attempt in cell.Attempts) text.Append("    ").Append(attempt).Append('\n');
+        }
+        foreach (var note in Plan.Notes) text.Append("  ").Append(note).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The message of a failing assertion: how many cells differ, the three grids, then the attempts of each
+    /// differing cell (commands, exit codes, output).
+    /// </summary>
+    public override string ToString()
+    {
+        if (Diff.IsEmpty) return Diff.ToString();
+        var text = new StringBuilder();
+        text.Append(Diff.Differences.Count).Append(" of ").Append(Diff.ComparedCells).Append(" cells differ from the expectation\n")
+            .Append(ExpectedGrid).Append(ObservedGrid).Append(DiffGrid);
+        foreach (var cell in Cells.Where(c => !c.AsExpected))
+        {
+            text.Append(cell.Source).Append(" -> ").Append(cell.Target).Append(cell.Probe.Address is null ? "" : $" ({cell.Probe.Address})")
+                .Append(": expected ").Append(cell.Expected.Symbol()).Append(", observed ").Append(cell.Observed.Symbol()).Append('\n');
+            if (cell.Probe.Problem is not null) text.Append("  cannot probe: ").Append(cell.Probe.Problem).Append('\n');
+            if (cell.Probe.Problem is null)
+                foreach (var attempt in cell.Attempts) text.Append("  ").Append(attempt).Append('\n');
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,15 @@
+using NUnit.Framework;
+
+namespace BashCni.Harness.Reporting;
+
+/// <summary>
+/// The report's <c>feature</c> label for a test, fixture or assembly (behaviour view: epic → feature → story).
+/// Stored as the NUnit property "Feature", so it also shows in other NUnit reports.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly | AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
+public sealed class FeatureAttribute(string name) : PropertyAttribute(PropertyName, name)
+{
+    public const string PropertyName = "Feature";
+
+    public string Name { get; } = name;
+}

@@ -1,0 +1,241 @@
+using System.Collections;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NUnit.Framework.Interfaces;
+
+namespace BashCni.Harness.Reporting;
+
+/// <summary>
+/// Turns NUnit's view of a test (its place in the tree, categories, properties, arguments, outcome) into the
+/// Allure result's names, ids, labels, parameters and status.
+/// </summary>
+public static class NUnitResultMapper
+{
+    /// <summary>The layers of the harness, as NUnit categories.</summary>
+    public static readonly IReadOnlyList<string> Layers = ["Unit", "Netns", "Cluster"];
+
+    private const string TestsNamespace = "BashCni.Tests.";
+
+    /// <summary>A new result for the test, with everything known before it runs (labels are returned separately).</summary>
+    public static AllureResult Describe(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var parameters = ParametersOf(test);
+        var result = new AllureResult
+        {
+            Name = test.Name,
+            FullName = test.FullName,
+            HistoryId = HistoryId(test.FullName, parameters),
+            TestCaseId = TestCaseId(test),
+            Description = DescriptionOf(test),
+            TitlePath = { },
+        };
+        result.TitlePath.AddRange(TitlePath(test));
+        result.Parameters.AddRange(parameters);
+        return result;
+    }
+
+    /// <summary>
+    /// Labels computed from the test: the tree (parentSuite = layer, suite = fixture, subSuite = method for
+    /// parameterized tests), behaviours (epic/feature/story from attributes, else from the layer and namespace),
+    /// severity, a tag per category, and where it ran.
+    /// </summary>
+    public static IReadOnlyList<AllureLabel> LabelsOf(ITest test, string thread)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var layer = LayerOf(test);
+        var fixture = FixtureOf(test);
+        var className = test.ClassName ?? fixture?.ClassName ?? "";
+        var ns = NamespaceOf(className);
+        var area = AreaOf(ns, layer);
+        var fixtureName = fixture?.Name ?? ShortName(className);
+        var labels = new List<AllureLabel>
+        {
+            new(AllureLabels.ParentSuite, layer),
+            new(AllureLabels.Suite, fixtureName),
+        };
+        if (test.Parent is { } parent && parent.TestType == "ParameterizedMethod")
+            labels.Add(new(AllureLabels.SubSuite, parent.Name));
+
+        var epics = PropertyValues(test, EpicAttribute.PropertyName);
+        var features = PropertyValues(test, FeatureAttribute.PropertyName);
+        var stories = PropertyValues(test, StoryAttribute.PropertyName);
+        var topic = Humanize(fixtureName);
+        labels.AddRange((epics.Count > 0 ? epics : [$"{layer} layer"]).Select(v => new AllureLabel(AllureLabels.Epic, v)));
+        labels.AddRange((features.Count > 0 ? features : [area ?? topic]).Select(v => new AllureLabel(AllureLabels.Feature, v)));
+        if (stories.Count > 0)
+            labels.AddRange(stories.Select(v => new AllureLabel(AllureLabels.Story, v)));
+        else if (features.Count == 0 && area is not null)
+            labels.Add(new(AllureLabels.Story, topic));
+
+        var severity = PropertyValues(test, SeverityAttribute.PropertyName).FirstOrDefault() ?? "normal";
+        labels.Add(new(AllureLabels.Severity, severity));
+        labels.AddRange(CategoriesOf(test).Select(c => new AllureLabel(AllureLabels.Tag, c)));
+        labels.Add(new(AllureLabels.Host, Environment.MachineName));
+        labels.Add(new(AllureLabels.Thread, thread));
+        labels.Add(new(AllureLabels.Framework, "nunit"));
+        labels.Add(new(AllureLabels.Language, "csharp"));
+        if (ns.Length > 0) labels.Add(new(AllureLabels.Package, ns));
+        if (className.Length > 0) labels.Add(new(AllureLabels.TestClass, className));
+        if (test.MethodName is { } method) labels.Add(new(AllureLabels.TestMethod, method));
+        return labels;
+    }
+
+    /// <summary>
+    /// passed; skipped (ignored, explicit, skipped); failed when an assertion failed (in the test, its set-up or
+    /// tear-down); broken for an exception, an invalid test, a cancelled run, and for Inconclusive and Warning —
+    /// a test that reached no verdict must not read as green.
+    /// </summary>
+    public static AllureStatus StatusOf(ResultState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Status switch
+        {
+            TestStatus.Passed => AllureStatus.Passed,
+            TestStatus.Skipped => AllureStatus.Skipped,
+            TestStatus.Failed when state.Label.Length == 0 && state.Site != FailureSite.Parent => AllureStatus.Failed,
+            _ => AllureStatus.Broken,
+        };
+    }
+
+    /// <summary>The layer from the categories (Unit, Netns, Cluster), else from the assembly name BashCni.Tests.&lt;Layer&gt;.</summary>
+    public static string LayerOf(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        foreach (var category in CategoriesOf(test))
+        {
+            var layer = Layers.FirstOrDefault(l => string.Equals(l, category, StringComparison.OrdinalIgnoreCase));
+            if (layer is not null) return layer;
+        }
+        for (var t = test; t is not null; t = t.Parent)
+        {
+            if (t.TestType != "Assembly") continue;
+            var assembly = Path.GetFileNameWithoutExtension(t.Name);
+            if (assembly.StartsWith(TestsNamespace, StringComparison.Ordinal)) return assembly[TestsNamespace.Length..];
+            return assembly;
+        }
+        return "Tests";
+    }
+
+    /// <summary>Categories of the test and everything above it, nearest first, without repeats.</summary>
+    public static IReadOnlyList<string> CategoriesOf(ITest test) => PropertyValues(test, "Category");
+
+    /// <summary>The test's arguments, named after the method's parameters (and the fixture's, prefixed "fixture.").</summary>
+    public static IReadOnlyList<AllureParameter> ParametersOf(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var parameters = new List<AllureParameter>();
+        if (FixtureOf(test) is { Arguments.Length: > 0 } fixture)
+            for (var i = 0; i < fixture.Arguments.Length; i++)
+                parameters.Add(new($"fixture.arg{i}", FormatValue(fixture.Arguments[i])));
+        if (test.IsSuite || test.Arguments.Length == 0) return parameters;
+        var names = test.Method?.GetParameters().Select(p => p.ParameterInfo.Name ?? $"arg{p.ParameterInfo.Position}").ToArray() ?? [];
+        for (var i = 0; i < test.Arguments.Length; i++)
+            parameters.Add(new(i < names.Length ? names[i] : $"arg{i}", FormatValue(test.Arguments[i])));
+        return parameters;
+    }
+
+    /// <summary>Stable per test and argument set: different [TestCase]s of one method never share it.</summary>
+    public static string HistoryId(string fullName, IEnumerable<AllureParameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var key = new StringBuilder(fullName);
+        foreach (var p in parameters) key.Append('\n').Append(p.Name).Append('=').Append(p.Value);
+        return Hash(key.ToString());
+    }
+
+    /// <summary>Stable per test method: class and method name, without arguments.</summary>
+    public static string TestCaseId(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var method = test.MethodName is null ? test.FullName : $"{test.ClassName}.{test.MethodName}";
+        return Hash(method);
+    }
+
+    public static string FormatValue(object? value) => value switch
+    {
+        null => "null",
+        string s => s,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(FormatValue)) + "]",
+        _ => value.ToString() ?? "",
+    };
+
+    internal static ITest? FixtureOf(ITest test)
+    {
+        for (var t = test; t is not null; t = t.Parent)
+            if (t.TestType is "TestFixture" or "GenericFixture" or "SetUpFixture") return t;
+        return null;
+    }
+
+    private static IReadOnlyList<string> TitlePath(ITest test)
+    {
+        var layer = LayerOf(test);
+        var fixture = FixtureOf(test);
+        var className = test.ClassName ?? fixture?.ClassName ?? "";
+        var path = new List<string> { layer };
+        if (AreaOf(NamespaceOf(className), layer) is { } area) path.AddRange(area.Split('.'));
+        path.Add(fixture?.Name ?? ShortName(className));
+        if (test.Parent is { TestType: "ParameterizedMethod" } method) path.Add(method.Name);
+        return path;
+    }
+
+    private static string? DescriptionOf(ITest test)
+    {
+        for (var t = test; t is not null && !(t.IsSuite && t.TestType != "ParameterizedMethod"); t = t.Parent)
+            if (t.Properties.Get("Description") is string description && description.Length > 0) return description;
+        return null;
+    }
+
+    private static List<string> PropertyValues(ITest test, string key)
+    {
+        var values = new List<string>();
+        for (var t = test; t is not null; t = t.Parent)
+            if (t.Properties.ContainsKey(key))
+                foreach (var value in t.Properties[key])
+                    if (value?.ToString() is { Length: > 0 } text && !values.Contains(text)) values.Add(text);
+        return values;
+    }
+
+    private static string NamespaceOf(string className)
+    {
+        var cut = className.LastIndexOf('.');
+        return cut < 0 ? "" : className[..cut];
+    }
+
+    private static string ShortName(string className)
+    {
+        var cut = className.LastIndexOf('.');
+        return cut < 0 ? className : className[(cut + 1)..];
+    }
+
+    // BashCni.Tests.Unit.Ipam.Store → "Ipam.Store"; null when the fixture sits directly in the layer's namespace.
+    private static string? AreaOf(string ns, string layer)
+    {
+        var prefix = TestsNamespace + layer + ".";
+        if (ns.StartsWith(prefix, StringComparison.Ordinal)) return ns[prefix.Length..];
+        return null;
+    }
+
+    // "IpamAllocationTests" → "Ipam Allocation"
+    private static string Humanize(string fixtureName)
+    {
+        var name = fixtureName;
+        var generic = name.IndexOfAny(['<', '(']);
+        if (generic > 0) name = name[..generic];
+        if (name.EndsWith("Tests", StringComparison.Ordinal) && name.Length > 5) name = name[..^5];
+        else if (name.EndsWith("Test", StringComparison.Ordinal) && name.Length > 4) name = name[..^4];
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]))) sb.Append(' ');
+            sb.Append(name[i]);
+        }
+        return sb.ToString();
+    }
+
+    private static string Hash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+
+namespace BashCni.Harness.Sandbox;
+
+/// <summary>
+/// What the root network namespace looks like (read-only commands in the root namespace): links, addresses,
+/// routes, policy rules, <c>/run/netns</c> entries, firewall rules, top-level <c>/run</c> entries, and the processes this
+/// test process started.
+/// Taken before and after a layer to assert that nothing was left behind.
+/// </summary>
+public sealed partial record HostSnapshot(
+    IReadOnlyList<string> Links,
+    IReadOnlyList<string> Addresses,
+    IReadOnlyList<string> Routes,
+    IReadOnlyList<string> Rules,
+    IReadOnlyList<string> NetnsEntries,
+    IReadOnlyList<string> Firewall,
+    IReadOnlyList<string> RunEntries,
+    IReadOnlyList<string> ChildProcesses)
+{
+    private const string ScriptText = """
+        set -uo pipefail
+        echo '## links'; ip -br link | awk '{print $1, $2}' | sort
+        echo '## addresses'; ip -br addr | awk '{$2=""; print}' | sort
+        echo '## routes'; ip route show table all | sort
+        echo '## rules'; ip rule | sort
+        echo '## netns'; ls -A /run/netns 2>/dev/null | sort
+        echo '## firewall'; { iptables-save 2>/dev/null || true; } | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+        echo '## run'; ls -A /run 2>/dev/null | sort
+        echo '## children'
+        for p in /proc/[0-9]*; do
+          pid=${p#/proc/}
+          [ "$pid" = "$$" ] && continue
+          read -r stat < "$p/stat" 2>/dev/null || continue
+          rest=${stat##*) }
+          read -r _ ppid _ <<< "$rest"
+          comm=${stat#*(}
+          echo "$pid $ppid ${comm%%)*}"
+        done
+        """;
+
+    /// <summary>Takes a snapshot of the root namespace. Runs only reading commands.</summary>
+    public static async Task<HostSnapshot> TakeAsync(CancellationToken ct = default)
+    {
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText], null, ct).ConfigureAwait(false);
+        var sections = new Dictionary<string, List<string>>();
+        List<string>? current = null;
+        foreach (var raw in r.Stdout.Split('\n'))
+        {
+            var line = raw.TrimEnd();
+            if (line.StartsWith("## ", StringComparison.Ordinal)) { current = sections[line[3..]] = []; continue; }
+            if (line.Length > 0) current?.Add(line);
+        }
+        List<string> S(string key) => sections.TryGetValue(key, out var v) ? v : [];
+        return new HostSnapshot(S("links"), S("addresses"), S("routes"), S("rules"), S("netns"), S("firewall"), S("run"),
+            Descendants(S("children"), Environment.ProcessId));
+    }
+
+    /// <summary>"pid comm" of every live descendant of <paramref name="root"/> from "pid ppid comm" lines, except the snapshot's own shell tree.</summary>
+    private static List<string> Descendants(List<string> table, int root)
+    {
+        var rows = table.Select(l => l.Split(' ', 3)).Where(p => p.Length == 3 && int.TryParse(p[0], out _) && int.TryParse(p[1], out _))
+            .Select(p => (Pid: int.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture),
+                Ppid: int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), Comm: p[2])).ToList();
+        var result = new List<string>();
+        var frontier = new Queue<int>([root]);
+        var seen = new HashSet<int> { root };
+        while (frontier.Count > 0)
+        {
+            var parent = frontier.Dequeue();
+            foreach (var child in rows.Where(r => r.Ppid == parent && seen.Add(r.Pid)))
+            {
+                // The shell that prints this table (and its pipeline) is a child of this process; it is not a leftover.
+                if (child.Comm is "bash" or "cat" or "sed" or "awk" or "sort" or "ip" or "iptables-save" or "grep" or "ls") continue;
+                // dotnet test host helpers (e.g. the msbuild node or vstest console) are not started by tests.
+                if (child.Comm.StartsWith("dotnet", StringComparison.Ordinal)) continue;
+                result.Add($"{child.Pid} {child.Comm}");
+                frontier.Enqueue(child.Pid);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Human-readable differences from <paramref name="before"/> (empty = same).</summary>
+    public IReadOnlyList<string> DifferencesFrom(HostSnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var diffs = new List<string>();
+        void Compare(string what, IReadOnlyList<string> a, IReadOnlyList<string> b)
+        {
+            diffs.AddRange(b.Except(a).Select(x => $"{what} added: {x}"));
+            diffs.AddRange(a.Except(b).Select(x => $"{what} removed: {x}"));
+        }
+        Compare("link", before.Links, Links);
+        Compare("address", before.Addresses, Addresses);
+        Compare("route", before.Routes, Routes);
+        Compare("rule", before.Rules, Rules);
+        Compare("/run/netns entry", before.NetnsEntries, NetnsEntries);
+        Compare("firewall rule", before.Firewall.Where(IsRule).ToList(), Firewall.Where(IsRule).ToList());
+        diffs.AddRange(RunEntries.Except(before.RunEntries).Select(x => $"/run entry added: {x}"));
+        diffs.AddRange(ChildProcesses.Select(p => "process still running: " + p));
+        return diffs;
+    }
+
+    private static bool IsRule(string line) => !CommitOrTable().IsMatch(line);
+
+    [GeneratedRegex(@"^(COMMIT|\*\w+)$")]
+    private static partial Regex CommitOrTable();
+
+    public override string ToString() =>
+        string.Join("\n", new[] { "links:" }.Concat(Links).Append("routes:").Concat(Routes).Append("netns:").Concat(NetnsEntries)
+            .Append("children:").Concat(ChildProcesses));
+}

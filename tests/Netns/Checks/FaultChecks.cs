@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BashCni.Harness.Cni;
+using BashCni.Harness.Sandbox;
+using BashCni.Tests.Netns.Support;
+
+namespace BashCni.Tests.Netns.Checks;
+
+public static class FaultChecks
+{
+    /// <summary>
+    /// A failure after IPAM: a config route whose gateway is unreachable from the pod (the kernel refuses it when the
+    /// pod is configured, after the address was reserved). The failed ADD must release its address by itself; with the
+    /// runtime's DEL that follows, no link is left either.
+    /// </summary>
+    public static async Task<Verdict> FailedAddRollsBackAsync(TestNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        const string check = "a failure after IPAM rolls the ADD back";
+        var baseConfig = node.Config();
+        var routes = baseConfig.GetIpamField("routes") is JsonArray existing ? (JsonArray)existing.DeepClone() : [];
+        routes.Add(new JsonObject { ["dst"] = "10.99.0.0/16", ["gw"] = "192.0.2.77" });
+        var config = baseConfig.WithIpamField("routes", routes);
+        var p = new List<string>();
+        var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
+        if (add.Succeeded) return Verdict.Fail(check, "the injected failure did not make ADD fail (route via an unreachable gateway accepted): " + add.Stdout.Trim());
+        if (add.Error is null) p.Add($"the failed ADD printed no CNI error on stdout: {add.Stdout.Trim()}");
+        var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
+        if (reservations.Count > 0) p.Add($"the failed ADD left its address reserved: {string.Join(", ", reservations.Keys)}");
+        if (node.Profile.Has(PluginProfile.RollbackLinks))
+        {
+            if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } veths)
+                p.Add($"the failed ADD left host veth(s): {string.Join(", ", veths.Select(v => v.Name))}");
+            if (await pod.LinkAsync("eth0").ConfigureAwait(false) is not null) p.Add("the failed ADD left eth0 in the pod");
+        }
+        var del = await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+        if (!del.Succeeded) p.Add($"the runtime's DEL after the failed ADD failed: {del.Stdout.Trim()}");
+        if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } left)
+            p.Add($"host veth(s) left after ADD failure + DEL: {string.Join(", ", left.Select(v => v.Name))}");
+        if (await pod.LinkAsync("eth0").ConfigureAwait(false) is not null) p.Add("eth0 left in the pod after ADD failure + DEL");
+        if ((await node.ReservationsAsync(config).ConfigureAwait(false)).Count > 0) p.Add("address reserved after ADD failure + DEL");
+        return Verdict.Of(check, p, "failed ADD: " + add.Stdout.Trim());
+    }
+
+    /// <summary>
+    /// Another process holds the store lock: ADD waits, then fails with code 11 within <c>lockTimeout</c> (+ slack) and
+    /// reserves nothing; once the lock is free, ADD works.
+    /// </summary>
+    public static async Task<Verdict> HeldLockEndsInCode11Async(TestNode node, int lockTimeoutSeconds = 2)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        const string check = "a held store lock ends in code 11 within lockTimeout";
+        var config = node.Config().LockTimeout(lockTimeoutSeconds);
+        var storeDir = $"{node.Node.DataDir}/{config.Name}";
+        await node.Runner.RunCheckedAsync("mkdir", ["-p", storeDir]).ConfigureAwait(false);
+        int? pid = await StartLockHolderAsync(node, storeDir + "/lock").ConfigureAwait(false);
+        var p = new List<string>();
+        try
+        {
+            var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
+            var seconds = add.Duration.TotalSeconds;
+            if (add.Succeeded) p.Add("ADD succeeded while another process held the store lock");
+            else if (add.Error is null) p.Add($"ADD failed without a CNI error: {add.Stdout.Trim()}");
+            else if (add.Error.Code != 11) p.Add($"ADD failed with code {add.Error.Code}, expected 11: {add.Error.Msg}");
+            if (seconds < lockTimeoutSeconds - 0.2) p.Add($"ADD gave up after {seconds:F1} s, before lockTimeout {lockTimeoutSeconds} s");
+            if (seconds > lockTimeoutSeconds + 5) p.Add($"ADD took {seconds:F1} s, more than lockTimeout {lockTimeoutSeconds} s + 5 s");
+            if ((await node.ReservationsAsync(config).ConfigureAwait(false)).Count > 0) p.Add("an address was reserved without the lock");
+            if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } veths) p.Add($"host veth(s) left: {string.Join(", ", veths.Select(v => v.Name))}");
+            await StopAsync(node, pid.Value).ConfigureAwait(false);
+            pid = null;
+            var retry = await node.Plugin.AddAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+            if (!retry.Succeeded) p.Add($"ADD after the lock was released failed: {retry.Stdout.Trim()}");
+            var del = await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+            if (!del.Succeeded) p.Add("DEL failed: " + del.Stdout.Trim());
+            return Verdict.Of(check, p, $"ADD under a held lock took {seconds:F1} s");
+        }
+        finally
+        {
+            if (pid is not null) await StopAsync(node, pid.Value).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts <c>flock FILE sleep</c> in the sandbox (output redirected) and returns the PID holding the lock.</summary>
+    private static async Task<int> StartLockHolderAsync(TestNode node, string lockFile)
+    {
+        var r = await node.Runner.RunCheckedAsync("bash", ["-c",
+            "bash -c 'exec 9>>\"$1\" && flock 9 && echo locked >&2 && exec sleep 120' hold \"$1\" </dev/null >/dev/null 2>\"$1.holder\" & echo $!",
+            "start", lockFile]).ConfigureAwait(false);
+        var pid = int.Parse(r.Stdout.Trim(), CultureInfo.InvariantCulture);
+        var ready = await node.Runner.RunAsync("bash", ["-c", "for _ in $(seq 100); do grep -q locked \"$1.holder\" 2>/dev/null && exit 0; sleep 0.05; done; exit 1", "wait", lockFile])
+            .ConfigureAwait(false);
+        if (!ready.Succeeded)
+        {
+            await StopAsync(node, pid).ConfigureAwait(false);
+            throw new InvalidOperationException("the lock holder did not take the lock");
+        }
+        await node.Runner.RunAsync("rm", ["-f", lockFile + ".holder"]).ConfigureAwait(false);
+        return pid;
+    }
+
+    private static async Task StopAsync(TestNode node, int pid) =>
+        await node.Runner.RunAsync("kill", ["-9", pid.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+
+    /// <summary>A data dir no one can write to: ADD fails with code 5 and leaves no link behind.</summary>
+    public static async Task<Verdict> UnwritableDataDirIsCode5Async(TestNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        const string check = "an unwritable dataDir is code 5";
+        var dir = await node.Node.ReadOnlyDirAsync("readonly").ConfigureAwait(false);
+        var config = node.Config().DataDir(dir);
+        var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
+        var p = new List<string>();
+        if (add.Succeeded) p.Add("ADD succeeded with a read-only dataDir");
+        else if (add.Error is null) p.Add($"ADD failed without a CNI error: {add.Stdout.Trim()}");
+        else if (add.Error.Code != 5) p.Add($"ADD failed with code {add.Error.Code}, expected 5 (I/O): {add.Error.Msg}");
+        if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } veths) p.Add($"host veth(s) left: {string.Join(", ", veths.Select(v => v.Name))}");
+        if (await pod.LinkAsync("eth0").ConfigureAwait(false) is not null) p.Add("eth0 left in the pod");
+        var del = await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+        if (!del.Succeeded && del.Error is null) p.Add("DEL with a read-only dataDir failed without a CNI error: " + del.Stdout.Trim());
+        return Verdict.Of(check, p);
+    }
+
+    private const string KillScript = """
+        set -uo pipefail
+        plugin=$1 conf=$2 delay=$3
+        "$plugin" < "$conf" > /dev/null 2>&1 &
+        pid=$!
+        sleep "$delay"
+        kill -9 "$pid" 2>/dev/null && echo killed || echo finished
+        wait "$pid" 2>/dev/null
+        exit 0
+        """;
+
+    /// <summary>
+    /// ADD killed with SIGKILL after <paramref name="delays"/> (one trial each), then the runtime's DEL: DEL succeeds,
+    /// no address stays reserved, no veth stays on the node, no eth0 in the pod, and the store lock is free (the next ADD
+    /// does not wait).
+    /// </summary>
+    public static async Task<Verdict> KilledAddIsCleanedByDelAsync(TestNode node, IReadOnlyList<TimeSpan> delays)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(delays);
+        const string check = "SIGKILL during ADD, then DEL, leaves nothing";
+        var config = node.Config().LockTimeout(3);
+        if (!node.Profile.Has(PluginProfile.LockTimeout)) config = config.WithoutIpamField("lockTimeout");
+        var conf = node.Node.StateDir + "/kill.conf";
+        await node.Runner.RunCheckedAsync("bash", ["-c", "cat > \"$1\"", "write", conf], new CommandOptions { Stdin = config.ToJson() }).ConfigureAwait(false);
+        var p = new List<string>();
+        var killed = 0;
+        foreach (var delay in delays)
+        {
+            var pod = await node.CreatePodAsync("kill").ConfigureAwait(false);
+            var call = TestNode.Call(pod, config);
+            var env = node.Plugin.EnvironmentFor(CniCommand.Add, call);
+            var run = await node.Runner.RunCheckedAsync("bash",
+                ["-c", KillScript, "kill", node.Plugin.PluginPath, conf, delay.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture)],
+                new CommandOptions { Environment = env, NetNs = node.Node.Name }).ConfigureAwait(false);
+            if (run.Stdout.Contains("killed", StringComparison.Ordinal)) killed++;
+            var del = await node.Plugin.DelAsync(call).ConfigureAwait(false);
+            var at = $"kill after {delay.TotalMilliseconds:F0} ms ({run.Stdout.Trim()})";
+            if (!del.Succeeded) p.Add($"{at}: DEL failed: exit {del.ExitCode} {del.Stdout.Trim()} {AddChecks.Tail(del.Stderr, 300)}");
+            var reserved = await node.ReservationsAsync(config).ConfigureAwait(false);
+            if (reserved.Count > 0) p.Add($"{at}: address(es) still reserved after DEL: {string.Join(", ", reserved.Keys)}");
+            if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } veths)
+                p.Add($"{at}: host veth(s) left after DEL: {string.Join(", ", veths.Select(v => v.Name))}");
+            if (await pod.LinkAsync("eth0").ConfigureAwait(false) is not null) p.Add($"{at}: eth0 left in the pod after DEL");
+            await pod.DeleteAsync().ConfigureAwait(false);
+        }
+        // The lock must not be stuck: a fresh ADD goes through without waiting.
+        var clock = Stopwatch.StartNew();
+        var (last, add) = await node.AddPodAsync(config).ConfigureAwait(false);
+        if (!add.Succeeded) p.Add($"ADD after the kill trials failed: {add.Stdout.Trim()}");
+        else if (clock.Elapsed > TimeSpan.FromSeconds(2.5)) p.Add($"ADD after the kill trials took {clock.Elapsed.TotalSeconds:F1} s (lock left held?)");
+        await node.Plugin.DelAsync(TestNode.Call(last, config)).ConfigureAwait(false);
+        if (killed == 0) p.Add("no trial actually killed the plugin while it ran (delays too long?)");
+        return Verdict.Of(check, p, $"{delays.Count} trials, {killed} killed mid-ADD");
+    }
+}

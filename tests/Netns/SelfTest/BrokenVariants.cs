@@ -1,0 +1,45 @@
+using BashCni.Harness;
+using BashCni.Harness.Sandbox;
+
+namespace BashCni.Tests.Netns.SelfTest;
+
+/// <summary>
+/// The broken variants of fixtures/plugins/broken, generated from the plugin under test by make-broken.sh into a
+/// temporary directory (so they follow the plugin as it changes) and removed afterwards.
+/// </summary>
+public sealed class BrokenVariants : IAsyncDisposable
+{
+    private BrokenVariants(string root) => Root = root;
+
+    public string Root { get; }
+
+    public static string Script => RepoPaths.Fixture("plugins", "broken", "make-broken.sh");
+
+    public static async Task<IReadOnlyList<string>> NamesAsync()
+    {
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--list"]).ConfigureAwait(false);
+        return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Writes every variant of <paramref name="sourcePluginDir"/>; throws with the script's message when a patch no longer applies.</summary>
+    public static async Task<BrokenVariants> GenerateAsync(string sourcePluginDir)
+    {
+        var root = Directory.CreateTempSubdirectory("bashcni-broken-").FullName;
+        var variants = new BrokenVariants(root);
+        var r = await LocalRunner.Instance.RunAsync("bash", [Script, sourcePluginDir, root]).ConfigureAwait(false);
+        if (!r.Succeeded)
+        {
+            await variants.DisposeAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"make-broken.sh could not generate the variants from {sourcePluginDir}:\n{r.Stderr}");
+        }
+        return variants;
+    }
+
+    public string DirOf(string variant) => Path.Combine(Root, variant);
+
+    public ValueTask DisposeAsync()
+    {
+        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}

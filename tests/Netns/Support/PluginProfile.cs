@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+using BashCni.Harness;
+using BashCni.Harness.Cni;
+
+namespace BashCni.Tests.Netns.Support;
+
+/// <summary>
+/// The plugin under test and how to drive it: a plugin dir, the interface plugin's type, a network-config template
+/// (strings "{{cniVersion}}", "{{name}}", "{{subnet}}", "{{dataDir}}", "{{logFile}}" are filled in), the cniVersions it
+/// supports and the capabilities it claims beyond the CNI spec. Profiles live in fixtures/plugins/profiles/NAME.json.
+/// Selected by BASHCNI_PROFILE (a name or a path); BASH_CNI_PLUGIN_DIR points the chosen profile (default
+/// bash-cni) at another plugin dir.
+/// </summary>
+public sealed class PluginProfile
+{
+    /// <summary>STATUS (1.1.0): ready / code 50 when exhausted.</summary>
+    public const string Status = "status";
+    /// <summary>GC (1.1.0): releases reservations not in valid-attachments.</summary>
+    public const string Gc = "gc";
+    /// <summary>CHECK (0.4.0+).</summary>
+    public const string Check = "check";
+    /// <summary>This project's error-code contract (CONTRACTS.md): exact codes for bad input, 5, 11, 110, 111.</summary>
+    public const string ErrorCodes = "error-codes";
+    /// <summary>A <c>lockTimeout</c> config field: a held store lock ends in code 11 instead of waiting forever.</summary>
+    public const string LockTimeout = "lock-timeout";
+    /// <summary>A <c>logFile</c> config field.</summary>
+    public const string LogFile = "log-file";
+    /// <summary>A failed ADD removes the links it made before it returns (not only when the runtime's DEL follows).</summary>
+    public const string RollbackLinks = "rollback-links";
+
+    private readonly JsonObject _template;
+
+    private PluginProfile(string name, string description, string pluginDir, string type, string ipamType,
+        IReadOnlyList<string> versions, IReadOnlySet<string> capabilities, JsonObject template, string source)
+    {
+        Name = name;
+        Description = description;
+        PluginDir = pluginDir;
+        Type = type;
+        IpamType = ipamType;
+        CniVersions = versions;
+        Capabilities = capabilities;
+        _template = template;
+        Source = source;
+    }
+
+    public string Name { get; }
+    public string Description { get; }
+    public string PluginDir { get; }
+    public string Type { get; }
+    public string IpamType { get; }
+    public IReadOnlyList<string> CniVersions { get; }
+    public IReadOnlySet<string> Capabilities { get; }
+
+    /// <summary>The file the profile came from.</summary>
+    public string Source { get; }
+
+    public bool IsBashCni => Type == "bash-cni";
+
+    public bool Has(string capability) => Capabilities.Contains(capability);
+
+    public bool Supports(string cniVersion) => CniVersions.Contains(cniVersion, StringComparer.Ordinal);
+
+    /// <summary>The newest version the profile supports (for tests that do not depend on the version).</summary>
+    public string NewestVersion => CniVersions[^1];
+
+    /// <summary>The newest supported version that has CHECK (≥ 0.4.0).</summary>
+    public string? CheckVersion => CniVersions.LastOrDefault(Harness.Cni.CniVersions.HasCheck);
+
+    public string PluginPath => Path.Combine(PluginDir, Type);
+
+    /// <summary>The profile this run uses (BASHCNI_PROFILE / BASH_CNI_PLUGIN_DIR).</summary>
+    public static PluginProfile Current => CurrentLazy.Value;
+
+    private static readonly Lazy<PluginProfile> CurrentLazy = new(() =>
+    {
+        var selected = Environment.GetEnvironmentVariable("BASHCNI_PROFILE");
+        var overrideDir = Environment.GetEnvironmentVariable("BASH_CNI_PLUGIN_DIR");
+        var profile = Load(string.IsNullOrWhiteSpace(selected) ? "bash-cni" : selected);
+        return string.IsNullOrWhiteSpace(overrideDir) ? profile : profile.WithPluginDir(Path.GetFullPath(overrideDir));
+    });
+
+    /// <summary>Loads a profile by name (fixtures/plugins/profiles/NAME.json) or path.</summary>
+    public static PluginProfile Load(string nameOrPath)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrPath);
+        var path = nameOrPath.Contains('/', StringComparison.Ordinal) || nameOrPath.EndsWith(".json", StringComparison.Ordinal)
+            ? Path.GetFullPath(nameOrPath)
+            : RepoPaths.Fixture("plugins", "profiles", nameOrPath + ".json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"no plugin profile '{nameOrPath}' (looked for {path}); profiles: " +
+                string.Join(", ", Directory.GetFiles(RepoPaths.Fixture("plugins", "profiles"), "*.json").Select(Path.GetFileNameWithoutExtension)));
+        var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                   ?? throw new FormatException($"{path}: not a JSON object");
+        string Str(string key) => root[key]?.GetValue<string>() ?? throw new FormatException($"{path}: '{key}' missing");
+        var dir = Str("pluginDir");
+        if (!Path.IsPathRooted(dir)) dir = Path.GetFullPath(Path.Combine(RepoPaths.Root, dir));
+        var versions = (root["cniVersions"] as JsonArray ?? throw new FormatException($"{path}: 'cniVersions' missing"))
+            .Select(v => v!.GetValue<string>()).ToList();
+        var caps = (root["capabilities"] as JsonArray ?? [])
+            .Select(v => v!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var template = root["config"] as JsonObject ?? throw new FormatException($"{path}: 'config' missing");
+        return new PluginProfile(Str("name"), root["description"]?.GetValue<string>() ?? "", dir, Str("type"),
+            root["ipamType"]?.GetValue<string>() ?? "", versions, caps, (JsonObject)template.DeepClone(), path);
+    }
+
+    /// <summary>The same profile pointed at another plugin dir (e.g. a broken variant).</summary>
+    public PluginProfile WithPluginDir(string dir) =>
+        new(Name, Description, dir, Type, IpamType, CniVersions, Capabilities, (JsonObject)_template.DeepClone(), Source);
+
+    /// <summary>The profile's network config, filled in.</summary>
+    public NetworkConfig Config(string cniVersion, string subnet, string dataDir, string logFile, string name = "mynet")
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["cniVersion"] = cniVersion, ["name"] = name, ["subnet"] = subnet, ["dataDir"] = dataDir, ["logFile"] = logFile,
+        };
+        var json = (JsonObject)_template.DeepClone();
+        Fill(json, values);
+        return NetworkConfig.Parse(json.ToJsonString());
+    }
+
+    private static void Fill(JsonNode node, IReadOnlyDictionary<string, string> values)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    var child = o[key];
+                    if (child is JsonValue v && v.TryGetValue<string>(out var s) && TryPlaceholder(s, values, out var filled)) o[key] = filled;
+                    else if (child is not null) Fill(child, values);
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (a[i] is JsonValue v && v.TryGetValue<string>(out var s) && TryPlaceholder(s, values, out var filled)) a[i] = filled;
+                    else if (a[i] is { } child) Fill(child, values);
+                }
+                break;
+        }
+    }
+
+    private static bool TryPlaceholder(string s, IReadOnlyDictionary<string, string> values, out string filled)
+    {
+        filled = s;
+        if (!s.StartsWith("{{", StringComparison.Ordinal) || !s.EndsWith("}}", StringComparison.Ordinal)) return false;
+        if (!values.TryGetValue(s[2..^2], out var value)) throw new FormatException($"unknown placeholder {s}");
+        filled = value;
+        return true;
+    }
+
+    /// <summary>Ignores the current test unless the profile claims <paramref name="capability"/>.</summary>
+    public void Require(string capability, string what)
+    {
+        if (!Has(capability))
+            Assert.Ignore($"profile '{Name}' does not claim '{capability}' ({what} is specific to plugins that do); " +
+                          $"run with BASHCNI_PROFILE=bash-cni to cover it");
+    }
+
+    /// <summary>Ignores the current test unless the profile supports <paramref name="cniVersion"/>.</summary>
+    public void RequireVersion(string cniVersion)
+    {
+        if (!Supports(cniVersion))
+            Assert.Ignore($"profile '{Name}' does not support cniVersion {cniVersion} (it supports {string.Join(", ", CniVersions)})");
+    }
+
+    public override string ToString() => $"{Name} ({PluginDir}, type {Type})";
+}

