@@ -259,6 +259,19 @@ allure_counts() {
     awk '{ n[$1]++ } END { printf "%d %d %d\n", n["passed"], n["failed"] + n["broken"], n["skipped"] }'
 }
 
+# Prints how many tests have finished every 30 s while a layer runs (dotnet test itself is quiet until the end).
+progress_ticker() {
+  local layer="$1" before="$2" now nap=""
+  trap '[[ -z "$nap" ]] || kill "$nap" 2>/dev/null; exit 0' TERM
+  while true; do
+    sleep 30 &
+    nap=$!
+    wait "$nap" || true
+    now="$(find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' | wc -l)"
+    say "$layer: $((now - before)) tests finished so far"
+  done
+}
+
 declare -A SUMMARY=()
 TOTAL_PASSED=0
 TOTAL_FAILED=0
@@ -282,11 +295,15 @@ run_layer() {
   [[ -f "$dll" ]] || die "$dll was not built"
 
   say "$layer: dotnet test --filter Category=$category"
-  local trx_dir="$REPO_DIR/TestResults/$layer" rc=0
+  local trx_dir="$REPO_DIR/TestResults/$layer" rc=0 ticker
   rm -rf "$trx_dir"
-  dotnet test "$dll" --no-build --nologo --filter "Category=$category" \
+  progress_ticker "$layer" "$(find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' | wc -l)" &
+  ticker=$!
+  dotnet test "$dll" --nologo --filter "Category=$category" \
     --logger "trx;LogFileName=$layer.trx" --results-directory "$trx_dir" \
     --blame-hang --blame-hang-dump-type none --blame-hang-timeout "${BASHCNI_HANG_TIMEOUT:-20m}" || rc=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
 
   local passed failed skipped
   read -r passed failed skipped < <(allure_counts "$category")

@@ -33,7 +33,9 @@ public static class BeforeAfterTable
 
         yield return ("ADD p50 (ms), empty /24", r => Scenario(r, "empty-24", x => x.Add.P50));
         yield return ("ADD p95 (ms), empty /24", r => Scenario(r, "empty-24", x => x.Add.P95));
+        yield return ("ADD CPU time p50 (ms), empty /24", r => Scenario(r, "empty-24", x => x.AddCpu?.P50 ?? double.NaN));
         yield return ("DEL p50 (ms), empty /24", r => Scenario(r, "empty-24", x => x.Del.P50));
+        yield return ("DEL CPU time p50 (ms), empty /24", r => Scenario(r, "empty-24", x => x.DelCpu?.P50 ?? double.NaN));
         yield return ("DEL p95 (ms), empty /24", r => Scenario(r, "empty-24", x => x.Del.P95));
         foreach (var s in shape.Scenarios.Where(s => s.Key != "empty-24"))
         {

@@ -43,11 +43,12 @@ public sealed record ScenarioReport(string Key, string Title, string Subnet, int
     IReadOnlyDictionary<string, ContenderReport> Results);
 
 /// <summary>
-/// One contender in one scenario: ADD/DEL latency of the plugin itself and through the harness, reservations left
+/// One contender in one scenario: ADD/DEL latency of the plugin itself and through the harness, the CPU time
+/// (user + system, plugin and children) the calls used, reservations left
 /// behind after every pair was deleted (should be 0), first failure message, and the raw plugin-time samples.
 /// </summary>
 public sealed record ContenderReport(LatencyStats Add, LatencyStats Del, LatencyStats AddViaHarness, LatencyStats DelViaHarness,
-    int LeftoverReservations, string? FirstError, IReadOnlyList<double> AddSamplesMs, IReadOnlyList<double> DelSamplesMs);
+    LatencyStats AddCpu, LatencyStats DelCpu, int LeftoverReservations, string? FirstError, IReadOnlyList<double> AddSamplesMs, IReadOnlyList<double> DelSamplesMs);
 
 /// <summary>
 /// P ADDs started at once: wall time through the harness, span of the plugins themselves (first start to last

@@ -72,7 +72,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     [
         "Latencies are the plugin's own wall time (fork/exec to exit, measured by a shim inside the node namespace). " +
         "The harness path (nsenter into the sandbox + ip netns exec into the node) adds the same overhead to both plugins; " +
-        "it is reported separately as 'via harness'.",
+        "it is reported separately as 'via harness'. CPU time (user + system of the plugin and its children) is shown too: " +
+        "it depends far less on other load than wall time.",
         "Calls are interleaved (bash-cni, reference, reference, bash-cni, ...) on the same node, bridge and subnet; each " +
         "ADD is followed by its DEL, so the store keeps the scenario's fill level (in the full /16 only the first 5 are; " +
         "the other pods are removed with their namespaces). ipMasq is off for the reference.",
@@ -149,11 +150,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                        - keptReservations[c.Key];
             await node.RecyclePodsAsync(kept[c.Key], cancellationToken).ConfigureAwait(false);
             var firstError = s.Add.Concat(s.Del).FirstOrDefault(x => !x.Ok)?.Error;
-            results[c.Key] = new ContenderReport(s.AddStats, s.DelStats, s.AddHarnessStats, s.DelHarnessStats, left - scenario.Taken,
+            results[c.Key] = new ContenderReport(s.AddStats, s.DelStats, s.AddHarnessStats, s.DelHarnessStats, s.AddCpuStats, s.DelCpuStats,
+                left - scenario.Taken,
                 firstError, s.Add.Where(x => x.Ok).Select(x => Math.Round(x.PluginMs, 3)).ToList(),
                 s.Del.Where(x => x.Ok).Select(x => Math.Round(x.PluginMs, 3)).ToList());
             _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {c.Key,-9} ADD p50 {s.AddStats.P50,7:F1} ms  DEL p50 {s.DelStats.P50,7:F1} ms  (n={s.AddStats.Count}, failures {s.AddStats.Failures + s.DelStats.Failures}, leftover {left - scenario.Taken}){(firstError is null ? "" : "; first failure: " + firstError)}"));
+                $"  {c.Key,-9} ADD p50 {s.AddStats.P50,7:F1} ms (cpu {s.AddCpuStats.P50,5:F1})  DEL p50 {s.DelStats.P50,7:F1} ms (cpu {s.DelCpuStats.P50,5:F1})  (n={s.AddStats.Count}, failures {s.AddStats.Failures + s.DelStats.Failures}, leftover {left - scenario.Taken}){(firstError is null ? "" : "; first failure: " + firstError)}"));
         }
         foreach (var dir in contenders.Select(c => StoreDir(scenario, c)))
             await node.RemoveTreeAsync(dir, cancellationToken).ConfigureAwait(false);
@@ -212,6 +214,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             StartUs = shim?.Start ?? 0,
             EndUs = shim?.End ?? 0,
+            CpuMs = TimingShim.ReadCpu(exchange.Stderr) ?? double.NaN,
         };
     }
 

@@ -11,6 +11,9 @@ public sealed record CallSample(double PluginMs, double HarnessMs, int ExitCode,
 
     public long EndUs { get; init; }
 
+    /// <summary>CPU time (ms, user + system) of the plugin and its children; NaN if not reported.</summary>
+    public double CpuMs { get; init; } = double.NaN;
+
     public bool Ok => ExitCode == 0;
 }
 
@@ -24,6 +27,10 @@ public sealed class ContenderSamples
     public LatencyStats AddStats => Stats(Add, s => s.PluginMs);
 
     public LatencyStats DelStats => Stats(Del, s => s.PluginMs);
+
+    public LatencyStats AddCpuStats => Stats(Add, s => s.CpuMs);
+
+    public LatencyStats DelCpuStats => Stats(Del, s => s.CpuMs);
 
     public LatencyStats AddHarnessStats => Stats(Add, s => s.HarnessMs);
 

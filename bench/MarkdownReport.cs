@@ -50,6 +50,8 @@ public static class MarkdownReport
                      ("DEL p50", r => r.Del.P50), ("DEL p95", r => r.Del.P95), ("DEL p99", r => r.Del.P99),
                  })
             Row(sb, $"{label} (ms), empty /24", pick(e24.Results[Ours]), pick(e24.Results[Ref]), "F1");
+        Row(sb, "ADD CPU time p50 (ms, user + system)", e24.Results[Ours].AddCpu.P50, e24.Results[Ref].AddCpu.P50, "F1");
+        Row(sb, "DEL CPU time p50 (ms, user + system)", e24.Results[Ours].DelCpu.P50, e24.Results[Ref].DelCpu.P50, "F1");
         Row(sb, "ADD p50 (ms) via harness (+ nsenter, ip netns exec)", e24.Results[Ours].AddViaHarness.P50, e24.Results[Ref].AddViaHarness.P50, "F1");
         foreach (var s in report.Scenarios.Where(s => s.Key != BenchScenario.Empty24.Key))
         {

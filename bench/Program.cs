@@ -52,7 +52,16 @@ if (options.SpawnRuns > 0 && !File.Exists("/usr/bin/strace"))
     return 1;
 }
 
-var report = await new BenchRunner(options, Console.Out).RunAsync(cancel.Token);
+BenchReport report;
+try
+{
+    report = await new BenchRunner(options, Console.Out).RunAsync(cancel.Token);
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("bench: interrupted; the sandbox and everything in it are gone");
+    return 130;
+}
 var markdown = MarkdownReport.Render(report);
 if (before is not null) markdown += "\n" + BeforeAfterTable.Render(before, report);
 Console.WriteLine();

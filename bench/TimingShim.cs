@@ -7,7 +7,9 @@ namespace BashCni.Bench;
 /// A small executable put in place of a plugin inside the sandbox: it runs the real plugin (same env, stdin,
 /// stdout) and reports on stderr when the plugin started and ended (epoch microseconds), so the benchmark times
 /// the plugin itself — fork/exec to exit, as a runtime sees it — without the harness's nsenter + ip netns exec.
-/// With BENCH_TRACE=FILE in the env it runs the plugin under strace and writes the execve/fork trace to FILE.
+/// It also reports the CPU time (user + system) the plugin and its children used, which is far less sensitive to
+/// other load on the machine than wall time. With BENCH_TRACE=FILE in the env it runs the plugin under strace and
+/// writes the execve/fork trace to FILE.
 /// </summary>
 public static partial class TimingShim
 {
@@ -25,6 +27,9 @@ public static partial class TimingShim
         rc=$?
         end=${EPOCHREALTIME//[!0-9]/}
         printf 'bench-shim start=%s end=%s\n' "$start" "$end" >&2
+        # Second line of `times`: user and system CPU time of the plugin and everything it ran.
+        printf 'bench-shim-times ' >&2
+        times >&2
         exit "$rc"
         """;
 
@@ -46,6 +51,21 @@ public static partial class TimingShim
         return (long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>CPU time (ms, user + system) of the plugin and its children from the shim's report, if any.</summary>
+    public static double? ReadCpu(string stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        var matches = TimesLines().Matches(stderr);
+        if (matches.Count == 0) return null;
+        var m = matches[^1];
+        double Seconds(int group) =>
+            (int.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture) * 60) + double.Parse(m.Groups[group + 1].Value, CultureInfo.InvariantCulture);
+        return (Seconds(1) + Seconds(3)) * 1000.0;
+    }
+
     [GeneratedRegex(@"bench-shim start=(\d+) end=(\d+)")]
     private static partial Regex ReportLine();
+
+    [GeneratedRegex(@"bench-shim-times \S+ \S+\r?\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s")]
+    private static partial Regex TimesLines();
 }

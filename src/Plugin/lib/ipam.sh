@@ -4,7 +4,9 @@
 #   <dataDir>/<name>/last_reserved_ip.0   the address handed out last (round-robin start)
 #   <dataDir>/<name>/lock                 flock for the whole allocate/release
 #   <dataDir>/<name>/.ids/<id>:<ifname>   index: the address held by an attachment (keeps lookups O(1))
-#   <dataDir>/<name>/.ids/.partial        present if the store held reservations before it had an index
+#   <dataDir>/<name>/.ids/.synced         written after each change the plugin makes to the store
+# The reservation files are the truth. If the store directory changed after .synced (another writer,
+# a restored backup, a crash between two writes), the index is rebuilt from the files first.
 # Requires common.sh, ipv4.sh and config.sh.
 
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
@@ -155,50 +157,102 @@ ipam_scan_owner() {
     return 0
 }
 
-# ipam_find ID IFNAME [scan]: REPLY = address held by the attachment, or "".
-# Reservations made by this plugin are indexed (.ids) and found in O(1). With "scan", a store that
-# also holds reservations written by others (no index, or .ids/.partial) is searched file by file
-# when the index has no entry.
+# ipam_find ID IFNAME: REPLY = address held by the attachment, or "" (index lookup; call ipam_sync first).
 ipam_find() {
-    local id="$1" ifn="$2" scan="${3:-}" idx ip=""
+    local id="$1" ifn="$2" idx ip=""
     IPAM_FOUND=()
+    ipam_index_key "$id" "$ifn"
+    idx="$REPLY"
     REPLY=""
-    if [[ -d "$IPAM_INDEX_DIR" ]]; then
-        ipam_index_key "$id" "$ifn"
-        idx="$REPLY"
-        REPLY=""
-        if [[ -n "$idx" && -f "$idx" ]]; then
-            { IFS= read -r ip < "$idx"; } 2>/dev/null || true
-            if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
-                IPAM_FOUND=("$ip")
-                REPLY="$ip"
-                return 0
-            fi
-        fi
-        [[ -n "$idx" && ! -e "$IPAM_INDEX_DIR/.partial" ]] && return 0
-    fi
-    if [[ -n "$scan" ]]; then
+    if [[ -z "$idx" ]]; then
         ipam_scan_owner "$id" "$ifn"
         REPLY="${IPAM_FOUND[0]:-}"
+        return 0
+    fi
+    if [[ -f "$idx" ]]; then
+        { IFS= read -r ip < "$idx"; } 2>/dev/null || true
+        if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
+            IPAM_FOUND=("$ip")
+            REPLY="$ip"
+        fi
     fi
     return 0
 }
 
-# ipam_init_index: create the index of a store; mark it partial if reservations already exist.
-ipam_init_index() {
-    local -a existing
-    mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || cni_error 5 "cannot create $IPAM_INDEX_DIR"
-    existing=("$IPAM_DIR"/[0-9]*.*.*.*[0-9])
-    if [[ -e "${existing[0]}" ]]; then
-        : 2>/dev/null >>"$IPAM_INDEX_DIR/.partial" || cni_error 5 "cannot write $IPAM_INDEX_DIR/.partial"
+# ipam_sync: make sure the index describes the reservation files (caller holds the lock).
+ipam_sync() {
+    local marker="$IPAM_INDEX_DIR/.synced"
+    if [[ -f "$marker" && "$marker" -nt "$IPAM_DIR" ]]; then
+        return 0
     fi
+    ipam_reindex ""
+    ipam_mark_synced
+}
+
+# ipam_mark_synced: record that the index matches the store. The marker must end up strictly newer
+# than the directory (file times are coarse: rewrite it until the clock tick has passed), so that any
+# later change to the directory, even within the same tick, shows as "not older than the marker".
+ipam_mark_synced() {
+    local marker="$IPAM_INDEX_DIR/.synced" tries
+    for (( tries = 0; tries < 200000; tries++ )); do
+        { printf '%s' "$EPOCHREALTIME" >| "$marker"; } 2>/dev/null || return 0
+        [[ "$marker" -nt "$IPAM_DIR" ]] && return 0
+    done
+    return 0
+}
+
+# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
+# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
+ipam_reindex() {
+    local gc="$1" f name content idx current
+    local -A valid=() keep=()
+    local -a victims=()
+    for name in $gc; do
+        valid["${name%%:*}"$'\r\n'"${name#*:}"]=1
+    done
+    mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || cni_error 5 "cannot create $IPAM_INDEX_DIR"
+    umask 077
+    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
+        name="${f##*/}"
+        [[ -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        content="${content#"${content%%[![:space:]]*}"}"
+        content="${content%"${content##*[![:space:]]}"}"
+        if [[ -n "$gc" && -z "${valid["$content"]+set}" ]]; then
+            victims+=("$f")
+            continue
+        fi
+        [[ "$content" == *$'\r\n'* ]] || continue
+        ipam_index_key "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
+        idx="$REPLY"
+        [[ -n "$idx" ]] || continue
+        current=""
+        if [[ -f "$idx" ]]; then
+            { IFS= read -r current < "$idx"; } 2>/dev/null || true
+        fi
+        if [[ "$current" != "$name" ]]; then
+            { printf '%s' "$name" >| "$idx"; } 2>/dev/null || true
+        fi
+        keep["$idx"]=1
+    done
+    umask 022
+    for f in "$IPAM_INDEX_DIR"/*; do
+        if [[ -f "$f" && -z "${keep["$f"]+set}" ]]; then
+            victims+=("$f")
+        fi
+    done
+    if (( ${#victims[@]} )); then
+        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
+    fi
+    REPLY="${#victims[@]}"
 }
 
 # ipam_allocate ID IFNAME: reserve the next free address (caller holds the lock).
 # Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
 ipam_allocate() {
     local id="$1" ifn="$2" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
-    [[ -d "$IPAM_INDEX_DIR" ]] || ipam_init_index
+    ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
         cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
@@ -234,6 +288,7 @@ ipam_allocate() {
                     IPAM_IP="$cur"
                     IPAM_ADDRESS="$ip"
                     ipam_record_index "$id" "$ifn" "$ip" "$lastf"
+                    ipam_mark_synced
                     return 0
                 fi
                 set +o noclobber
@@ -271,12 +326,23 @@ ipam_record_index() {
     fi
 }
 
+# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
+ipam_lookup() {
+    REPLY=""
+    [[ -d "$IPAM_DIR" ]] || return 0
+    ipam_lock
+    ipam_sync
+    ipam_find "$1" "$2"
+    ipam_unlock
+}
+
 # ipam_release ID IFNAME: free every address held by exactly this attachment (caller holds the lock).
 # REPLY = released addresses (space separated). Unknown attachments are not an error.
 ipam_release() {
     local id="$1" ifn="$2" idx ip
     local -a victims=()
-    ipam_find "$id" "$ifn" scan
+    ipam_sync
+    ipam_find "$id" "$ifn"
     for ip in "${IPAM_FOUND[@]}"; do
         victims+=("$IPAM_DIR/$ip")
     done
@@ -287,38 +353,18 @@ ipam_release() {
     fi
     if (( ${#victims[@]} )); then
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
+        ipam_mark_synced
     fi
     REPLY="${IPAM_FOUND[*]}"
 }
 
-# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed (caller holds the lock).
+# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
+# (caller holds the lock). REPLY = number of files removed.
 ipam_gc() {
-    local f name content
-    local -A valid=()
-    local -a victims=()
-    for name in $1; do
-        valid["${name%%:*}"$'\r\n'"${name#*:}"]=1
-    done
-    for f in "$IPAM_DIR"/*; do
-        name="${f##*/}"
-        [[ "$name" == [0-9]*.*.*.*[0-9] && -f "$f" ]] || continue
-        content=""
-        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
-        content="${content#"${content%%[![:space:]]*}"}"
-        content="${content%"${content##*[![:space:]]}"}"
-        [[ -n "${valid["$content"]+set}" ]] || victims+=("$f")
-    done
-    if [[ -d "$IPAM_INDEX_DIR" ]]; then
-        for f in "$IPAM_INDEX_DIR"/*; do
-            name="${f##*/}"
-            [[ -f "$f" ]] || continue
-            [[ -n "${valid["${name%%:*}"$'\r\n'"${name#*:}"]+set}" ]] || victims+=("$f")
-        done
-    fi
-    if (( ${#victims[@]} )); then
-        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
-    fi
-    REPLY="${#victims[@]}"
+    ipam_reindex "${1:- }"
+    local removed="$REPLY"
+    ipam_mark_synced
+    REPLY="$removed"
 }
 
 # ipam_has_room: succeeds if at least one address could be handed out (no lock needed).

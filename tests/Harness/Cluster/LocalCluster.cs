@@ -161,9 +161,7 @@ public sealed class LocalCluster : ICluster
 
     public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
     {
-        var install = Path.Combine(RepoPaths.PluginDir, "install.sh");
-        if (!File.Exists(install))
-            throw new InvalidOperationException($"the plugin under test has no install.sh ({install}); set BASH_CNI_PLUGIN_DIR to a plugin directory that has one");
+        var install = await InstallScriptAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(_nodes.Values.Select(async node =>
         {
             var script = $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} && ls /etc/cni/net.d";
@@ -182,6 +180,28 @@ public sealed class LocalCluster : ICluster
         }, TimeSpan.FromSeconds(15), cancellationToken: cancellationToken))).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// install.sh of the plugin under test. A plugin directory without one (e.g. a deliberately broken copy holding
+    /// only bash-cni, bash-cni-ipam and lib/) is staged into the run directory beside the product's install.sh,
+    /// which installs the binaries found beside itself.
+    /// </summary>
+    private async Task<string> InstallScriptAsync(CancellationToken ct)
+    {
+        var pluginDir = RepoPaths.PluginDir;
+        var own = Path.Combine(pluginDir, "install.sh");
+        if (File.Exists(own)) return own;
+        var product = Path.Combine(RepoPaths.Root, "src", "Plugin", "install.sh");
+        if (!File.Exists(Path.Combine(pluginDir, "bash-cni")) || !File.Exists(product))
+            throw new InvalidOperationException(
+                $"cannot install the plugin under test: {pluginDir} has no install.sh (and no bash-cni to stage beside {product}); " +
+                "set BASH_CNI_PLUGIN_DIR to a plugin directory");
+        var staged = Path.Combine(RunDirectory, "plugin");
+        Directory.CreateDirectory(staged);
+        await LocalRunner.Instance.RunCheckedAsync("cp", ["-a", "--", pluginDir + "/.", staged + "/"], cancellationToken: ct).ConfigureAwait(false);
+        await LocalRunner.Instance.RunCheckedAsync("cp", ["-a", "--", product, Path.Combine(staged, "install.sh")], cancellationToken: ct).ConfigureAwait(false);
+        return Path.Combine(staged, "install.sh");
+    }
+
     public async Task DeployPodAsync(V1Pod pod, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -192,6 +212,10 @@ public sealed class LocalCluster : ICluster
         if (_pods.ContainsKey(name)) throw new InvalidOperationException($"pod {name} already exists");
         var containers = pod.Spec?.Containers ?? throw new ArgumentException($"pod {name} has no containers", nameof(pod));
         var cri = node.RequireCri();
+        await Waits.UntilAsync($"workload images imported on node {nodeName}", _ => ValueTask.FromResult(
+            File.Exists(Path.Combine(node.Directory, "images-ready")) ? Waits.Probe.Ok
+            : File.Exists(Path.Combine(node.Directory, "failed")) ? Waits.Probe.Failed(File.ReadAllText(Path.Combine(node.Directory, "failed")).Trim())
+            : Waits.Probe.NotYet("NODE_DIR/images-ready not written yet")), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
         foreach (var container in containers)
         {
             var image = await cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = container.Image } },
@@ -312,18 +336,36 @@ public sealed class LocalCluster : ICluster
             ("containerd log", $"tail -n 100 {NodeShell.ShellQuote(node.ContainerdLog)}"),
             ("pod netns", "ls -l /run/netns 2>&1"),
         };
+        // One SSH command for all sections (each SSH exec costs a session set-up on the node).
+        const string Marker = "@@bashcni-section ";
+        var script = new StringBuilder();
+        foreach (var (title, body) in sections)
+            script.Append("echo ").Append(NodeShell.ShellQuote(Marker + title)).Append("; { ").Append(body).AppendLine("; } 2>&1");
         var results = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (title, script) in sections)
+        try
         {
-            try
+            var output = await node.RequireShell().RunAsync(script.ToString(), TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            string? current = null;
+            var text = new StringBuilder();
+            foreach (var line in output.Stdout.Split('\n'))
             {
-                var result = await node.RequireShell().RunAsync(script, TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
-                results[title] = result.Stdout + (result.Stderr.Length > 0 ? "\n--- stderr\n" + result.Stderr : "");
+                if (line.StartsWith(Marker, StringComparison.Ordinal))
+                {
+                    if (current is not null) results[current] = text.ToString();
+                    current = line[Marker.Length..];
+                    text.Clear();
+                }
+                else if (current is not null)
+                {
+                    text.AppendLine(line);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                results[title] = "could not collect: " + e.Message;
-            }
+            if (current is not null) results[current] = text.ToString();
+            if (output.Stderr.Length > 0) results["stderr"] = output.Stderr;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            results["error"] = "could not collect diagnostics over SSH: " + e.Message;
         }
         return results;
     }

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Text;
 using BashCni.Harness.Sandbox;
 using Renci.SshNet;
+using Renci.SshNet.Common;
 
 namespace BashCni.Harness.Kubernetes;
 
 /// <summary>
 /// Node access over SSH (SSH.NET): scripts run as root (through <c>sudo -n</c> unless the user is root), directories
-/// are copied over SFTP. An optional bastion is used as a jump host through a local port forward. The connection is
+/// are copied over SFTP (SCP where the node's sshd has no SFTP subsystem). An optional bastion is used as a jump host through a local port forward. The connection is
 /// opened on first use and kept until disposal.
 /// </summary>
 public sealed class SshNodeAccess : INodeAccess
@@ -19,6 +20,9 @@ public sealed class SshNodeAccess : INodeAccess
     private ForwardedPortLocal? _forward;
     private SshClient? _ssh;
     private SftpClient? _sftp;
+    private bool _sftpUnavailable;
+    private string _host = "";
+    private int _port;
 
     public SshNodeAccess(string nodeName, SshEndpoint target, SshEndpoint? bastion = null)
     {
@@ -46,15 +50,20 @@ public sealed class SshNodeAccess : INodeAccess
         return $"{sudo}bash -c \"$(printf %s '{encoded}' | base64 -d)\" bash-cni-node";
     }
 
-    public async Task<CommandResult> RunAsync(string script, CancellationToken cancellationToken = default)
+    public Task<CommandResult> RunAsync(string script, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(RootCommandLine(script, _target.User), $"ssh {_target.User}@{NodeName} bash -c <script:{FirstLine(script)}>", cancellationToken);
+
+    /// <summary>Runs a command line as the login user (no sudo).</summary>
+    private Task<CommandResult> RunAsUserAsync(string commandLine, CancellationToken cancellationToken) =>
+        ExecuteAsync(commandLine, $"ssh {_target.User}@{NodeName} {commandLine}", cancellationToken);
+
+    private async Task<CommandResult> ExecuteAsync(string commandLine, string shown, CancellationToken cancellationToken)
     {
         var ssh = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var line = RootCommandLine(script, _target.User);
-        using var command = ssh.CreateCommand(line);
+        using var command = ssh.CreateCommand(commandLine);
         command.CommandTimeout = CommandTimeout;
         var clock = Stopwatch.StartNew();
         await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        var shown = $"ssh {_target.User}@{NodeName} bash -c <script:{FirstLine(script)}>";
         return new CommandResult(shown, command.ExitStatus ?? 255, command.Result, command.Error, clock.Elapsed);
     }
 
@@ -62,20 +71,31 @@ public sealed class SshNodeAccess : INodeAccess
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(localDirectory);
         ArgumentException.ThrowIfNullOrWhiteSpace(remoteDirectory);
-        await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var sftp = _sftp!;
         var staging = $"/tmp/bash-cni-upload-{Guid.NewGuid():N}";
-        await sftp.CreateDirectoryAsync(staging, cancellationToken).ConfigureAwait(false);
+        (await RunAsUserAsync($"mkdir -m 0700 {ShellQuote(staging)}", cancellationToken).ConfigureAwait(false)).EnsureSuccess();
+        if (await SftpAsync(cancellationToken).ConfigureAwait(false) is { } sftp)
+        {
+            foreach (var dir in Directory.EnumerateDirectories(localDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                await sftp.CreateDirectoryAsync(Remote(staging, localDirectory, dir), cancellationToken).ConfigureAwait(false);
+            foreach (var file in Directory.EnumerateFiles(localDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                await using var stream = File.OpenRead(file);
+                await sftp.UploadFileAsync(stream, Remote(staging, localDirectory, file), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            // No SFTP subsystem on this node: fall back to the SCP protocol (needs scp on the node).
+            using var scp = new ScpClient(Connection(_target, _host, _port), RemotePathTransformation.ShellQuote);
+            await scp.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => scp.Upload(new DirectoryInfo(localDirectory), staging), cancellationToken).ConfigureAwait(false);
+        }
+
         var modes = new StringBuilder();
-        foreach (var dir in Directory.EnumerateDirectories(localDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            await sftp.CreateDirectoryAsync(Remote(staging, localDirectory, dir), cancellationToken).ConfigureAwait(false);
         foreach (var file in Directory.EnumerateFiles(localDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var remote = Remote(staging, localDirectory, file);
-            await using (var stream = File.OpenRead(file))
-                await sftp.UploadFileAsync(stream, remote, cancellationToken).ConfigureAwait(false);
             var mode = OperatingSystem.IsWindows() ? "644" : Convert.ToString((int)File.GetUnixFileMode(file) & 0x1ff, 8);
-            modes.Append(CultureInfoInvariant($"chmod {mode} {ShellQuote(remote)}\n"));
+            modes.Append(FormattableString.Invariant($"chmod {mode} {ShellQuote(Remote(staging, localDirectory, file))}\n"));
         }
         var place = $"""
             set -euo pipefail
@@ -83,6 +103,7 @@ public sealed class SshNodeAccess : INodeAccess
             rm -rf {ShellQuote(remoteDirectory)}
             mkdir -p "$(dirname {ShellQuote(remoteDirectory)})"
             mv {ShellQuote(staging)} {ShellQuote(remoteDirectory)}
+            chmod 0755 {ShellQuote(remoteDirectory)}
             chown -R root:root {ShellQuote(remoteDirectory)}
             """;
         (await RunAsync(place, cancellationToken).ConfigureAwait(false)).EnsureSuccess();
@@ -125,14 +146,42 @@ public sealed class SshNodeAccess : INodeAccess
                 _forward.Start();
             }
             if (_forward is not null) (host, port) = ("127.0.0.1", (int)_forward.BoundPort);
+            (_host, _port) = (host, port);
 
             _ssh?.Dispose();
-            _sftp?.Dispose();
             _ssh = new SshClient(Connection(_target, host, port));
             await _ssh.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            _sftp = new SftpClient(Connection(_target, host, port));
-            await _sftp.ConnectAsync(cancellationToken).ConfigureAwait(false);
             return _ssh;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    /// <summary>The SFTP session (opened on first use), or null when the node's sshd offers no SFTP subsystem.</summary>
+    private async Task<SftpClient?> SftpAsync(CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_sftpUnavailable) return null;
+            if (_sftp is { IsConnected: true }) return _sftp;
+            _sftp?.Dispose();
+            _sftp = new SftpClient(Connection(_target, _host, _port));
+            try
+            {
+                await _sftp.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                return _sftp;
+            }
+            catch (SshException e) when (e.Message.Contains("sftp", StringComparison.OrdinalIgnoreCase))
+            {
+                _sftp.Dispose();
+                _sftp = null;
+                _sftpUnavailable = true;
+                return null;
+            }
         }
         finally
         {
@@ -151,8 +200,6 @@ public sealed class SshNodeAccess : INodeAccess
 
     private static string Remote(string root, string localRoot, string path) =>
         root + "/" + Path.GetRelativePath(localRoot, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
 
     internal static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

@@ -83,8 +83,9 @@ public sealed partial class ProbePlan
     }
 
     /// <summary>
-    /// <see cref="Create"/> with the cluster's nodes, defaults by cluster kind (outside host 198.51.100.1 on the local
-    /// cluster, the node's default gateway elsewhere) and, when needed, the nodes' default gateways looked up over
+    /// <see cref="Create"/> with the cluster's nodes; the outside host is, unless the options name one, the cluster's
+    /// <see cref="ICluster.OutsideAddress"/>, else 198.51.100.1 on the local cluster and each node's default gateway
+    /// elsewhere; and, when needed, the nodes' default gateways looked up over
     /// <see cref="ICluster.RunOnNodeAsync"/>.
     /// </summary>
     public static async Task<ProbePlan> CreateAsync(ICluster cluster, ExpectedMatrix expected, IReadOnlyList<PodState> pods,
@@ -97,7 +98,8 @@ public sealed partial class ProbePlan
         if (options.OutsideHost is null)
             options = options with
             {
-                OutsideHost = cluster.Kind == "local" ? ReachabilityOptions.LocalOutsideHost : ReachabilityOptions.NodeGateway,
+                OutsideHost = cluster.OutsideAddress
+                              ?? (cluster.Kind == "local" ? ReachabilityOptions.LocalOutsideHost : ReachabilityOptions.NodeGateway),
             };
         Dictionary<string, string>? outsideByNode = null;
         if (options.OutsideHost == ReachabilityOptions.NodeGateway && expected.Targets.Any(t => t.Kind == TargetKind.Outside))

@@ -21,9 +21,9 @@ public sealed record ReachabilityOptions
     public string PodNetwork { get; init; } = "10.244.0.0/16";
 
     /// <summary>
-    /// The <c>outside</c> target: an IPv4 address, or <see cref="NodeGateway"/>; null = by cluster kind
-    /// (<see cref="LocalOutsideHost"/> on the local cluster, the node's default gateway elsewhere — a host the
-    /// runner reaches, e.g. the docker network gateway of kind nodes).
+    /// The <c>outside</c> target: an IPv4 address, or <see cref="NodeGateway"/>; null = the cluster's
+    /// <c>OutsideAddress</c>, else by cluster kind (<see cref="LocalOutsideHost"/> on the local cluster, the node's
+    /// default gateway elsewhere — a host the runner reaches, e.g. the docker network gateway of kind nodes).
     /// </summary>
     public string? OutsideHost { get; init; }
 

@@ -20,8 +20,8 @@ public static class EnvironmentReport
         // NUnit's action hooks are synchronous; the collection runs on the thread pool so no context is captured.
         var properties = Task.Run(() => CollectAsync(layer)).GetAwaiter().GetResult();
         var earlier = writer.ReadEnvironment();
-        if (earlier.TryGetValue("layers", out var layers) && !layers.Split(',').Contains(layer))
-            properties["layers"] = layers + "," + layer;
+        if (earlier.TryGetValue("layers", out var layers) && layers.Length > 0)
+            properties["layers"] = layers.Split(',').Contains(layer) ? layers : layers + "," + layer;
         writer.WriteEnvironment(properties);
         writer.WriteExecutor(Executor(properties));
     }

@@ -136,9 +136,11 @@ public static class IpamChecks
         {
             if (!third.Error.Msg.Contains("no IP addresses available", StringComparison.OrdinalIgnoreCase))
                 p.Add($"exhaustion message does not say 'no IP addresses available': {third.Error.Msg}");
-            if (node.Profile.Has(PluginProfile.ErrorCodes) && third.Error.Code != 110)
-                p.Add($"exhaustion code {third.Error.Code}, the contract says 110");
-            p.AddRange(CniResultSchema.ValidateError(third.Stdout, config.CniVersion).Select(s => "error JSON: " + s));
+            if (node.Profile.Has(PluginProfile.ErrorCodes))
+            {
+                if (third.Error.Code != 110) p.Add($"exhaustion code {third.Error.Code}, the contract says 110");
+                p.AddRange(CniResultSchema.ValidateError(third.Stdout, config.CniVersion).Select(s => "error JSON: " + s));
+            }
         }
         var after = await AddChecks.StateAsync(node).ConfigureAwait(false);
         if (node.Profile.Has(PluginProfile.RollbackLinks) && before != after)

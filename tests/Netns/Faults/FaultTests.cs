@@ -35,7 +35,7 @@ public sealed class FaultTests
         (await IpamChecks.GcReleasesAllButValidAsync(node, afterReboot: true)).AssertPassed();
     });
 
-    /// <summary>5 trials per node, 4 nodes: kill points spread over the measured length of an ADD.</summary>
+    /// <summary>20 trials: 5 per node on 4 nodes at once, kill points spread over the measured length of an ADD.</summary>
     [Test]
     public async Task SigkillDuringAddThenDelLeavesNothing([Range(0, 3)] int part)
     {
@@ -48,9 +48,10 @@ public sealed class FaultTests
             probe.EnsureSuccess();
             (await node.Plugin.DelAsync(TestNode.Call(probePod, config))).EnsureSuccess();
             var length = probe.Duration;
+            // Trial k of 20 kills after k/20 of a measured ADD; this part takes k = part, part + 4, ….
             const int trials = 5;
             var delays = Enumerable.Range(0, trials)
-                .Select(i => TimeSpan.FromTicks(length.Ticks * (part * trials + i) / (4 * trials)))
+                .Select(i => TimeSpan.FromTicks(length.Ticks * (i * 4 + part) / (4 * trials)))
                 .ToList();
             var verdict = await FaultChecks.KilledAddIsCleanedByDelAsync(node, delays);
             await TestContext.Out.WriteLineAsync(verdict.ToString());

@@ -31,8 +31,10 @@ public sealed class PluginProfile
     private readonly JsonObject _template;
 
     private PluginProfile(string name, string description, string pluginDir, string type, string ipamType,
-        IReadOnlyList<string> versions, IReadOnlySet<string> capabilities, JsonObject template, string source)
+        IReadOnlyList<string> versions, IReadOnlySet<string> capabilities, JsonObject template, string source,
+        IReadOnlyDictionary<string, string> deviations)
     {
+        KnownDeviations = deviations;
         Name = name;
         Description = description;
         PluginDir = pluginDir;
@@ -51,6 +53,9 @@ public sealed class PluginProfile
     public string IpamType { get; }
     public IReadOnlyList<string> CniVersions { get; }
     public IReadOnlySet<string> Capabilities { get; }
+
+    /// <summary>Documented ways this plugin departs from a spec-generic check: test name → why.</summary>
+    public IReadOnlyDictionary<string, string> KnownDeviations { get; }
 
     /// <summary>The file the profile came from.</summary>
     public string Source { get; }
@@ -100,13 +105,15 @@ public sealed class PluginProfile
         var caps = (root["capabilities"] as JsonArray ?? [])
             .Select(v => v!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
         var template = root["config"] as JsonObject ?? throw new FormatException($"{path}: 'config' missing");
+        var deviations = (root["knownDeviations"] as JsonObject ?? [])
+            .ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
         return new PluginProfile(Str("name"), root["description"]?.GetValue<string>() ?? "", dir, Str("type"),
-            root["ipamType"]?.GetValue<string>() ?? "", versions, caps, (JsonObject)template.DeepClone(), path);
+            root["ipamType"]?.GetValue<string>() ?? "", versions, caps, (JsonObject)template.DeepClone(), path, deviations);
     }
 
     /// <summary>The same profile pointed at another plugin dir (e.g. a broken variant).</summary>
     public PluginProfile WithPluginDir(string dir) =>
-        new(Name, Description, dir, Type, IpamType, CniVersions, Capabilities, (JsonObject)_template.DeepClone(), Source);
+        new(Name, Description, dir, Type, IpamType, CniVersions, Capabilities, (JsonObject)_template.DeepClone(), Source, KnownDeviations);
 
     /// <summary>The profile's network config, filled in.</summary>
     public NetworkConfig Config(string cniVersion, string subnet, string dataDir, string logFile, string name = "mynet")
@@ -157,6 +164,13 @@ public sealed class PluginProfile
         if (!Has(capability))
             Assert.Ignore($"profile '{Name}' does not claim '{capability}' ({what} is specific to plugins that do); " +
                           $"run with BASHCNI_PROFILE=bash-cni to cover it");
+    }
+
+    /// <summary>Ignores the current test when the profile documents a deviation for it (the reason names the finding).</summary>
+    public void SkipKnownDeviation(string testName)
+    {
+        if (KnownDeviations.TryGetValue(testName, out var why))
+            Assert.Ignore($"known deviation of profile '{Name}' (documented in {Path.GetFileName(Source)}): {why}");
     }
 
     /// <summary>Ignores the current test unless the profile supports <paramref name="cniVersion"/>.</summary>

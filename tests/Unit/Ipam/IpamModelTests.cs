@@ -92,7 +92,7 @@ public sealed class IpamModelTests : IpamTestBase
         try
         {
             await Sequences.SampleAsync(RunSequence, iter: 200, threads: 2,
-                print: t => $"{Pools[t.Item1]}: {string.Join("; ", t.Item2.AsEnumerable())}");
+                print: t => $"{Describe(Pools[t.Item1])}: {string.Join("; ", t.Item2.AsEnumerable())}");
         }
         catch (CsCheckException e)
         {
@@ -112,6 +112,9 @@ public sealed class IpamModelTests : IpamTestBase
         return Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + (uint)i)
             .Where(v => v != gateway).Select(v => Cidr.FromUInt32(v).ToString()).ToList();
     }
+
+    private static string Describe((string Subnet, string? RangeStart, string? RangeEnd) pool) =>
+        pool.RangeStart is null && pool.RangeEnd is null ? pool.Subnet : $"{pool.Subnet} range {pool.RangeStart}-{pool.RangeEnd}";
 
     private static string Describe(IReadOnlyDictionary<string, string> store) =>
         "{" + string.Join(", ", store.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.Replace("\r\n", "/", StringComparison.Ordinal)}")) + "}";

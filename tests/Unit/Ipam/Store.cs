@@ -40,7 +40,7 @@ public static class Store
 
     /// <summary>
     /// Names in the store that are neither reservations, the two bookkeeping files, nor index entries
-    /// (<c>.ids/&lt;id&gt;:&lt;ifname&gt;</c>, <c>.ids/.partial</c>): temporary files left behind, for example.
+    /// (<c>.ids/&lt;id&gt;:&lt;ifname&gt;</c> and the index's own dot-file markers): temporary files left behind, for example.
     /// </summary>
     public static IReadOnlyList<string> Strays(string storeDir)
     {
@@ -50,7 +50,7 @@ public static class Store
         var index = Path.Combine(storeDir, IndexDir);
         if (Directory.Exists(index))
             strays.AddRange(Directory.EnumerateFileSystemEntries(index).Select(Path.GetFileName).OfType<string>()
-                .Where(n => n != ".partial" && !System.Text.RegularExpressions.Regex.IsMatch(n, "^[A-Za-z0-9][A-Za-z0-9_.-]*:[^/:\\s]{1,15}$"))
+                .Where(n => !n.StartsWith('.') && !System.Text.RegularExpressions.Regex.IsMatch(n, "^[A-Za-z0-9][A-Za-z0-9_.-]*:[^/:\\s]{1,15}$"))
                 .Select(n => IndexDir + "/" + n));
         return strays.Order(StringComparer.Ordinal).ToList();
     }

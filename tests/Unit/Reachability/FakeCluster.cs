@@ -42,6 +42,8 @@ internal sealed class FakeCluster : ICluster
 
     public string Kind { get; }
 
+    public string? OutsideAddress { get; init; }
+
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
     public IReadOnlyList<PodState> Pods { get; }

@@ -199,6 +199,22 @@ public sealed class ProbePlanTests
         });
     }
 
+    [Test]
+    public async Task CreateAsync_PrefersTheClustersOutsideAddress_OverTheOptionsDefault()
+    {
+        await using var cluster = new FakeCluster("kind", KindNodes, KindPods) { OutsideAddress = "192.0.2.50" };
+
+        var byCluster = await ProbePlan.CreateAsync(cluster, ExpectedMatrix.ForStage("lab"), cluster.Pods, new ReachabilityOptions());
+        var byOption = await ProbePlan.CreateAsync(cluster, ExpectedMatrix.ForStage("lab"), cluster.Pods, new ReachabilityOptions { OutsideHost = "192.0.2.60" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Probe(byCluster, "bash-worker-1", "outside").Address, Is.EqualTo("192.0.2.50"));
+            Assert.That(Probe(byOption, "bash-worker-1", "outside").Address, Is.EqualTo("192.0.2.60"));
+            Assert.That(cluster.NodeScripts, Is.Empty, "no gateway lookup needed");
+        });
+    }
+
     [TestCase("default via 10.0.1.1 dev eth0 \n", "10.0.1.1")]
     [TestCase("10.0.1.0/24 dev eth0 proto kernel\ndefault via 172.18.0.1 dev eth0 proto static metric 100\n", "172.18.0.1")]
     [TestCase("default dev tun0 scope link\n", null)]

@@ -5,12 +5,18 @@
 # so the node has its own network, mount and UTS namespaces. It mounts private tmpfs over every directory the
 # plugin, containerd or sshd write to (containerd's root and state live under the private /run), sets the
 # hostname, writes sshd's and containerd's configs into NODE_DIR, starts both (PIDs in NODE_DIR/*.pid),
-# imports the offline images, writes NODE_DIR/ready and then sleeps until it is killed.
+# imports the pause image, writes NODE_DIR/ready, imports the workload images, writes NODE_DIR/images-ready
+# and then sleeps until it is killed.
 # SSH_DIR holds host_key and authorized_keys (made per run by the harness).
 # Only containerd.sock (in NODE_DIR, outside the private mounts) is reachable from outside the node.
 set -euo pipefail
 
 readonly PRIVATE_DIRS=(/run /var/log /var/lib/cni /etc/cni/net.d /opt/cni/bin)
+
+# mark STEP: a timestamped progress line in the boot log (NODE_DIR/boot.log).
+mark() {
+  printf 'node-boot %s: %s at +%sms\n' "$NODE" "$1" "$(($(date +%s%3N) - START_MS))"
+}
 
 fail() {
   echo "node-boot: $*" >&2
@@ -109,9 +115,10 @@ start_containerd() {
   fail "containerd did not answer on $NODE_DIR/containerd.sock within 15 s"
 }
 
+# import_images ARCHIVE...: imports (and unpacks) docker archives into containerd's k8s.io namespace.
 import_images() {
   local archive
-  for archive in "$IMAGE_DIR"/*.tar; do
+  for archive in "$@"; do
     ctr --address "$NODE_DIR/containerd.sock" -n k8s.io images import "$archive" >>"$NODE_DIR/import.log" 2>&1 ||
       fail "importing $archive failed (see $NODE_DIR/import.log)"
   done
@@ -125,13 +132,25 @@ main() {
   IMAGE_DIR="$4"
   SSH_DIR="$5"
   SANDBOX_IMAGE="$6"
+  START_MS="$(date +%s%3N)"
   hostname "$NODE"
   private_mounts
   write_configs
   start_sshd
+  mark "sshd started"
   start_containerd
-  import_images
+  mark "containerd answers"
+  import_images "$IMAGE_DIR/pause.tar"
+  mark "pause image imported"
+  # ready for SSH and CRI; the workload images follow while the node is being provisioned
   touch "$NODE_DIR/ready"
+  local archive workloads=()
+  for archive in "$IMAGE_DIR"/*.tar; do
+    [[ "$archive" == */pause.tar ]] || workloads+=("$archive")
+  done
+  import_images "${workloads[@]}"
+  mark "workload images imported"
+  touch "$NODE_DIR/images-ready"
   exec sleep infinity
 }
 

