@@ -25,7 +25,8 @@ Layers (default: unit netns cluster):
 
 Options:
   --plugin-dir DIR   plugin directory under test (default src/Plugin)         -> BASH_CNI_PLUGIN_DIR
-  --profile NAME     test profile passed to the tests                         -> BASHCNI_PROFILE
+  --profile NAME     plugin profile for the netns layer (fixtures/plugins/profiles/NAME.json, or a path:
+                     bash-cni, bash-cni-standard, reference)                   -> BASHCNI_PROFILE
   --target T         cluster to test: local|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
   --provision        let the aws target create its machines                   -> BASHCNI_AWS_PROVISION=1
   --keep             keep clusters/sandboxes the tests made, for inspection    -> BASHCNI_KEEP=1

@@ -9,17 +9,19 @@ public static class ClusterDiagnostics
     public static async Task WriteAsync(ICluster cluster, string why)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        foreach (var node in cluster.Nodes)
+        var collected = await Task.WhenAll(cluster.Nodes.Select(async node =>
         {
-            IReadOnlyDictionary<string, string> sections;
             try
             {
-                sections = await cluster.CollectDiagnosticsAsync(node.Name).ConfigureAwait(false);
+                return (node, sections: await cluster.CollectDiagnosticsAsync(node.Name).ConfigureAwait(false));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                sections = new Dictionary<string, string> { ["error"] = e.Message };
+                return (node, sections: (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["error"] = e.Message });
             }
+        })).ConfigureAwait(false);
+        foreach (var (node, sections) in collected)
+        {
             var text = string.Join("\n\n", sections.Select(s => $"===== {s.Key}\n{s.Value.TrimEnd()}"));
             Evidence.Attach($"diagnostics {node.Name}", text);
             await TestContext.Progress.WriteLineAsync($"--- diagnostics of node {node.Name} ({why})\n{text}").ConfigureAwait(false);

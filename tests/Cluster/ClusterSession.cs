@@ -62,7 +62,7 @@ public sealed class ClusterSession
                 $"cluster '{Target}': up in {started.TotalSeconds:F1} s, nodes prepared at {prepared.TotalSeconds:F1} s, " +
                 $"{LabPods.Count} pods running at {StartupTime.TotalSeconds:F1} s").ConfigureAwait(false);
             if (_cluster is LocalCluster local)
-                await TestContext.Progress.WriteLineAsync("start-up phases: " +
+                await TestContext.Progress.WriteLineAsync("start-up (elapsed at the end of each phase): " +
                     string.Join(", ", local.StartupTimings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1} s"))).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -80,7 +80,15 @@ public sealed class ClusterSession
         var cluster = _cluster;
         _cluster = null;
         var clock = Stopwatch.StartNew();
-        await cluster.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cluster is LocalCluster { TeardownNotes.Count: > 0 } local)
+                await TestContext.Progress.WriteLineAsync("teardown notes:\n- " + string.Join("\n- ", local.TeardownNotes)).ConfigureAwait(false);
+        }
         await TestContext.Progress.WriteLineAsync($"cluster '{Target}' torn down in {clock.Elapsed.TotalSeconds:F1} s").ConfigureAwait(false);
     }
 }

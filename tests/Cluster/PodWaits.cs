@@ -14,7 +14,7 @@ public static class PodWaits
             last = await cluster.GetPodAsync(podName, ct).ConfigureAwait(false);
             return last switch
             {
-                null => Waits.Probe.NotYet("the pod does not exist"),
+                null => Waits.Probe.Failed("the pod does not exist (deleted, or never created)"),
                 { Phase: "Running", Ip: not null } => Waits.Probe.Ok,
                 _ => Waits.Probe.NotYet($"phase {last.Phase}, IP {last.Ip ?? "none"}"),
             };

@@ -217,8 +217,10 @@ ipam_reindex() {
         [[ -f "$f" ]] || continue
         content=""
         { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
-        content="${content#"${content%%[![:space:]]*}"}"
-        content="${content%"${content##*[![:space:]]}"}"
+        if [[ "$content" == [[:space:]]* || "$content" == *[[:space:]] ]]; then
+            content="${content#"${content%%[![:space:]]*}"}"
+            content="${content%"${content##*[![:space:]]}"}"
+        fi
         if [[ -n "$gc" && -z "${valid["$content"]+set}" ]]; then
             victims+=("$f")
             continue

@@ -36,6 +36,7 @@ public sealed class LocalCluster : ICluster
     private readonly Dictionary<string, LocalNode> _nodes;
     private readonly ConcurrentDictionary<string, LocalPod> _pods = new(StringComparer.Ordinal);
     private readonly string _rootLinksBefore;
+    private readonly RunResidue _residue;
     private int _disposed;
 
     private LocalCluster(SandboxHost sandbox, string runDir, string runId, string imageDir, string rootLinksBefore)
@@ -45,6 +46,7 @@ public sealed class LocalCluster : ICluster
         RunId = runId;
         ImageDirectory = imageDir;
         _rootLinksBefore = rootLinksBefore;
+        _residue = new RunResidue(runDir, runId);
         _nodes = DefaultNodes.ToDictionary(n => n.Name, n => new LocalNode(n, Path.Combine(runDir, n.Name)), StringComparer.Ordinal);
     }
 
@@ -66,7 +68,10 @@ public sealed class LocalCluster : ICluster
     /// <summary>The sandbox every command of this cluster runs in.</summary>
     public ICommandRunner Runner => _sandbox.Runner;
 
-    /// <summary>How long each start-up phase took (for reports).</summary>
+    /// <summary>What went wrong during disposal without leaving anything behind (e.g. sandboxes the runtime could not remove).</summary>
+    public IReadOnlyList<string> TeardownNotes { get; private set; } = [];
+
+    /// <summary>Elapsed time at the end of each start-up phase (for reports).</summary>
     public IReadOnlyDictionary<string, TimeSpan> StartupTimings => _timings;
 
     private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
@@ -140,15 +145,17 @@ public sealed class LocalCluster : ICluster
             var failed = Path.Combine(node.Directory, "failed");
             if (File.Exists(failed))
                 return ValueTask.FromResult(Waits.Probe.Failed($"failed: {File.ReadAllText(failed).Trim()}\n{ReadTail(Path.Combine(node.Directory, "boot.log"), 40)}"));
-            if (!IsAlive(node.AnchorPid))
+            if (!RunResidue.IsAlive(node.AnchorPid))
                 return ValueTask.FromResult(Waits.Probe.Failed($"the node's boot script exited:\n{ReadTail(Path.Combine(node.Directory, "boot.log"), 40)}"));
             return ValueTask.FromResult(File.Exists(Path.Combine(node.Directory, "ready")) ? Waits.Probe.Ok : Waits.Probe.NotYet("NODE_DIR/ready not written yet"));
         }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50), ct).ConfigureAwait(false);
 
         node.Relay = NodeRelay.Start(node.AnchorPid, node.Node.Address, 22);
+        var hostKey = await File.ReadAllTextAsync(Path.Combine(sshDir, "host_key.pub"), ct).ConfigureAwait(false);
         await Waits.UntilAsync($"SSH to node {node.Name} through 127.0.0.1:{node.Relay.LocalPort}", async token =>
         {
-            node.Shell = await NodeShell.ConnectAsync(node.Name, "127.0.0.1", node.Relay.LocalPort, "root", Path.Combine(sshDir, "client_key"), token).ConfigureAwait(false);
+            node.Shell = await NodeShell.ConnectAsync(node.Name, "127.0.0.1", node.Relay.LocalPort, "root", Path.Combine(sshDir, "client_key"),
+                hostKey, token).ConfigureAwait(false);
             return Waits.Probe.Ok;
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
         var hostname = (await node.RequireShell().RunAsync("hostname", cancellationToken: ct).ConfigureAwait(false)).EnsureSuccess().Stdout.Trim();
@@ -226,11 +233,8 @@ public sealed class LocalCluster : ICluster
         }
 
         var uid = Guid.NewGuid().ToString();
-        var cgroupParent = $"/bashcni-{RunId}/pod{uid}";
+        var cgroupParent = $"/{_residue.CgroupParent}/pod{uid}";
         var sandboxConfig = PodTranslator.SandboxConfig(pod, uid, cgroupParent);
-        var logDir = NodeShell.ShellQuote(sandboxConfig.LogDirectory);
-        foreach (var container in containers)
-            (await node.RequireShell().RunAsync($"mkdir -p {logDir}/{NodeShell.ShellQuote(container.Name)}", cancellationToken: cancellationToken).ConfigureAwait(false)).EnsureSuccess();
 
         string sandboxId;
         try
@@ -291,8 +295,16 @@ public sealed class LocalCluster : ICluster
 
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
-        if (!_pods.TryRemove(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
-        await RemoveSandboxAsync(pod.Node, pod.SandboxId, cancellationToken).ConfigureAwait(false);
+        if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        try
+        {
+            await RemoveSandboxAsync(pod.Node, pod.SandboxId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new InvalidOperationException($"deleting pod {podName} on node {pod.Node.Name} failed: {e.Status.Detail}", e);
+        }
+        _pods.TryRemove(podName, out _);
     }
 
     /// <summary>The CRI sandbox ID of a pod (for tests that talk CRI themselves), or null.</summary>
@@ -335,6 +347,7 @@ public sealed class LocalCluster : ICluster
             ("plugin log", "tail -n 200 /var/log/bash-cni.log 2>&1"),
             ("containerd log", $"tail -n 100 {NodeShell.ShellQuote(node.ContainerdLog)}"),
             ("pod netns", "ls -l /run/netns 2>&1"),
+            ("pod logs", "for f in /var/log/pods/*/*/*.log; do [ -f \"$f\" ] && { echo \"== $f\"; tail -n 20 \"$f\"; }; done"),
         };
         // One SSH command for all sections (each SSH exec costs a session set-up on the node).
         const string Marker = "@@bashcni-section ";
@@ -382,7 +395,11 @@ public sealed class LocalCluster : ICluster
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = budget.Token;
 
-        await Task.WhenAll(_nodes.Values.Select(node => RemoveAllSandboxesAsync(node, problems, ct))).ConfigureAwait(false);
+        // A sandbox the runtime cannot remove (e.g. the plugin's DEL fails) is a finding, not a leftover: its
+        // processes are stopped below and its namespaces go with the node's.
+        var notes = new List<string>();
+        await Task.WhenAll(_nodes.Values.Select(node => RemoveAllSandboxesAsync(node, notes, ct))).ConfigureAwait(false);
+        TeardownNotes = notes;
         _pods.Clear();
         foreach (var node in _nodes.Values)
         {
@@ -400,12 +417,12 @@ public sealed class LocalCluster : ICluster
             foreach (var name in new[] { "containerd", "sshd" })
                 if (node.ReadPid(name) is { } pid) daemons.Add(pid);
         }
-        await StopProcessesAsync(daemons, problems, ct).ConfigureAwait(false);
+        await RunResidue.StopProcessesAsync(daemons, problems, ct).ConfigureAwait(false);
         // Shims (their command line names this run's sockets) and pod processes (in this run's cgroups) outlive a
         // containerd that stopped with tasks still alive; they are this run's and are stopped by PID.
-        await StopProcessesAsync(OwnProcesses(), problems, ct).ConfigureAwait(false);
-        await StopProcessesAsync(_nodes.Values.Where(n => n.AnchorPid > 0).Select(n => n.AnchorPid).ToList(), problems, ct).ConfigureAwait(false);
-        RemoveCgroups(problems);
+        await RunResidue.StopProcessesAsync(_residue.OwnProcesses(), problems, ct).ConfigureAwait(false);
+        await RunResidue.StopProcessesAsync(_nodes.Values.Where(n => n.AnchorPid > 0).Select(n => n.AnchorPid).ToList(), problems, ct).ConfigureAwait(false);
+        _residue.RemoveCgroups(problems);
 
         await _sandbox.DisposeAsync().ConfigureAwait(false);
         try
@@ -417,9 +434,9 @@ public sealed class LocalCluster : ICluster
             problems.Add($"cannot remove {RunDirectory}: {e.Message}");
         }
 
-        var left = OwnProcesses();
-        if (left.Count > 0) problems.Add("processes of this run still running: " + string.Join(", ", left.Select(Describe)));
-        if (CgroupDirectories().ToList() is { Count: > 0 } cgroups) problems.Add("cgroup directories left: " + string.Join(", ", cgroups));
+        var left = _residue.OwnProcesses();
+        if (left.Count > 0) problems.Add("processes of this run still running: " + string.Join(", ", left.Select(RunResidue.Describe)));
+        if (_residue.CgroupDirectories().ToList() is { Count: > 0 } cgroups) problems.Add("cgroup directories left: " + string.Join(", ", cgroups));
         try
         {
             var rootLinks = await RootLinksAsync(CancellationToken.None).ConfigureAwait(false);
@@ -454,113 +471,6 @@ public sealed class LocalCluster : ICluster
         catch (RpcException e)
         {
             lock (problems) problems.Add($"node {node.Name}: listing sandboxes failed: {e.Status.Detail}");
-        }
-    }
-
-    /// <summary>Processes whose command line names this run's directory or whose cgroup is under this run's cgroup parent.</summary>
-    private List<int> OwnProcesses()
-    {
-        var own = new List<int>();
-        var cgroupMark = $"/bashcni-{RunId}/";
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId) continue;
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                var cgroup = File.ReadAllText(Path.Combine(dir, "cgroup"));
-                if (cmdline.Contains(RunDirectory, StringComparison.Ordinal) || cgroup.Contains(cgroupMark, StringComparison.Ordinal)) own.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The process ended while being looked at.
-            }
-        }
-        return own;
-    }
-
-    private static string Describe(int pid)
-    {
-        try
-        {
-            return $"{pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})";
-        }
-        catch (IOException)
-        {
-            return pid.ToString(CultureInfo.InvariantCulture);
-        }
-    }
-
-    /// <summary>SIGTERM, wait up to 5 s, SIGKILL, wait up to 5 s more.</summary>
-    private static async Task StopProcessesAsync(IReadOnlyCollection<int> pids, List<string> problems, CancellationToken ct)
-    {
-        var alive = pids.Where(IsAlive).Distinct().ToList();
-        if (alive.Count == 0) return;
-        foreach (var signal in new[] { "TERM", "KILL" })
-        {
-            alive = alive.Where(IsAlive).ToList();
-            if (alive.Count == 0) return;
-            await LocalRunner.Instance.RunAsync("kill", ["-" + signal, .. alive.Select(p => p.ToString(CultureInfo.InvariantCulture))],
-                cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                await Waits.UntilAsync($"processes {string.Join(",", alive)} to exit after SIG{signal}", _ =>
-                    ValueTask.FromResult(alive.Any(IsAlive) ? Waits.Probe.NotYet("still running: " + string.Join(", ", alive.Where(IsAlive))) : Waits.Probe.Ok),
-                    TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), ct).ConfigureAwait(false);
-                return;
-            }
-            catch (TimeoutException e) when (signal == "TERM")
-            {
-                _ = e;
-            }
-            catch (TimeoutException e)
-            {
-                lock (problems) problems.Add(e.Message);
-            }
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && state != "X";
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    private IEnumerable<string> CgroupDirectories()
-    {
-        if (!Directory.Exists("/sys/fs/cgroup")) yield break;
-        foreach (var controller in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-        {
-            var mine = Path.Combine(controller, "bashcni-" + RunId);
-            if (Directory.Exists(mine)) yield return mine;
-        }
-    }
-
-    /// <summary>Removes this run's cgroup directories (deepest first; cgroupfs only allows rmdir of empty groups).</summary>
-    private void RemoveCgroups(List<string> problems)
-    {
-        foreach (var top in CgroupDirectories().ToList())
-        {
-            var all = Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top);
-            foreach (var dir in all)
-            {
-                try
-                {
-                    Directory.Delete(dir);
-                }
-                catch (IOException e)
-                {
-                    problems.Add($"cannot remove cgroup {dir}: {e.Message}");
-                }
-            }
         }
     }
 

@@ -17,13 +17,20 @@ public sealed class NodeShell : IAsyncDisposable
 
     public string NodeName { get; }
 
-    /// <summary>Connects as <paramref name="user"/> with the private key file.</summary>
+    /// <summary>
+    /// Connects as <paramref name="user"/> with the private key file, trusting only the host key whose OpenSSH public
+    /// key line is <paramref name="hostPublicKey"/> (the node's key made for this run).
+    /// </summary>
     public static async Task<NodeShell> ConnectAsync(string nodeName, string host, int port, string user, string keyFile,
-        CancellationToken cancellationToken = default)
+        string hostPublicKey, CancellationToken cancellationToken = default)
     {
+        var fields = hostPublicKey.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 2) throw new ArgumentException("not an OpenSSH public key line", nameof(hostPublicKey));
+        var expected = Convert.FromBase64String(fields[1]);
         using var key = new PrivateKeyFile(keyFile);
         var client = new SshClient(host, port, user, key);
         client.ConnectionInfo.Timeout = TimeSpan.FromSeconds(10);
+        client.HostKeyReceived += (_, e) => e.CanTrust = e.HostKey.AsSpan().SequenceEqual(expected);
         try
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,7 @@ public static class ErrorChecks
         foreach (var name in Representative)
         {
             var c = BadInputCase.Load(Path.Combine(BadInputCase.Directory, name + ".json"));
+            if (c.SpecCode is null && !node.Profile.Has(PluginProfile.ErrorCodes)) continue;
             var (verdict, _) = await BadInputRunner.RunAsync(node, target, c).ConfigureAwait(false);
             problems.AddRange(verdict.Problems.Select(x => $"{name}: {x}"));
         }

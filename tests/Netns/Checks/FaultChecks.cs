@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BashCni.Harness.Cni;
@@ -167,11 +166,10 @@ public static class FaultChecks
             if (await pod.LinkAsync("eth0").ConfigureAwait(false) is not null) p.Add($"{at}: eth0 left in the pod after DEL");
             await pod.DeleteAsync().ConfigureAwait(false);
         }
-        // The lock must not be stuck: a fresh ADD goes through without waiting.
-        var clock = Stopwatch.StartNew();
+        // The lock must not be stuck: a fresh ADD goes through (a held lock ends it with code 11 after lockTimeout,
+        // or — for plugins without lockTimeout — in the call's timeout).
         var (last, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-        if (!add.Succeeded) p.Add($"ADD after the kill trials failed: {add.Stdout.Trim()}");
-        else if (clock.Elapsed > TimeSpan.FromSeconds(2.5)) p.Add($"ADD after the kill trials took {clock.Elapsed.TotalSeconds:F1} s (lock left held?)");
+        if (!add.Succeeded) p.Add($"ADD after the kill trials failed (store lock left held?): {add.Stdout.Trim()}");
         await node.Plugin.DelAsync(TestNode.Call(last, config)).ConfigureAwait(false);
         if (killed == 0) p.Add("no trial actually killed the plugin while it ran (delays too long?)");
         return Verdict.Of(check, p, $"{delays.Count} trials, {killed} killed mid-ADD");

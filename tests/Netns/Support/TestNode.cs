@@ -18,7 +18,7 @@ public sealed class TestNode : IAsyncDisposable
         Sandbox = sandbox;
         Node = node;
         Profile = profile;
-        Plugin = new CniPlugin(profile.PluginDir, profile.Type, sandbox.Runner) { NodeNetNs = node.Name, Timeout = TimeSpan.FromSeconds(30) };
+        Plugin = new CniPlugin(profile.PluginDir, profile.Type, sandbox.Runner) { NodeNetNs = node.Name, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public SandboxHost Sandbox { get; }

@@ -1,8 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.HarnessCni;
 
+[Epic("Harness: CNI")]
+[Feature("CIDR math")]
 [Category("Unit")]
 public sealed class CidrTests
 {

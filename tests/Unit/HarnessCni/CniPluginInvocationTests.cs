@@ -1,10 +1,13 @@
 using BashCni.Harness.Cni;
 using BashCni.Harness.Sandbox;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.HarnessCni;
 
 /// <summary>What <see cref="CniPlugin"/> hands a plugin and how it reads the answer, checked with small script plugins.</summary>
+[Epic("Harness: CNI")]
+[Feature("Plugin invocation")]
 [Category("Unit")]
 public sealed class CniPluginInvocationTests
 {

@@ -1,8 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.HarnessCni;
 
+[Epic("Harness: CNI")]
+[Feature("Result parsing")]
 [Category("Unit")]
 public sealed class CniResultParsingTests
 {

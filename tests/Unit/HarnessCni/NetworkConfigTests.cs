@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.HarnessCni;
 
+[Epic("Harness: CNI")]
+[Feature("Network config builder")]
 [Category("Unit")]
 public sealed class NetworkConfigTests
 {

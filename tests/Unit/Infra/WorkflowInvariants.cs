@@ -56,6 +56,13 @@ internal static partial class WorkflowInvariants
             if (cluster >= 0 && Run(steps[cluster]) is { } clusterRun && ClusterFilter().IsMatch(clusterRun))
                 problems.Add($"job {name}: the cluster layer is filtered; both stages (lab and routed) must run");
 
+            var kubeconfig = steps.FindIndex(s => Run(s) is { } run && run.Contains("KUBECONFIG=", StringComparison.Ordinal)
+                                                   && run.Contains("GITHUB_ENV", StringComparison.Ordinal));
+            if (kubeconfig < 0 && job.Get("env").Get("KUBECONFIG") is null)
+                problems.Add($"job {name}: KUBECONFIG is never set, so the kind target would be skipped as not configured");
+            else if (kubeconfig > cluster && cluster >= 0)
+                problems.Add($"job {name}: KUBECONFIG is set only after the cluster layer ran");
+
             var upload = steps.FirstOrDefault(s => (s.Get("uses").Text() ?? "").StartsWith("actions/upload-artifact@", StringComparison.Ordinal)
                                                    && (s.Get("with").Get("path").Text() ?? "").Contains("allure", StringComparison.Ordinal));
             if (upload is null) problems.Add($"job {name}: the Allure report is not uploaded as an artifact");

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using System.Text.Json;
 using BashCni.Harness;
 using BashCni.Harness.Reporting;
+using BashCni.Harness.Sandbox;
 
 namespace BashCni.Tests.Unit.Infra;
 
@@ -51,8 +52,9 @@ public sealed class WorkflowTests
     }
 
     [TestCase("./run-tests.sh cluster --target kind", "./run-tests.sh unit", "no step runs `run-tests.sh cluster --target kind`")]
-    [TestCase("docker exec \"$node\" bash /opt/bash-cni-src/install.sh", "docker exec \"$node\" true", "no step copies the plugin onto the nodes")]
+    [TestCase("docker exec \"$node\" bash /opt/bash-cni/plugin/install.sh", "docker exec \"$node\" true", "no step copies the plugin onto the nodes")]
     [TestCase("sudo -E env \"PATH=$PATH\" ./run-tests.sh unit netns", "sudo -E env \"PATH=$PATH\" ./run-tests.sh unit", "no job runs the Unit and Netns layers")]
+    [TestCase("echo \"KUBECONFIG=$RUNNER_TEMP/kind.kubeconfig\" >> \"$GITHUB_ENV\"", "true", "KUBECONFIG is never set")]
     public void BrokenWorkflowIsCaught(string original, string replacement, string expected)
     {
         var text = File.ReadAllText(WorkflowPath);
@@ -68,6 +70,25 @@ public sealed class WorkflowTests
         var broken = text.Replace("      - name: Upload the Allure report\n        if: always()\n", "      - name: Upload the Allure report\n", StringComparison.Ordinal);
         Assert.That(broken, Is.Not.EqualTo(text));
         Assert.That(WorkflowInvariants.CheckWorkflow(YamlDoc.Load(broken)), Has.Some.Contains("needs if: always()"));
+    }
+
+    [Test]
+    public async Task EveryRunStepIsShellcheckClean()
+    {
+        var check = await LocalRunner.Instance.RunAsync("bash", ["-c", "command -v shellcheck"]);
+        if (!check.Succeeded) Assert.Ignore("shellcheck is not installed (apt-get install shellcheck)");
+        var workflow = YamlDoc.Load(await File.ReadAllTextAsync(WorkflowPath));
+        var steps = workflow.Get("jobs").Entries()
+            .SelectMany(j => j.Value.Get("steps").Items().Select(s => (Job: j.Key, Name: s.Get("name").Text() ?? "", Run: s.Get("run").Text())))
+            .Where(s => s.Run is not null).ToList();
+        Assert.That(steps, Has.Count.GreaterThanOrEqualTo(4));
+        foreach (var (job, name, run) in steps)
+        {
+            // GitHub substitutes ${{ }} before the shell sees the script; a plain word stands in for it here.
+            var script = "#!/usr/bin/env bash\n" + System.Text.RegularExpressions.Regex.Replace(run!, @"\$\{\{[^}]*\}\}", "EXPR");
+            var lint = await LocalRunner.Instance.RunAsync("shellcheck", ["-S", "warning", "-s", "bash", "-"], new CommandOptions { Stdin = script });
+            Assert.That(lint.ExitCode, Is.Zero, $"{job} / {name}:\n{lint.Stdout}");
+        }
     }
 
     private Dictionary<string, List<string>>? _lint;

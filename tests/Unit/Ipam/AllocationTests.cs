@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Which address an ADD hands out, and what the result says about it.</summary>
+[Feature("Allocation")]
 public sealed class AllocationTests : IpamTestBase
 {
     [TestCase("lab")]

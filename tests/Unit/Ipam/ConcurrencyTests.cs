@@ -1,9 +1,12 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Many plugin processes at once against one store: the lock keeps every address unique.</summary>
+[Feature("Concurrency")]
+[Severity(SeverityLevel.Critical)]
 public sealed class ConcurrencyTests : IpamTestBase
 {
     // Generous: 32 processes queue for the lock on a small, busy machine.

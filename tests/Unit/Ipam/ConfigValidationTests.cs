@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Configs that must be refused with code 7 (invalid network config), leaving no reservation behind.</summary>
+[Feature("Config validation")]
 public sealed class ConfigValidationTests : IpamTestBase
 {
     [TestCase("10.244.1.0/31", Description = "too small")]
@@ -16,6 +18,7 @@ public sealed class ConfigValidationTests : IpamTestBase
     [TestCase("300.244.1.0/24", Description = "octet out of range")]
     [TestCase("not-a-subnet", Description = "not an address")]
     [TestCase("", Description = "empty")]
+    [TestCase("fd00:10:244:1::/64", Description = "IPv6 is not served")]
     public async Task BadSubnetIsRejected(string subnet)
     {
         var exchange = await AddAsync("ctr-1", Lab(subnet));
@@ -44,6 +47,37 @@ public sealed class ConfigValidationTests : IpamTestBase
 
         AssertCniError(exchange, CniErrorCodes.InvalidNetworkConfig);
         Assert.That(Reservations(), Is.Empty);
+    }
+
+    [TestCase("gateway", "10.9.9.9", Description = "gateway outside the subnet")]
+    [TestCase("gateway", "10.244.1", Description = "gateway not an address")]
+    [TestCase("lockTimeout", "soon", Description = "lockTimeout not a number")]
+    public async Task InvalidIpamFieldIsRejected(string field, string value)
+    {
+        var exchange = await AddAsync("ctr-1", Lab().WithIpamField(field, value));
+
+        AssertCniError(exchange, CniErrorCodes.InvalidNetworkConfig);
+        Assert.That(Reservations(), Is.Empty);
+    }
+
+    [Test]
+    public async Task RangeStartAfterRangeEndIsRejected()
+    {
+        var exchange = await AddAsync("ctr-1", Lab().RangeStart("10.244.1.20").RangeEnd("10.244.1.10"));
+
+        AssertCniError(exchange, CniErrorCodes.InvalidNetworkConfig);
+    }
+
+    [Test]
+    public async Task UnknownAndRuntimeFieldsAreIgnored()
+    {
+        var config = Lab(cniVersion: CniVersions.V040)
+            .With("runtimeConfig", new System.Text.Json.Nodes.JsonObject { ["portMappings"] = new System.Text.Json.Nodes.JsonArray() })
+            .With("capabilities", new System.Text.Json.Nodes.JsonObject { ["portMappings"] = true })
+            .With("args", new System.Text.Json.Nodes.JsonObject { ["cni"] = new System.Text.Json.Nodes.JsonObject() })
+            .With("somethingElse", 42);
+
+        Assert.That(await AllocateAsync("ctr-1", config), Is.EqualTo("10.244.1.2"));
     }
 
     [TestCase("my net")]

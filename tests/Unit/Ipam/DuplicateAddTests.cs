@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>A second ADD for the same container ID + ifname is refused (111) and changes nothing.</summary>
+[Feature("Duplicate ADD")]
 public sealed class DuplicateAddTests : IpamTestBase
 {
     [Test]

@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Bad environment, bad stdin, unsupported versions and I/O failures: each a CNI error JSON on stdout with its code.</summary>
+[Feature("Errors")]
 public sealed class InvocationErrorTests : IpamTestBase
 {
     [TestCase("{")]
@@ -33,6 +35,16 @@ public sealed class InvocationErrorTests : IpamTestBase
 
         exchange.ExpectError(CniErrorCodes.IncompatibleVersion);
         Assert.That(Reservations(), Is.Empty);
+    }
+
+    [TestCase(CniVersions.V030)]
+    [TestCase(CniVersions.V031)]
+    public async Task CheckBeforeVersion040IsCode1(string version)
+    {
+        var config = Lab(cniVersion: version);
+        await AllocateAsync("ctr-1", config);
+
+        AssertCniError(await Ipam.CheckAsync(Call("ctr-1", config)), CniErrorCodes.IncompatibleVersion, version);
     }
 
     [TestCase("FOO")]

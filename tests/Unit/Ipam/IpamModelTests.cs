@@ -11,6 +11,8 @@ namespace BashCni.Tests.Unit.Ipam;
 /// Model-based property test: random ADD/DEL sequences run against the real plugin and the in-memory
 /// <see cref="IpamModel"/>; every answer and the final store must agree. CsCheck shrinks a failing sequence.
 /// </summary>
+[Feature("Model-based property test")]
+[Severity(SeverityLevel.Critical)]
 public sealed class IpamModelTests : IpamTestBase
 {
     /// <summary>Container IDs that are substrings / regex matches of each other, to catch inexact release.</summary>

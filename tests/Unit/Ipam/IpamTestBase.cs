@@ -11,6 +11,7 @@ namespace BashCni.Tests.Unit.Ipam;
 /// directory holding the dataDir and the plugin log, deleted afterwards.
 /// </summary>
 [Category("Unit")]
+[Epic("IPAM plugin (bash-cni-ipam)")]
 public abstract class IpamTestBase
 {
     public const string IpamType = "bash-cni-ipam";

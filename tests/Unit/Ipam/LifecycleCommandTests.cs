@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>GC and STATUS (cniVersion 1.1.0) and CHECK (≥ 0.4.0) of the IPAM plugin.</summary>
+[Feature("GC, STATUS, CHECK")]
 public sealed class LifecycleCommandTests : IpamTestBase
 {
     private NetworkConfig V110 => Lab(cniVersion: CniVersions.V110);

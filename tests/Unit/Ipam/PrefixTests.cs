@@ -1,9 +1,12 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Prefix lengths other than /24, subnets not starting at .0, and exhaustion.</summary>
+[Feature("Prefixes and exhaustion")]
+[Severity(SeverityLevel.Critical)]
 public sealed class PrefixTests : IpamTestBase
 {
     [TestCase("10.0.0.0/8", "10.0.0.2/8", "10.0.0.1")]

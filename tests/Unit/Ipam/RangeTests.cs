@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>rangeStart / rangeEnd: inclusive bounds inside the subnet; the exhaustion message names them.</summary>
+[Feature("rangeStart / rangeEnd")]
 public sealed class RangeTests : IpamTestBase
 {
     [TestCase("10.244.1.10", "10.244.1.12", new[] { "10.244.1.10", "10.244.1.11", "10.244.1.12" }, @"range set: 10\.244\.1\.10-10\.244\.1\.12")]

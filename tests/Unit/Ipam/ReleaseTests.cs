@@ -1,9 +1,12 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>DEL releases exactly the reservation of that container ID + ifname — never by substring, regex or prefix.</summary>
+[Feature("Release")]
+[Severity(SeverityLevel.Critical)]
 public sealed class ReleaseTests : IpamTestBase
 {
     [TestCase("ab", new[] { "a", "abc", "xab", "ab-2", "aab" })]

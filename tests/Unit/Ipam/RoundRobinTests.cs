@@ -1,8 +1,10 @@
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>host-local's round robin: the search starts after last_reserved_ip.0, wraps around, tolerates stale values.</summary>
+[Feature("Round robin")]
 public sealed class RoundRobinTests : IpamTestBase
 {
     private string LastReservedPath => Path.Combine(StoreDir, Store.LastReservedFile);

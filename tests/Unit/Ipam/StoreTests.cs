@@ -1,11 +1,13 @@
 using System.Text;
 using BashCni.Harness.Sandbox;
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>The on-disk store: file per IP named by the IP, its content and modes, bookkeeping files, no strays.</summary>
+[Feature("Store")]
 public sealed class StoreTests : IpamTestBase
 {
     [Test]

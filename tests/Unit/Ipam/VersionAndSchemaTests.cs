@@ -1,9 +1,11 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Reporting;
 using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Results, errors and VERSION answers checked against the CNI schema of each cniVersion.</summary>
+[Feature("Result schema per cniVersion")]
 public sealed class VersionAndSchemaTests : IpamTestBase
 {
     private static readonly string[] Supported = [.. CniVersions.All];
