@@ -358,7 +358,6 @@ run_bench() {
 render_report() {
   ((REPORT == 1)) || return 0
   local out="$REPO_DIR/allure-report"
-  rm -rf "$out"
   say "report: rendering $out/index.html"
   if ! (cd "$REPO_DIR" && npx --no-install allure awesome "$ALLURE_RESULTS_DIR" -o "$out" --single-file \
     --name "$REPORT_NAME") >"$WORK_DIR/allure.log" 2>&1; then
@@ -396,7 +395,8 @@ main() {
   check_report_tools
   build
 
-  rm -rf "$ALLURE_RESULTS_DIR"
+  # A report or results left from an earlier run would not match this one.
+  rm -rf "$ALLURE_RESULTS_DIR" "$REPO_DIR/allure-report"
   mkdir -p "$ALLURE_RESULTS_DIR"
   local layer
   for layer in "${LAYERS[@]}"; do

@@ -5,6 +5,7 @@
 #   <dataDir>/<name>/lock                 flock for the whole allocate/release
 #   <dataDir>/<name>/.ids/<id>:<ifname>   index: the address held by an attachment (keeps lookups O(1))
 #   <dataDir>/<name>/.ids/.synced         written after each change the plugin makes to the store
+#   <dataDir>/<name>/.ids/.foreign        "<id>:<ifname> <ip>" lines for reservations other writers left
 # The reservation files are the truth. If the store directory changed after .synced (another writer,
 # a restored backup, a crash between two writes), the index is rebuilt from the files first.
 # Requires common.sh, ipv4.sh and config.sh.
@@ -174,7 +175,33 @@ ipam_find() {
         if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
             IPAM_FOUND=("$ip")
             REPLY="$ip"
+            return 0
         fi
+    fi
+    if [[ -f "$IPAM_INDEX_DIR/.foreign" ]]; then
+        ipam_find_foreign "$id" "$ifn"
+    fi
+    return 0
+}
+
+# ipam_find_foreign ID IFNAME: look the attachment up in .ids/.foreign, the map of reservations that
+# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex).
+ipam_find_foreign() {
+    local id="$1" ifn="$2" map="" key="$1:$2" re="" c i
+    { IFS= read -r -d '' map < "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null || true
+    [[ "$map" == *$'\n'"$key "* ]] || return 0
+    for (( i = 0; i < ${#key}; i++ )); do
+        c="${key:i:1}"
+        case "$c" in
+            [a-zA-Z0-9]) re+="$c" ;;
+            '^') re+='\^' ;;
+            *) re+="[$c]" ;;
+        esac
+    done
+    re=$'\n'"$re ([0-9.]+)"
+    if [[ "$map" =~ $re ]] && ipam_owner_is "$IPAM_DIR/${BASH_REMATCH[1]}" "$id" "$ifn"; then
+        IPAM_FOUND=("${BASH_REMATCH[1]}")
+        REPLY="${BASH_REMATCH[1]}"
     fi
     return 0
 }
@@ -204,7 +231,7 @@ ipam_mark_synced() {
 # ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
 # lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
 ipam_reindex() {
-    local gc="$1" f name content idx current
+    local gc="$1" f name content idx current foreign=""
     local -A valid=() keep=()
     local -a victims=()
     for name in $gc; do
@@ -233,11 +260,19 @@ ipam_reindex() {
         if [[ -f "$idx" ]]; then
             { IFS= read -r current < "$idx"; } 2>/dev/null || true
         fi
-        if [[ "$current" != "$name" ]]; then
-            { printf '%s' "$name" >| "$idx"; } 2>/dev/null || true
+        if [[ "$current" == "$name" ]]; then
+            keep["$idx"]=1
+        else
+            # Written by someone else: recorded in the map (one file, not one file per entry).
+            foreign+=$'\n'"${idx##*/} $name"
         fi
-        keep["$idx"]=1
     done
+    if [[ -n "$foreign" ]]; then
+        { printf '%s\n' "$foreign" >| "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null ||
+            cni_error 5 "cannot write $IPAM_INDEX_DIR/.foreign"
+    elif [[ -e "$IPAM_INDEX_DIR/.foreign" ]]; then
+        victims+=("$IPAM_INDEX_DIR/.foreign")
+    fi
     umask 022
     for f in "$IPAM_INDEX_DIR"/*; do
         if [[ -f "$f" && -z "${keep["$f"]+set}" ]]; then

@@ -22,6 +22,7 @@ public sealed class LocalCluster : ICluster
     public const string RouterAddress = "10.0.1.1";
     public const string OutsideHostAddress = "198.51.100.1";
     public const string PauseImage = "localhost/bashcni/pause:1";
+    public const string PodNetwork = "10.244.0.0/16";
 
     public static IReadOnlyList<ClusterNode> DefaultNodes { get; } =
     [
@@ -171,7 +172,7 @@ public sealed class LocalCluster : ICluster
         var install = await InstallScriptAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(_nodes.Values.Select(async node =>
         {
-            var script = $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} && ls /etc/cni/net.d";
+            var script = $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} --network {PodNetwork} && ls /etc/cni/net.d";
             var result = await node.RequireShell().RunAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
                 throw new InvalidOperationException($"install.sh failed on node {node.Name} (exit {result.ExitCode}):\n{result.Stderr}\n{result.Stdout}");

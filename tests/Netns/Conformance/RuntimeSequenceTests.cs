@@ -36,10 +36,12 @@ public sealed class RuntimeSequenceTests
         var again = await node.Plugin.DelAsync(call with { NetNs = null });
         Assert.That(again.ExitCode, Is.Zero, "another DEL with empty CNI_NETNS: " + again);
 
-        Assert.Multiple(async () =>
+        var reservations = await node.ReservationsAsync(config);
+        var veths = await node.HostVethsAsync();
+        Assert.Multiple(() =>
         {
-            Assert.That(await node.ReservationsAsync(config), Is.Empty, "address still reserved");
-            Assert.That(await node.HostVethsAsync(), Is.Empty, "host veth left");
+            Assert.That(reservations, Is.Empty, "address still reserved");
+            Assert.That(veths.Select(v => v.Name), Is.Empty, "host veth left");
         });
     });
 

@@ -148,6 +148,16 @@ public sealed class TerraformTests
             Assert.That(text, Does.Match(@"(?m)^\s+- jq$"));
             Assert.That(text, Does.Contain("/var/lib/bash-cni/node-ready"), "the marker the bootstrap waits for");
         });
+
+        // Rendered as Terraform would (the two template variables), it is valid cloud-config YAML.
+        var rendered = text.Replace("${hostname}", "worker-1", StringComparison.Ordinal)
+            .Replace("${kubernetes_minor_version}", "1.32", StringComparison.Ordinal);
+        Assert.That(rendered, Does.Not.Contain("${"), "a template variable Terraform does not pass");
+        var config = YamlDoc.Load(rendered);
+        Assert.That(config.Get("hostname").Text(), Is.EqualTo("worker-1"));
+        Assert.That(config.Get("packages").Items().Select(p => p.Text()), Is.SupersetOf(new[] { "containerd", "jq" }));
+        Assert.That(config.Get("runcmd").Items().Count(), Is.GreaterThan(10));
+        Assert.That(config.Get("runcmd").Items().Last().Items().Select(i => i.Text()), Is.EqualTo(new[] { "touch", "/var/lib/bash-cni/node-ready" }));
     }
 
     /// <summary>Each broken copy of the Terraform must be caught, with the reason named.</summary>
