@@ -116,9 +116,8 @@ public sealed class BenchNode : IAsyncDisposable
         const string script = """
             set -euo pipefail
             shopt -s nullglob
-            n=0
-            for f in "$1"/[0-9]*.[0-9]*.[0-9]*.[0-9]*; do n=$((n + 1)); done
-            echo "$n"
+            files=("$1"/[0-9]*.[0-9]*.[0-9]*.[0-9]*)
+            echo "${#files[@]}"
             """;
         var result = await _runner.RunCheckedAsync("bash", ["-c", script, "count", storeDir], null, cancellationToken).ConfigureAwait(false);
         return int.Parse(result.Stdout.Trim(), CultureInfo.InvariantCulture);

@@ -21,6 +21,7 @@ public sealed record BenchOptions
           --label NAME        also keep this run as <out>/NAME.json and <out>/NAME.md (e.g. before, after)
           --compare FILE      also print bash-cni's numbers from an earlier report FILE next to this run's
           --render FILE       measure nothing: print the markdown of report FILE (with --compare: before/after)
+                              and redraw <out>/latency.png from it
           --help              this text
         """;
 

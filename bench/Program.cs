@@ -30,6 +30,10 @@ if (options.RenderOnly is not null)
     var saved = await BenchJson.LoadAsync(options.RenderOnly, cancel.Token);
     Console.WriteLine(MarkdownReport.Render(saved));
     if (before is not null) Console.WriteLine(BeforeAfterTable.Render(before, saved));
+    Directory.CreateDirectory(options.OutputDir);
+    var redrawn = Path.Combine(options.OutputDir, "latency.png");
+    LatencyPlot.Save(saved, redrawn);
+    Console.WriteLine("written: " + redrawn);
     return 0;
 }
 

@@ -50,9 +50,11 @@ public sealed class ClusterSession
         var clock = Stopwatch.StartNew();
         try
         {
-            LabPods = LoadLabPods();
+            // KubernetesClient's YAML loader takes seconds to initialise: let it do so while the cluster starts.
+            var labPods = Task.Run(LoadLabPods);
             _cluster = await ClusterFactory.CreateAsync(Target).ConfigureAwait(false);
             var started = clock.Elapsed;
+            LabPods = await labPods.ConfigureAwait(false);
             await _cluster.PrepareNodesAsync().ConfigureAwait(false);
             var prepared = clock.Elapsed;
             await Task.WhenAll(LabPods.Select(pod => _cluster.DeployPodAsync(pod))).ConfigureAwait(false);

@@ -159,8 +159,6 @@ public sealed class LocalCluster : ICluster
                 hostKey, token).ConfigureAwait(false);
             return Waits.Probe.Ok;
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
-        var hostname = (await node.RequireShell().RunAsync("hostname", cancellationToken: ct).ConfigureAwait(false)).EnsureSuccess().Stdout.Trim();
-        if (hostname != node.Name) throw new InvalidOperationException($"node {node.Name} reports hostname '{hostname}' over SSH");
 
         node.Cri = new Cri.CriClient(node.ContainerdSocket);
         var version = await node.Cri.Runtime.VersionAsync(new VersionRequest { Version = "v1" }, cancellationToken: ct).ConfigureAwait(false);
@@ -172,7 +170,10 @@ public sealed class LocalCluster : ICluster
         var install = await InstallScriptAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(_nodes.Values.Select(async node =>
         {
-            var script = $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} --network {PodNetwork} && ls /etc/cni/net.d";
+            // The node's own hostname (UTS namespace) is checked in the same SSH command.
+            var name = NodeShell.ShellQuote(node.Name);
+            var script = $"[ \"$(hostname)\" = {name} ] || {{ echo \"node reports hostname $(hostname), expected \"{name} >&2; exit 90; }}\n" +
+                $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} --network {PodNetwork} && ls /etc/cni/net.d";
             var result = await node.RequireShell().RunAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
                 throw new InvalidOperationException($"install.sh failed on node {node.Name} (exit {result.ExitCode}):\n{result.Stderr}\n{result.Stdout}");

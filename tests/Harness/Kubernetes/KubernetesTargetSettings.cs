@@ -79,7 +79,7 @@ public sealed record KubernetesTargetSettings
             throw new ClusterNotConfiguredException(Target, Target switch
             {
                 "kind" => "set KUBECONFIG to the kind cluster's kubeconfig (e.g. `kind get kubeconfig > kind.kubeconfig`; " +
-                          "the cluster from infra/kind/kind-config.yaml) and make `docker` reach its nodes; optionally BASHCNI_NODE_MAP",
+                          "the cluster from infra/kind/kind-config.yaml) and make `docker` reach its nodes",
                 "aws" => "set KUBECONFIG to the lab's kubeconfig plus BASHCNI_SSH_KEY (and BASHCNI_SSH_HOSTS for the nodes' public " +
                          "addresses), or run `./run-tests.sh cluster --target aws --provision` (terraform, AWS credentials, infra/aws/terraform.tfvars)",
                 _ => "set KUBECONFIG to a kubeconfig file of the cluster, BASHCNI_SSH_USER and BASHCNI_SSH_KEY for node access " +

@@ -56,7 +56,7 @@ public sealed partial record HostSnapshot(
             Descendants(S("children"), Environment.ProcessId));
     }
 
-    /// <summary>"pid comm" of every live descendant of <paramref name="root"/> from "pid ppid comm" lines, except the snapshot's own shell tree.</summary>
+    /// <summary>"pid comm" of every live descendant of <paramref name="root"/> from "pid ppid comm" lines (the snapshot's own shell leaves itself out).</summary>
     private static List<string> Descendants(List<string> table, int root)
     {
         var rows = table.Select(l => l.Split(' ', 3)).Where(p => p.Length == 3 && int.TryParse(p[0], out _) && int.TryParse(p[1], out _))
@@ -70,8 +70,6 @@ public sealed partial record HostSnapshot(
             var parent = frontier.Dequeue();
             foreach (var child in rows.Where(r => r.Ppid == parent && seen.Add(r.Pid)))
             {
-                // The shell that prints this table (and its pipeline) is a child of this process; it is not a leftover.
-                if (child.Comm is "bash" or "cat" or "sed" or "awk" or "sort" or "ip" or "iptables-save" or "grep" or "ls") continue;
                 // dotnet test host helpers (e.g. the msbuild node or vstest console) are not started by tests.
                 if (child.Comm.StartsWith("dotnet", StringComparison.Ordinal)) continue;
                 result.Add($"{child.Pid} {child.Comm}");

@@ -79,7 +79,7 @@ public sealed class NodeNamespace : NetworkNamespace
         return pod;
     }
 
-    /// <summary>Mounts a read-only tmpfs at <paramref name="path"/> (below <see cref="StateDir"/>): a data dir no one can write to, root included.</summary>
+    /// <summary>Mounts a read-only tmpfs at <see cref="StateDir"/>/<paramref name="leaf"/>: a data dir no one can write to, root included.</summary>
     public async Task<string> ReadOnlyDirAsync(string leaf, CancellationToken ct = default)
     {
         var path = StateDir + "/" + leaf;
