@@ -13,7 +13,7 @@ namespace BashCni.Tests.Cluster;
 [Category("Cluster")]
 public sealed class ConcurrentPodTests : ClusterTest
 {
-    private const int BurstSize = 8;
+    private const int BurstSize = 12;
 
     [Test]
     public async Task PodsCreatedTogetherOnOneNodeGetDistinctAddresses()

@@ -68,7 +68,7 @@ cfg_load() {
     if ! type -P jq >/dev/null; then
         cni_error 100 "jq is required to read this network configuration but is not installed"
     fi
-    if ! out=$(jq -r --arg ifname "${CNI_IFNAME:-}" "$CFG_JQ_PROGRAM" 2>&1 <<<"$CNI_STDIN"); then
+    if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$CFG_JQ_PROGRAM" 2>&1 <<<"$CNI_STDIN"); then
         cni_error 6 "failed to decode the network configuration" "${out//$'\n'/ }"
     fi
     mapfile -t v <<<"$out"

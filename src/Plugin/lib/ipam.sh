@@ -185,8 +185,33 @@ ipam_find() {
 }
 
 # ipam_find_foreign ID IFNAME: look the attachment up in .ids/.foreign, the map of reservations that
-# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex).
+# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex). The map can hold tens of
+# thousands of lines: grep scans it (fixed string), bash only looks at the lines that contain the key.
+# The first line that starts with "<id>:<ifname> <address>" is the answer, as in the bash search below.
 ipam_find_foreign() {
+    local id="$1" ifn="$2" key="$1:$2" out="" line ip="" rc=0
+    out="$(exec grep -a -F -e "$key " -- "$IPAM_INDEX_DIR/.foreign" 2>/dev/null)" || rc=$?
+    if (( rc == 1 )); then
+        return 0
+    elif (( rc != 0 )); then
+        ipam_find_foreign_in_bash "$id" "$ifn"
+        return 0
+    fi
+    while IFS= read -r line; do
+        [[ "$line" == "$key "* ]] || continue
+        ip="${line#"$key "}"
+        ip="${ip%%[!0-9.]*}"
+        [[ -n "$ip" ]] && break
+    done <<<"$out"
+    if [[ -n "$ip" ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
+        IPAM_FOUND=("$ip")
+        REPLY="$ip"
+    fi
+    return 0
+}
+
+# ipam_find_foreign_in_bash ID IFNAME: the same lookup without grep.
+ipam_find_foreign_in_bash() {
     local id="$1" ifn="$2" map="" key="$1:$2" re="" c i
     { IFS= read -r -d '' map < "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null || true
     [[ "$map" == *$'\n'"$key "* ]] || return 0

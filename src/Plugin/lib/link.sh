@@ -4,12 +4,21 @@
 # belong to another network namespace than the one the plugin runs in.
 
 # link_host_name ID IFNAME: REPLY = host-side veth name, "veth" + FNV-1a-32 of "ID/IFNAME" in hex.
+# The bytes become "'c" words (printf's %d then gives each byte's code) and the hash is one
+# arithmetic expression; the words come from one pattern substitution where bash has
+# patsub_replacement (5.2+) and the name has no blanks, else from a loop.
 link_host_name() {
-    local s="$1/$2" h=2166136261 i c
-    for (( i = 0; i < ${#s}; i++ )); do
-        printf -v c '%d' "'${s:i:1}"
-        h=$(( ((h ^ (c & 255)) * 16777619) & 0xffffffff ))
-    done
+    local s="$1/$2" h=2166136261 i expr
+    local -a ords=()
+    if [[ "$s" != *[[:space:]]* ]] && shopt -q patsub_replacement 2>/dev/null; then
+        read -r -a ords <<<"${s//?/\'& }"
+    else
+        for (( i = 0; i < ${#s}; i++ )); do
+            ords+=("'${s:i:1}")
+        done
+    fi
+    printf -v expr 'h=((h^(%d&255))*16777619)&0xffffffff,' "${ords[@]}"
+    (( ${expr}1 ))
     printf -v REPLY 'veth%08x' "$h"
 }
 
@@ -29,7 +38,7 @@ link_parse_bridge() {
 
 # link_read_bridge NAME: LINK_BR_OUT = `ip addr show` of the bridge (fails if it does not exist).
 link_read_bridge() {
-    LINK_BR_OUT="$(ip addr show dev "$1" 2>/dev/null)" || LINK_BR_OUT=""
+    LINK_BR_OUT="$(exec ip addr show dev "$1" 2>/dev/null)" || LINK_BR_OUT=""
     link_parse_bridge "$LINK_BR_OUT"
     [[ -n "$LINK_BR_OUT" ]]
 }
@@ -51,7 +60,7 @@ link_ensure_bridge() {
     [[ -n "$LINK_BR_HAS_GW" ]] || batch+="addr add $IPAM_GATEWAY/$IPAM_PREFIX brd + dev $br"$'\n'
     [[ -n "$LINK_BR_UP" ]] || batch+="link set dev $br up"$'\n'
     if [[ -n "$batch" ]]; then
-        LINK_ERR="$(ip -batch - 2>&1 <<<"$batch")" || {
+        LINK_ERR="$(exec ip -batch - 2>&1 <<<"$batch")" || {
             [[ -n "$fd" ]] && exec {fd}>&-
             cni_error 100 "cannot set up bridge $br" "${LINK_ERR//$'\n'/ }"
         }
@@ -77,7 +86,7 @@ link_add_veth() {
         link_add_veth_alone "$host" "$hmac" "$pod" "$pmac" "$br" "$mtu" "$ns"
         return 0
     fi
-    if out="$(ip -batch - 2>&1 <<<"addr show dev $br"$'\n'"$add $ns")"; then
+    if out="$(exec ip -batch - 2>&1 <<<"addr show dev $br"$'\n'"$add $ns")"; then
         LINK_CREATED=1
         LINK_BR_OUT="$out"
         link_parse_bridge "$out"
@@ -97,7 +106,7 @@ link_add_veth() {
 # link_add_veth_alone: the same creation as a single `ip link add`.
 link_add_veth_alone() {
     local host="$1" hmac="$2" pod="$3" pmac="$4" br="$5" mtu="$6" ns="$7" err
-    if err="$(ip link add name "$host" address "$hmac" ${mtu:+mtu "$mtu"} master "$br" up \
+    if err="$(exec ip link add name "$host" address "$hmac" ${mtu:+mtu "$mtu"} master "$br" up \
         type veth peer name "$pod" address "$pmac" ${mtu:+mtu "$mtu"} netns "$ns" 2>&1)"; then
         LINK_CREATED=1
         return 0
@@ -115,6 +124,22 @@ link_add_failed() {
         cni_error 100 "interface $pod already exists in $ns"
     fi
     cni_error 100 "cannot create the veth pair $host/$pod" "${err//$'\n'/ }"
+}
+
+# link_pod_batch NETNS BATCH: run `ip -batch` inside NETNS; LINK_POD_ERR = its output.
+# A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
+# which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
+link_pod_batch() {
+    local ns="$1" batch="$2" name="${1##*/}"
+    if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
+          ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
+        if LINK_POD_ERR="$(exec ip -n "$name" -batch - 2>&1 <<<"$batch")"; then
+            return 0
+        fi
+        # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
+        [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
+    fi
+    LINK_POD_ERR="$(exec nsenter --net="$ns" ip -batch - 2>&1 <<<"$batch")"
 }
 
 # link_setup_pod NETNS IFNAME ADDRESS/PREFIX: address, up, config routes, default route via the
@@ -137,7 +162,8 @@ link_setup_pod() {
     else
         LINK_DEFAULT_LINE=0
     fi
-    if ! err="$(nsenter --net="$ns" ip -batch - 2>&1 <<<"$batch")"; then
+    if ! link_pod_batch "$ns" "$batch"; then
+        err="$LINK_POD_ERR"
         if [[ "$err" == *"File exists"* && "$err" == *"failed -:$LINK_DEFAULT_LINE" ]]; then
             LINK_DEFAULT_SKIPPED=1
             return 0
@@ -149,7 +175,7 @@ link_setup_pod() {
 # link_del HOSTNAME: delete the host end (and with it the pod end); missing is fine.
 link_del() {
     local err
-    if ! err="$(ip link del dev "$1" 2>&1)"; then
+    if ! err="$(exec ip link del dev "$1" 2>&1)"; then
         case "$err" in
             *"Cannot find device"* | *"does not exist"*) return 0 ;;
         esac

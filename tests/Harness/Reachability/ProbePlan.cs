@@ -253,6 +253,8 @@ public sealed partial class ProbePlan
         foreach (var (lab, cluster) in aliases)
         {
             if (clusterNames.Contains(cluster, StringComparer.Ordinal)) map[lab] = cluster;
+            // A backend that already applied the map reports lab names: the alias is satisfied as it is.
+            else if (clusterNames.Contains(lab, StringComparer.Ordinal)) map[lab] = lab;
             else problems[lab] = $"node alias {lab}={cluster}: the cluster has no node '{cluster}' (nodes: {string.Join(", ", clusterNames)})";
         }
         foreach (var lab in labNodes.Where(l => !map.ContainsKey(l) && !found.ContainsKey(l)))

@@ -146,6 +146,28 @@ public sealed class ProbePlanTests
     }
 
     [Test]
+    public void NodeAliases_AreSatisfied_WhenTheBackendAlreadyReportsLabNames()
+    {
+        ClusterNode[] labNamed =
+        [
+            new("master", "172.18.0.2", "10.244.0.0/24"),
+            new("worker-1", "172.18.0.3", "10.244.1.0/24"),
+            new("worker-2", "172.18.0.4", "10.244.2.0/24"),
+        ];
+        var pods = KindPods.Select(p => p with { Node = p.Node == "kind-worker" ? "worker-1" : "worker-2" }).ToArray();
+        var aliases = ReachabilityOptions.ParseNodeMap("master=kind-control-plane,worker-1=kind-worker,worker-2=kind-worker2");
+
+        var plan = LabPlan(Local with { NodeAliases = aliases }, pods, labNamed);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Probe(plan, "bash-worker-1", "node:worker-2").Problem, Is.Null);
+            Assert.That(Probe(plan, "bash-worker-1", "node:worker-2").Address, Is.EqualTo("172.18.0.4"));
+            Assert.That(plan.NodeNames["worker-1"], Is.EqualTo("worker-1"));
+        });
+    }
+
+    [Test]
     public void AnAliasToAMissingNode_MakesThoseCellsUnprobeable()
     {
         var options = Local with { NodeAliases = ReachabilityOptions.ParseNodeMap("master=kind-control-plane,worker-1=kind-worker,worker-2=kind-wrker2") };
