@@ -8,7 +8,7 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_DIR
 readonly DEFAULT_LAYERS=(unit netns cluster)
 readonly APT_PACKAGES=(iproute2 jq iputils-ping util-linux iptables bridge-utils shellcheck socat containerd runc
-  containernetworking-plugins openssh-server busybox-static nginx-light strace)
+  containernetworking-plugins openssh-server busybox-static nginx-light curl strace)
 readonly REPORT_NAME="BashCni verification"
 
 usage() {

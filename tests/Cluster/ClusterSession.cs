@@ -19,8 +19,18 @@ public sealed class ClusterSession
 
     public static string Target { get; private set; } = "local";
 
-    /// <summary>The lab's pods as loaded from fixtures/deploy.yaml.</summary>
-    public static IReadOnlyList<V1Pod> LabPods { get; private set; } = [];
+    private static IReadOnlyList<V1Pod> _labPods = [];
+
+    /// <summary>The lab's pods as deployed (from fixtures/deploy.yaml); like <see cref="Require"/>, ignores or fails the
+    /// calling test when the cluster is not there, so no test passes on an empty pod list.</summary>
+    public static IReadOnlyList<V1Pod> LabPods
+    {
+        get
+        {
+            Require();
+            return _labPods;
+        }
+    }
 
     public static TimeSpan StartupTime { get; private set; }
 
@@ -54,15 +64,15 @@ public sealed class ClusterSession
             var labPods = Task.Run(LoadLabPods);
             _cluster = await ClusterFactory.CreateAsync(Target).ConfigureAwait(false);
             var started = clock.Elapsed;
-            LabPods = await labPods.ConfigureAwait(false);
+            _labPods = await labPods.ConfigureAwait(false);
             await _cluster.PrepareNodesAsync().ConfigureAwait(false);
             var prepared = clock.Elapsed;
-            await Task.WhenAll(LabPods.Select(pod => _cluster.DeployPodAsync(pod))).ConfigureAwait(false);
-            await Task.WhenAll(LabPods.Select(pod => PodWaits.RunningWithIpAsync(_cluster, pod.Metadata.Name))).ConfigureAwait(false);
+            await Task.WhenAll(_labPods.Select(pod => _cluster.DeployPodAsync(pod))).ConfigureAwait(false);
+            await Task.WhenAll(_labPods.Select(pod => PodWaits.RunningWithIpAsync(_cluster, pod.Metadata.Name))).ConfigureAwait(false);
             StartupTime = clock.Elapsed;
             await TestContext.Progress.WriteLineAsync(
                 $"cluster '{Target}': up in {started.TotalSeconds:F1} s, nodes prepared at {prepared.TotalSeconds:F1} s, " +
-                $"{LabPods.Count} pods running at {StartupTime.TotalSeconds:F1} s").ConfigureAwait(false);
+                $"{_labPods.Count} pods running at {StartupTime.TotalSeconds:F1} s").ConfigureAwait(false);
             if (_cluster is LocalCluster local)
                 await TestContext.Progress.WriteLineAsync("start-up (elapsed at the end of each phase): " +
                     string.Join(", ", local.StartupTimings.Select(t => $"{t.Key} {t.Value.TotalSeconds:F1} s"))).ConfigureAwait(false);
