@@ -110,8 +110,9 @@ cni_log() {
     printf -v now '%(%Y-%m-%dT%H:%M:%S%z)T' -1
     dur=$(( ${EPOCHREALTIME/[.,]/} - CNI_START ))
     printf -v dur '%d.%03d' $(( dur / 1000 )) $(( dur % 1000 ))
-    printf -v line '%s %s[%d] %s id=%s if=%s %s%s %sms' "$now" "${0##*/}" "$$" \
-        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "$outcome" \
+    cni_pod_name
+    printf -v line '%s %s[%d] %s id=%s if=%s%s %s%s %sms' "$now" "${0##*/}" "$$" \
+        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "${REPLY:+ pod=${REPLY// /_}}" "$outcome" \
         "${CNI_LOG_DETAIL:+ $CNI_LOG_DETAIL}" "$dur"
     line="${line//[$'\r\n']/ }"
     if [[ "$CNI_LOG_LEVEL" == debug ]]; then
@@ -153,7 +154,7 @@ cni_valid_ifname() {
 # cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.
 # NEED words: id, ifname, netns (must be set), netns-opt (may be empty).
 cni_check_env() {
-    local need problems=() missing_netns=""
+    local need problems=() missing_netns="" not_netns=""
     for need in "$@"; do
         case "$need" in
             id)
@@ -177,6 +178,8 @@ cni_check_env() {
                     missing_netns=1
                 elif [[ "$CNI_NETNS" -ef /proc/self/ns/net || "$CNI_NETNS" -ef /proc/1/ns/net ]]; then
                     problems+=("CNI_NETNS is the host network namespace")
+                elif ! cni_is_netns "$CNI_NETNS"; then
+                    not_netns=1
                 fi ;;
             netns-any)
                 if [[ -z "${CNI_NETNS:-}" ]]; then
@@ -192,6 +195,52 @@ cni_check_env() {
     if [[ -n "$missing_netns" ]]; then
         cni_error 100 "failed to open netns $CNI_NETNS: no such file"
     fi
+    if [[ -n "$not_netns" ]]; then
+        cni_error 100 "failed to open netns $CNI_NETNS: not a network namespace"
+    fi
+}
+
+# cni_is_netns PATH: PATH is a network namespace: a /proc/<pid>/ns/net link or an nsfs mount (what
+# `ip netns add` and the runtimes create). Both look like empty regular files, so anything else
+# (content, a directory, a device) is refused without further ado. The mount is looked up in
+# /proc/self/mountinfo (no process started); only a path not found there is tried with nsenter.
+cni_is_netns() {
+    local p="$1" alt="" mi="" re line mp
+    [[ -f "$p" && ! -s "$p" ]] || return 1
+    [[ "$p" =~ ^/proc/(self|thread-self|[0-9]+)/(task/[0-9]+/)?ns/net$ ]] && return 0
+    { IFS= read -r -d '' mi < /proc/self/mountinfo; } 2>/dev/null || true
+    # Fast path: the path itself (or /run/... for /var/run/...) is an nsfs mount point.
+    [[ "$p" == /var/run/* ]] && alt="${p#/var}"
+    for mp in "$p" ${alt:+"$alt"}; do
+        [[ "$mp" =~ ^[A-Za-z0-9/._-]+$ ]] || continue
+        re=$'\n''[^ ]+ [^ ]+ [^ ]+ [^ ]+ '"${mp//./[.]}"' [^'$'\n'']* - nsfs '
+        if [[ $'\n'"$mi" =~ $re && "$mp" -ef "$p" ]]; then
+            return 0
+        fi
+    done
+    # Any nsfs mount that is the same file (symlinks, escaped names).
+    while IFS= read -r line; do
+        [[ "$line" == *" - nsfs "* && "$line" =~ ^[^\ ]+\ [^\ ]+\ [^\ ]+\ [^\ ]+\ ([^\ ]+)\  ]] || continue
+        mp="${BASH_REMATCH[1]}"
+        [[ "$mp" -ef "$p" ]] && return 0
+    done <<<"$mi"
+    nsenter --net="$p" true >/dev/null 2>&1
+}
+
+# cni_pod_name: REPLY = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
+cni_pod_name() {
+    local args=";${CNI_ARGS:-};" name ns
+    REPLY=""
+    [[ "$args" == *";K8S_POD_NAME="* ]] || return 0
+    name="${args#*;K8S_POD_NAME=}"
+    name="${name%%;*}"
+    ns=""
+    if [[ "$args" == *";K8S_POD_NAMESPACE="* ]]; then
+        ns="${args#*;K8S_POD_NAMESPACE=}"
+        ns="${ns%%;*}"
+    fi
+    [[ -n "$name" ]] && REPLY="${ns:+$ns/}$name"
+    return 0
 }
 
 # cni_check_version: the config's cniVersion must be supported (code 1).

@@ -48,6 +48,8 @@ if type != "object" then error("the network configuration is not a JSON object")
   ($p.interfaces | if type == "array"
       then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str)
       else "" end),
+  ($p.routes | if type == "array"
+      then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end),
   (.["cni.dev/valid-attachments"] // [] | if type == "array"
       then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" "))
       else "\u0001" end),
@@ -72,7 +74,7 @@ cfg_load() {
         cni_error 6 "failed to decode the network configuration" "${out//$'\n'/ }"
     fi
     mapfile -t v <<<"$out"
-    if (( ${#v[@]} != 24 )) || [[ "${v[23]}" != END ]]; then
+    if (( ${#v[@]} != 25 )) || [[ "${v[24]}" != END ]]; then
         cni_error 6 "failed to decode the network configuration: expected exactly one JSON object"
     fi
     CFG_VERSION="${v[0]}"
@@ -97,7 +99,8 @@ cfg_load() {
     CFG_PREV_ADDRESS="${v[19]}"
     CFG_PREV_GATEWAY="${v[20]}"
     CFG_PREV_MAC="${v[21]}"
-    CFG_VALID_ATTACHMENTS="${v[22]}"
+    CFG_PREV_ROUTES="${v[22]}"
+    CFG_VALID_ATTACHMENTS="${v[23]}"
     cfg_apply_log_settings
 }
 
@@ -146,6 +149,7 @@ cfg_fast_load() {
     CFG_PREV_ADDRESS=""
     CFG_PREV_GATEWAY=""
     CFG_PREV_MAC=""
+    CFG_PREV_ROUTES=""
     CFG_VALID_ATTACHMENTS=""
     [[ -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || CFG_VALID_ATTACHMENTS=$'\001'
     return 0

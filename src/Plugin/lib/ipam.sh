@@ -6,6 +6,7 @@
 #   <dataDir>/<name>/.ids/<id>:<ifname>   index: the address held by an attachment (keeps lookups O(1))
 #   <dataDir>/<name>/.ids/.synced         written after each change the plugin makes to the store
 #   <dataDir>/<name>/.ids/.foreign        "<id>:<ifname> <ip>" lines for reservations other writers left
+#   <dataDir>/<name>/.ids/.lock-<id>:<if> bash-cni's per-attachment lock (not part of the index; GC drops stale ones)
 # The reservation files are the truth. If the store directory changed after .synced (another writer,
 # a restored backup, a crash between two writes), the index is rebuilt from the files first.
 # Requires common.sh, ipv4.sh and config.sh.
@@ -304,6 +305,14 @@ ipam_reindex() {
             victims+=("$f")
         fi
     done
+    if [[ -n "$gc" ]]; then
+        # bash-cni's per-attachment lock files (left by killed ADDs) of attachments that are gone.
+        for f in "$IPAM_INDEX_DIR"/.lock-*; do
+            [[ -f "$f" ]] || continue
+            name="${f##*/.lock-}"
+            [[ -n "${valid["${name%%:*}"$'\r\n'"${name#*:}"]+set}" ]] || victims+=("$f")
+        done
+    fi
     if (( ${#victims[@]} )); then
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
     fi
@@ -398,10 +407,11 @@ ipam_lookup() {
     ipam_unlock
 }
 
-# ipam_release ID IFNAME: free every address held by exactly this attachment (caller holds the lock).
-# REPLY = released addresses (space separated). Unknown attachments are not an error.
+# ipam_release ID IFNAME [FILE]: free every address held by exactly this attachment (caller holds
+# the lock); FILE (if it exists) is removed in the same step. REPLY = released addresses (space
+# separated). Unknown attachments are not an error.
 ipam_release() {
-    local id="$1" ifn="$2" idx ip
+    local id="$1" ifn="$2" extra="${3:-}" idx ip changed
     local -a victims=()
     ipam_sync
     ipam_find "$id" "$ifn"
@@ -413,9 +423,13 @@ ipam_release() {
     if [[ -n "$idx" && -e "$idx" ]]; then
         victims+=("$idx")
     fi
+    changed="${#victims[@]}"
+    if [[ -n "$extra" && -e "$extra" ]]; then
+        victims+=("$extra")
+    fi
     if (( ${#victims[@]} )); then
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
-        ipam_mark_synced
+        (( changed == 0 )) || ipam_mark_synced
     fi
     REPLY="${IPAM_FOUND[*]}"
 }

@@ -126,20 +126,71 @@ link_add_failed() {
     cni_error 100 "cannot create the veth pair $host/$pod" "${err//$'\n'/ }"
 }
 
-# link_pod_batch NETNS BATCH: run `ip -batch` inside NETNS; LINK_POD_ERR = its output.
+# link_pod_batch NETNS BATCH [IP-OPTION...]: run `ip [IP-OPTION...] -batch` inside NETNS;
+# LINK_POD_ERR = its output (stdout and stderr).
 # A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
 # which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
 link_pod_batch() {
     local ns="$1" batch="$2" name="${1##*/}"
+    shift 2
     if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
           ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
-        if LINK_POD_ERR="$(exec ip -n "$name" -batch - 2>&1 <<<"$batch")"; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
             return 0
         fi
         # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
         [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
     fi
-    LINK_POD_ERR="$(exec nsenter --net="$ns" ip -batch - 2>&1 <<<"$batch")"
+    LINK_POD_ERR="$(exec nsenter --net="$ns" ip "$@" -batch - 2>&1 <<<"$batch")"
+}
+
+# link_route_key DST: REPLY = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
+link_route_key() {
+    case "$1" in
+        0.0.0.0/0) REPLY=default ;;
+        */32) REPLY="${1%/32}" ;;
+        *) REPLY="$1" ;;
+    esac
+}
+
+# link_check_pod NETNS IFNAME ADDRESS/PREFIX MAC ROUTES: compare the pod interface with a previous
+# result (one `ip` run reads address, link and routes). ROUTES = "dst|gw ..." (gw may be empty).
+# LINK_PROBLEMS = what does not match (empty when all is as described).
+link_check_pod() {
+    local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw
+    local -a routes=()
+    read -r -a routes <<<"$5"
+    LINK_PROBLEMS=()
+    if ! link_pod_batch "$ns" "addr show dev $ifn"$'\n'"link show dev $ifn"$'\n'"route show dev $ifn" -o ||
+       [[ -z "$LINK_POD_ERR" ]]; then
+        LINK_PROBLEMS+=("interface $ifn is missing in $ns")
+        return 0
+    fi
+    out="$LINK_POD_ERR"
+    while IFS= read -r line; do
+        if [[ "$line" =~ ^[0-9]+:\ [^\ ]+\ +inet ]]; then
+            addrs+="$line "$'\n'
+        elif [[ "$line" =~ ^[0-9]+:\  ]]; then
+            link="$line "
+        else
+            table+=$'\n'"$line "
+        fi
+    done <<<"$out"
+    table+=$'\n'
+    [[ "$addrs" == *" inet $cidr "* ]] || LINK_PROBLEMS+=("$ifn in $ns does not have $cidr")
+    if [[ -n "$mac" && "$link" != *" link/ether $mac "* ]]; then
+        LINK_PROBLEMS+=("$ifn in $ns does not have MAC $mac")
+    fi
+    [[ "$link" == *[\<,]UP[,\>]* ]] || LINK_PROBLEMS+=("$ifn in $ns is down")
+    for r in "${routes[@]}"; do
+        dst="${r%%|*}"
+        gw="${r#*|}"
+        link_route_key "$dst"
+        if [[ -z "$dst" || "$table" != *$'\n'"$REPLY ${gw:+via $gw }"* ]]; then
+            LINK_PROBLEMS+=("$ifn in $ns has no route to $dst${gw:+ via $gw}")
+        fi
+    done
+    return 0
 }
 
 # link_setup_pod NETNS IFNAME ADDRESS/PREFIX: address, up, config routes, default route via the

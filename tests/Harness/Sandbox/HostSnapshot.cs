@@ -84,11 +84,7 @@ public sealed partial record HostSnapshot(
     {
         ArgumentNullException.ThrowIfNull(before);
         var diffs = new List<string>();
-        void Compare(string what, IReadOnlyList<string> a, IReadOnlyList<string> b)
-        {
-            diffs.AddRange(b.Except(a).Select(x => $"{what} added: {x}"));
-            diffs.AddRange(a.Except(b).Select(x => $"{what} removed: {x}"));
-        }
+        void Compare(string what, IReadOnlyList<string> a, IReadOnlyList<string> b) => diffs.AddRange(SnapshotDiff.Lines(what, a, b));
         Compare("link", before.Links, Links);
         Compare("address", before.Addresses, Addresses);
         Compare("route", before.Routes, Routes);

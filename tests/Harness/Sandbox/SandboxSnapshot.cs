@@ -58,11 +58,7 @@ public sealed record SandboxSnapshot(
     {
         ArgumentNullException.ThrowIfNull(before);
         var diffs = new List<string>();
-        void Compare(string what, IReadOnlyList<string> a, IReadOnlyList<string> b)
-        {
-            diffs.AddRange(b.Except(a).Select(x => $"{what} added: {x}"));
-            diffs.AddRange(a.Except(b).Select(x => $"{what} removed: {x}"));
-        }
+        void Compare(string what, IReadOnlyList<string> a, IReadOnlyList<string> b) => diffs.AddRange(SnapshotDiff.Lines(what, a, b));
         Compare("link", before.Links, Links);
         Compare("namespace", before.Namespaces, Namespaces);
         // Logs on the sandbox's private /var/log are output, not state: they vanish with the sandbox.
