@@ -41,6 +41,7 @@ public sealed class SelfTests
                 n => CheckChecks.CheckSeesDriftAsync(n, Drift.InterfaceRemoved),
             ],
             ["exhaustion-without-error"] = [IpamChecks.ExhaustionIsACniErrorAsync],
+            ["duplicate-addresses"] = [n => IpamChecks.ParallelAddDelAsync(n, 8)],
         };
 
     public static IEnumerable<string> Variants => Catchers.Keys;
