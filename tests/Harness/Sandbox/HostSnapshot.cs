@@ -43,15 +43,8 @@ public sealed partial record HostSnapshot(
     public static async Task<HostSnapshot> TakeAsync(CancellationToken ct = default)
     {
         var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText], null, ct).ConfigureAwait(false);
-        var sections = new Dictionary<string, List<string>>();
-        List<string>? current = null;
-        foreach (var raw in r.Stdout.Split('\n'))
-        {
-            var line = raw.TrimEnd();
-            if (line.StartsWith("## ", StringComparison.Ordinal)) { current = sections[line[3..]] = []; continue; }
-            if (line.Length > 0) current?.Add(line);
-        }
-        List<string> S(string key) => sections.TryGetValue(key, out var v) ? v : [];
+        var sections = new SnapshotSections(r.Stdout);
+        List<string> S(string key) => sections[key];
         return new HostSnapshot(S("links"), S("addresses"), S("routes"), S("rules"), S("netns"), S("firewall"), S("run"),
             Descendants(S("children"), Environment.ProcessId));
     }

@@ -41,15 +41,8 @@ public sealed record SandboxSnapshot(
         var r = await sandbox.Runner.RunCheckedAsync("bash",
             ["-c", ScriptText, "snapshot", sandbox.AnchorPid.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, ct)
             .ConfigureAwait(false);
-        var sections = new Dictionary<string, List<string>>();
-        List<string>? current = null;
-        foreach (var raw in r.Stdout.Split('\n'))
-        {
-            var line = raw.TrimEnd();
-            if (line.StartsWith("## ", StringComparison.Ordinal)) { current = sections[line[3..]] = []; continue; }
-            if (line.Length > 0) current?.Add(line);
-        }
-        List<string> S(string key) => sections.TryGetValue(key, out var v) ? v : [];
+        var sections = new SnapshotSections(r.Stdout);
+        List<string> S(string key) => sections[key];
         return new SandboxSnapshot(S("links"), S("netns"), S("files"), S("mounts"), S("processes"));
     }
 
