@@ -6,7 +6,8 @@
 
 CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
 CNI_LATEST_VERSION=1.1.0
-CNI_DEFAULT_LOG_FILE=/var/log/bash-cni.log
+# BASH_CNI_LOG_FILE moves the default (used when the config names no logFile or cannot be read).
+CNI_DEFAULT_LOG_FILE="${BASH_CNI_LOG_FILE:-/var/log/bash-cni.log}"
 CNI_LOG_MAX_BYTES=1048576
 
 # State of the current invocation.

@@ -72,6 +72,9 @@ public sealed class CniPlugin(string pluginDir, string type, ICommandRunner runn
             ["CNI_ARGS"] = call.Args ?? "",
             ["CNI_PATH"] = CniPath ?? PluginDir,
         };
+        // Outside the sandbox the default log (/var/log/bash-cni.log) would be the real machine's: calls whose config
+        // names no logFile (or cannot be read) log nowhere instead.
+        if (Runner is LocalRunner) env["BASH_CNI_LOG_FILE"] = "/dev/null";
         if (call.ExtraEnv is not null)
             foreach (var (key, value) in call.ExtraEnv) env[key] = value;
         return env;

@@ -95,7 +95,8 @@ public static class EnvironmentReport
         var result = await RunAsync(plugin, [], cancellationToken, new CommandOptions
         {
             Stdin = "{\"cniVersion\":\"1.1.0\"}",
-            Environment = new Dictionary<string, string?> { ["CNI_COMMAND"] = "VERSION", ["CNI_PATH"] = pluginDir },
+            // Runs on the real machine: log nowhere rather than into its /var/log.
+            Environment = new Dictionary<string, string?> { ["CNI_COMMAND"] = "VERSION", ["CNI_PATH"] = pluginDir, ["BASH_CNI_LOG_FILE"] = "/dev/null" },
             Timeout = CommandTimeout,
         }).ConfigureAwait(false);
         if (result is null) return "unavailable (bash-cni did not run)";
