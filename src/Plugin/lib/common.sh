@@ -19,6 +19,30 @@ CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated addre
 CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
 CNI_ROLLBACK_HOOK=""    # function run before an error is reported (undo a half-done ADD)
+declare -A CNI_LOADED=()
+
+# The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
+# jq reader, index rebuilds, error diagnosis, ...) sits in lib/*-extra.sh files that are read on
+# first use: bash parses every line it sources, which costs more than anything the hot path runs.
+# A stub "fn() { cni_lazy FILE fn "$@"; }" stands in for each function defined there.
+
+# cni_lazy FILE FUNCTION [ARG...]: source lib/FILE.sh once, then call FUNCTION (defined by it).
+cni_lazy() {
+    local file="$1"
+    shift
+    if [[ -n "${CNI_LOADED["$file"]:-}" ]]; then
+        CNI_ROLLBACK_HOOK=""
+        cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
+    fi
+    CNI_LOADED["$file"]=1
+    # shellcheck source=/dev/null
+    source "$BASH_CNI_DIR/lib/$file.sh"
+    "$@"
+}
+
+cni_require_version() { cni_lazy common-extra cni_require_version "$@"; }
+cni_version_output() { cni_lazy common-extra cni_version_output; }
+cni_is_netns() { cni_lazy common-extra cni_is_netns "$@"; }
 
 # cni_version_rank VERSION: REPLY = comparable number, or 0 if unsupported.
 cni_version_rank() {
@@ -95,8 +119,12 @@ cni_install_traps() {
     trap 'exit 130' INT
 }
 
-# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork).
+# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork; early_start may have read it).
 cni_read_stdin() {
+    if [[ -n "$EARLY_READ" ]]; then
+        CNI_STDIN="$EARLY_STDIN"
+        return 0
+    fi
     if [[ -t 0 ]]; then
         CNI_STDIN=""
         return 0
@@ -139,19 +167,6 @@ cni_log() {
     return 0
 }
 
-# cni_valid_id VALUE: container IDs and network names (the reference rule).
-cni_valid_id() {
-    [[ "$1" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]]
-}
-
-# cni_valid_ifname VALUE: non-empty, at most 15 bytes, not . or .., no '/', ':' or whitespace (the
-# reference rule); also no quotes, backslash, '#' or control characters, which `ip -batch` would
-# read as syntax.
-cni_valid_ifname() {
-    local n="$1"
-    [[ -n "$n" && ${#n} -le 15 && "$n" != . && "$n" != .. && "$n" != *[/:[:space:][:cntrl:]\"\'\\#]* ]]
-}
-
 # cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.
 # NEED words: id, ifname, netns (must be set), netns-opt (may be empty).
 cni_check_env() {
@@ -179,9 +194,14 @@ cni_check_env() {
                     missing_netns=1
                 elif [[ "$CNI_NETNS" -ef /proc/self/ns/net || "$CNI_NETNS" -ef /proc/1/ns/net ]]; then
                     problems+=("CNI_NETNS is the host network namespace")
-                elif ! cni_is_netns "$CNI_NETNS"; then
+                elif [[ ! -f "$CNI_NETNS" || -s "$CNI_NETNS" ]]; then
+                    # A namespace looks like an empty regular file; whether it is an nsfs mount is
+                    # checked where it matters: `ip` refuses anything else when the pod end is made.
                     not_netns=1
                 fi ;;
+            netns-strict)
+                cni_check_env netns
+                cni_is_netns "$CNI_NETNS" || not_netns=1 ;;
             netns-any)
                 if [[ -z "${CNI_NETNS:-}" ]]; then
                     problems+=("CNI_NETNS is not set")
@@ -199,33 +219,6 @@ cni_check_env() {
     if [[ -n "$not_netns" ]]; then
         cni_error 100 "failed to open netns $CNI_NETNS: not a network namespace"
     fi
-}
-
-# cni_is_netns PATH: PATH is a network namespace: a /proc/<pid>/ns/net link or an nsfs mount (what
-# `ip netns add` and the runtimes create). Both look like empty regular files, so anything else
-# (content, a directory, a device) is refused without further ado. The mount is looked up in
-# /proc/self/mountinfo (no process started); only a path not found there is tried with nsenter.
-cni_is_netns() {
-    local p="$1" alt="" mi="" re line mp
-    [[ -f "$p" && ! -s "$p" ]] || return 1
-    [[ "$p" =~ ^/proc/(self|thread-self|[0-9]+)/(task/[0-9]+/)?ns/net$ ]] && return 0
-    { IFS= read -r -d '' mi < /proc/self/mountinfo; } 2>/dev/null || true
-    # Fast path: the path itself (or /run/... for /var/run/...) is an nsfs mount point.
-    [[ "$p" == /var/run/* ]] && alt="${p#/var}"
-    for mp in "$p" ${alt:+"$alt"}; do
-        [[ "$mp" =~ ^[A-Za-z0-9/._-]+$ ]] || continue
-        re=$'\n''[^ ]+ [^ ]+ [^ ]+ [^ ]+ '"${mp//./[.]}"' [^'$'\n'']* - nsfs '
-        if [[ $'\n'"$mi" =~ $re && "$mp" -ef "$p" ]]; then
-            return 0
-        fi
-    done
-    # Any nsfs mount that is the same file (symlinks, escaped names).
-    while IFS= read -r line; do
-        [[ "$line" == *" - nsfs "* && "$line" =~ ^[^\ ]+\ [^\ ]+\ [^\ ]+\ [^\ ]+\ ([^\ ]+)\  ]] || continue
-        mp="${BASH_REMATCH[1]}"
-        [[ "$mp" -ef "$p" ]] && return 0
-    done <<<"$mi"
-    nsenter --net="$p" true >/dev/null 2>&1
 }
 
 # cni_pod_name: REPLY = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
@@ -256,25 +249,3 @@ cni_check_version() {
     CNI_VERSION="$v"
 }
 
-# cni_require_version MIN COMMAND: the command exists only from MIN on (code 1 otherwise).
-cni_require_version() {
-    local min="$1" cmd="$2" have
-    cni_version_rank "$CNI_VERSION"
-    have="$REPLY"
-    cni_version_rank "$min"
-    if (( have < REPLY )); then
-        cni_error 1 "config version $CNI_VERSION does not allow $cmd (needs $min or later)"
-    fi
-}
-
-# cni_version_output: the VERSION answer; echoes the input's cniVersion when it names one.
-cni_version_output() {
-    local v="$CNI_LATEST_VERSION" list="" s
-    if [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9]+\.[0-9]+\.[0-9]+)\" ]]; then
-        v="${BASH_REMATCH[1]}"
-    fi
-    for s in "${CNI_SUPPORTED_VERSIONS[@]}"; do
-        list+="${list:+,}\"$s\""
-    done
-    cni_emit "{\"cniVersion\":\"$v\",\"supportedVersions\":[$list]}"
-}

@@ -1,108 +1,21 @@
 # shellcheck shell=bash disable=SC2034
-# Network configuration: one jq run turns the JSON on stdin into shell variables.
-# jq prints one value per line in a fixed order; strings holding control characters (or
-# values of the wrong JSON type) come out as a lone \001 so that validation rejects them.
+# Network configuration: the JSON on stdin becomes CFG_* shell variables. Strings holding control
+# characters (or values of the wrong JSON type) become a lone \001 so that validation rejects them.
 # Nothing read here is ever evaluated as code.
 
 CFG_INVALID=$'\001'
 
-# shellcheck disable=SC2016  # jq program, not shell
-CFG_JQ_PROGRAM='
-def str: if type == "string" then (if (explode | any(. < 32 or . == 127)) then "\u0001" else . end)
-  elif type == "number" or type == "boolean" then tostring
-  elif . == null then "" else "\u0001" end;
-def word: str | if test("[\\s|:]") then "\u0001" else . end;
-def obj: if type == "object" then . else {} end;
-if type != "object" then error("the network configuration is not a JSON object") else . end
-| (if .ipam == null then "none" elif (.ipam | type) == "object" then "object" else "bad" end) as $ik
-| (if $ik == "object" then .ipam else . end) as $i
-| (if $ik == "object" and ($i.ranges | type) == "array"
-     then ($i.ranges[0] | if type == "array" then (.[0] | obj) else {} end) else {} end) as $r
-| ($i.routes // (if $ik == "object" then null else .routes end) // []) as $rt
-| (if ($rt | type) == "array"
-      and all($rt[]; type == "object" and (.dst | type) == "string" and (.gw == null or (.gw | type) == "string"))
-     then $rt else null end) as $routes
-| (.prevResult | obj) as $p
-| ($p.ips | if type == "array" then map(obj) else [] end) as $pips
-| (.cniVersion | str),
-  (.name | str),
-  (.type | str),
-  $ik,
-  (if $ik == "object" then ($i.type | str) else "" end),
-  ($i.subnet // $r.subnet | str),
-  ($i.rangeStart // $r.rangeStart | str),
-  ($i.rangeEnd // $r.rangeEnd | str),
-  ($i.gateway // $r.gateway | str),
-  ($i.dataDir // .dataDir | str),
-  (if $routes == null then "\u0001" else ($routes | map({dst} + (if .gw then {gw} else {} end)) | tojson) end),
-  (if $routes == null then "\u0001" else ($routes | map("\(.dst | word)|\(.gw | word)") | join(" ")) end),
-  (.bridge | str),
-  (.mtu | str),
-  (.logFile | str),
-  (.logLevel | str),
-  ($i.lockTimeout // .lockTimeout | str),
-  (if (.dns | type) == "object" then (.dns | tojson) else "{}" end),
-  (if (.prevResult | type) == "object" then "1" else "" end),
-  ($pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str),
-  ($pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str),
-  ($p.interfaces | if type == "array"
-      then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str)
-      else "" end),
-  ($p.routes | if type == "array"
-      then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end),
-  (.["cni.dev/valid-attachments"] // [] | if type == "array"
-      then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" "))
-      else "\u0001" end),
-  "END"
-'
-
-# cfg_load: parse CNI_STDIN; code 6 when it is not one JSON object.
+# cfg_load: parse CNI_STDIN; code 6 when it is not one JSON object. Simple configurations are read
+# in bash (json.sh); anything else by jq (config-extra.sh).
 cfg_load() {
-    local out
-    local -a v
     if [[ "$CNI_STDIN" != *[![:space:]]* ]]; then
         cni_error 6 "failed to decode the network configuration: stdin is empty"
     fi
-    if cfg_fast_load; then
-        cfg_apply_log_settings
-        return 0
-    fi
-    if ! type -P jq >/dev/null; then
-        cni_error 100 "jq is required to read this network configuration but is not installed"
-    fi
-    if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$CFG_JQ_PROGRAM" 2>&1 <<<"$CNI_STDIN"); then
-        cni_error 6 "failed to decode the network configuration" "${out//$'\n'/ }"
-    fi
-    mapfile -t v <<<"$out"
-    if (( ${#v[@]} != 25 )) || [[ "${v[24]}" != END ]]; then
-        cni_error 6 "failed to decode the network configuration: expected exactly one JSON object"
-    fi
-    CFG_VERSION="${v[0]}"
-    CFG_NAME="${v[1]}"
-    CFG_TYPE="${v[2]}"
-    CFG_IPAM_KIND="${v[3]}"
-    CFG_IPAM_TYPE="${v[4]}"
-    CFG_SUBNET="${v[5]}"
-    CFG_RANGE_START="${v[6]}"
-    CFG_RANGE_END="${v[7]}"
-    CFG_GATEWAY="${v[8]}"
-    CFG_DATA_DIR="${v[9]}"
-    CFG_ROUTES_JSON="${v[10]}"
-    CFG_ROUTES="${v[11]}"
-    CFG_BRIDGE="${v[12]}"
-    CFG_MTU="${v[13]}"
-    CFG_LOG_FILE="${v[14]}"
-    CFG_LOG_LEVEL="${v[15]}"
-    CFG_LOCK_TIMEOUT="${v[16]}"
-    CFG_DNS_JSON="${v[17]}"
-    CFG_HAS_PREV="${v[18]}"
-    CFG_PREV_ADDRESS="${v[19]}"
-    CFG_PREV_GATEWAY="${v[20]}"
-    CFG_PREV_MAC="${v[21]}"
-    CFG_PREV_ROUTES="${v[22]}"
-    CFG_VALID_ATTACHMENTS="${v[23]}"
+    cfg_fast_load || cfg_jq_load
     cfg_apply_log_settings
 }
+
+cfg_jq_load() { cni_lazy config-extra cfg_jq_load; }
 
 # Logging settings apply from here on, even if validation fails.
 cfg_apply_log_settings() {
@@ -114,36 +27,37 @@ cfg_apply_log_settings() {
 }
 
 # cfg_fast_load: the jq-free path for simple configurations (see json.sh); fails if jq is needed.
+# JP_VAL holds what the jq reader's "str" prints (\001 for an object), so fields are read directly.
 cfg_fast_load() {
-    local i="" k
+    local i=""
     jp_parse "$CNI_STDIN" || return 1
-    for k in dns routes ranges prevResult ipam.dns ipam.routes ipam.ranges; do
-        [[ -z "${JP_TYPE["$k"]+set}" ]] || return 1
-    done
+    [[ -z "${JP_TYPE[dns]+set}${JP_TYPE[routes]+set}${JP_TYPE[ranges]+set}${JP_TYPE[prevResult]+set}" &&
+        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" ]] || return 1
     case "${JP_TYPE[ipam]:-z}" in
         z) CFG_IPAM_KIND=none ;;
         o) CFG_IPAM_KIND=object; i=ipam. ;;
         *) CFG_IPAM_KIND=bad ;;
     esac
-    jp_str cniVersion; CFG_VERSION="$REPLY"
-    jp_str name; CFG_NAME="$REPLY"
-    jp_str type; CFG_TYPE="$REPLY"
+    CFG_VERSION="${JP_VAL[cniVersion]-}"
+    CFG_NAME="${JP_VAL[name]-}"
+    CFG_TYPE="${JP_VAL[type]-}"
     CFG_IPAM_TYPE=""
-    if [[ -n "$i" ]]; then
-        jp_str ipam.type; CFG_IPAM_TYPE="$REPLY"
-    fi
-    jp_str "${i}subnet"; CFG_SUBNET="$REPLY"
-    jp_str "${i}rangeStart"; CFG_RANGE_START="$REPLY"
-    jp_str "${i}rangeEnd"; CFG_RANGE_END="$REPLY"
-    jp_str "${i}gateway"; CFG_GATEWAY="$REPLY"
-    jp_alt "${i}dataDir" dataDir; CFG_DATA_DIR="$REPLY"
+    [[ -z "$i" ]] || CFG_IPAM_TYPE="${JP_VAL[ipam.type]-}"
+    CFG_SUBNET="${JP_VAL[${i}subnet]-}"
+    CFG_RANGE_START="${JP_VAL[${i}rangeStart]-}"
+    CFG_RANGE_END="${JP_VAL[${i}rangeEnd]-}"
+    CFG_GATEWAY="${JP_VAL[${i}gateway]-}"
+    # jq's "A // B": B when A is missing or null.
+    CFG_DATA_DIR="${JP_VAL[dataDir]-}"
+    [[ "${JP_TYPE[${i}dataDir]:-z}" == z ]] || CFG_DATA_DIR="${JP_VAL[${i}dataDir]}"
+    CFG_LOCK_TIMEOUT="${JP_VAL[lockTimeout]-}"
+    [[ "${JP_TYPE[${i}lockTimeout]:-z}" == z ]] || CFG_LOCK_TIMEOUT="${JP_VAL[${i}lockTimeout]}"
     CFG_ROUTES_JSON="[]"
     CFG_ROUTES=""
-    jp_str bridge; CFG_BRIDGE="$REPLY"
-    jp_str mtu; CFG_MTU="$REPLY"
-    jp_str logFile; CFG_LOG_FILE="$REPLY"
-    jp_str logLevel; CFG_LOG_LEVEL="$REPLY"
-    jp_alt "${i}lockTimeout" lockTimeout; CFG_LOCK_TIMEOUT="$REPLY"
+    CFG_BRIDGE="${JP_VAL[bridge]-}"
+    CFG_MTU="${JP_VAL[mtu]-}"
+    CFG_LOG_FILE="${JP_VAL[logFile]-}"
+    CFG_LOG_LEVEL="${JP_VAL[logLevel]-}"
     CFG_DNS_JSON="{}"
     CFG_HAS_PREV=""
     CFG_PREV_ADDRESS=""

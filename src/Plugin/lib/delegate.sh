@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034
 # Running a delegated IPAM plugin ($CNI_PATH/<ipam.type>) with the same environment and stdin.
+# Sourced on first use (see cni_lazy).
 
 # delegate_find TYPE: REPLY = path of the plugin executable in CNI_PATH (code 4 / 7).
 delegate_find() {
@@ -35,7 +36,13 @@ delegate_run() {
 # delegate_fail: pass the delegate's error on (its JSON if it printed one, else code 100).
 delegate_fail() {
     local what="$1"
+    local hook
     if [[ "$DELEGATE_OUT" =~ \"code\"[[:space:]]*:[[:space:]]*([0-9]+) ]]; then
+        if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
+            hook="$CNI_ROLLBACK_HOOK"
+            CNI_ROLLBACK_HOOK=""
+            "$hook" || true
+        fi
         CNI_EMITTED=1
         printf '%s\n' "$DELEGATE_OUT"
         cni_log "error from ipam plugin ($what): ${DELEGATE_OUT//$'\n'/ }"

@@ -6,14 +6,20 @@
 #   <dataDir>/<name>/.ids/<id>:<ifname>   index: the address held by an attachment (keeps lookups O(1))
 #   <dataDir>/<name>/.ids/.synced         written after each change the plugin makes to the store
 #   <dataDir>/<name>/.ids/.foreign        "<id>:<ifname> <ip>" lines for reservations other writers left
-#   <dataDir>/<name>/.ids/.lock-<id>:<if> bash-cni's per-attachment lock (not part of the index; GC drops stale ones)
+#   <dataDir>/<name>/.ids/.lock-<id>:<if> bash-cni's mark of an ADD in progress (not part of the index; GC drops stale ones)
 # The reservation files are the truth. If the store directory changed after .synced (another writer,
 # a restored backup, a crash between two writes), the index is rebuilt from the files first.
-# Requires common.sh, ipv4.sh and config.sh.
+# Requires start.sh, common.sh, ipv4.sh and config.sh.
 
-IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
-IPAM_DEFAULT_LOCK_TIMEOUT=10
-IPAM_LOCK_FD=""
+
+# In ipam-extra.sh (index rebuild, foreign reservations, CHECK/STATUS/GC helpers):
+ipam_range_text() { cni_lazy ipam-extra ipam_range_text; }
+ipam_scan_owner() { cni_lazy ipam-extra ipam_scan_owner "$@"; }
+ipam_find_foreign() { cni_lazy ipam-extra ipam_find_foreign "$@"; }
+ipam_reindex() { cni_lazy ipam-extra ipam_reindex "$@"; }
+ipam_lookup() { cni_lazy ipam-extra ipam_lookup "$@"; }
+ipam_gc() { cni_lazy ipam-extra ipam_gc "$@"; }
+ipam_has_room() { cni_lazy ipam-extra ipam_has_room; }
 
 # ipam_prepare_store: name and dataDir only (enough for DEL and GC).
 ipam_prepare_store() {
@@ -85,20 +91,19 @@ ipam_config_address() {
     fi
 }
 
-# ipam_range_text: REPLY = "<first>-<last>" of the addresses that can be handed out.
-ipam_range_text() {
-    local first="$IPAM_START" last="$IPAM_END" a
-    (( first == IPAM_GW && first < last )) && first=$(( first + 1 ))
-    (( last == IPAM_GW && last > first )) && last=$(( last - 1 ))
-    ipv4_from_int "$first"
-    a="$REPLY"
-    ipv4_from_int "$last"
-    REPLY="$a-$REPLY"
-}
-
-# ipam_lock: create the store directory if needed and take its lock (code 5 / 11).
+# ipam_lock: create the store directory if needed and take its lock (code 5 / 11). A lock that
+# early_start began taking for this store and timeout is collected instead; one for another is dropped.
 ipam_lock() {
     local rc=0
+    if [[ -n "$IPAM_LOCK_PID" ]]; then
+        if [[ "$IPAM_LOCK_KEY" == "$IPAM_DIR|$IPAM_LOCK_TIMEOUT" ]]; then
+            wait "$IPAM_LOCK_PID" || rc=$?
+            IPAM_LOCK_PID=""
+            ipam_lock_result "$rc"
+            return 0
+        fi
+        ipam_unlock
+    fi
     if [[ ! -d "$IPAM_DIR" ]]; then
         mkdir -p -- "$IPAM_DIR" 2>/dev/null || [[ -d "$IPAM_DIR" ]] ||
             cni_error 5 "cannot create the address store $IPAM_DIR"
@@ -108,14 +113,22 @@ ipam_lock() {
         cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
     fi
     flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
-    if (( rc == 75 )); then
+    ipam_lock_result "$rc"
+}
+
+# ipam_lock_result RC: flock's exit status as the CNI error it means (none for 0).
+ipam_lock_result() {
+    if (( $1 == 75 )); then
         cni_error 11 "the address store $IPAM_DIR is locked; lock not obtained within ${IPAM_LOCK_TIMEOUT}s"
-    elif (( rc != 0 )); then
-        cni_error 5 "cannot lock $IPAM_DIR/lock (flock exit $rc)"
+    elif (( $1 != 0 )); then
+        cni_error 5 "cannot lock $IPAM_DIR/lock (flock exit $1)"
     fi
 }
 
+# ipam_unlock: drop the lock. A background flock not collected yet is left to end by itself (it
+# holds the lock only for the moment it takes to exit, or gives up after lockTimeout).
 ipam_unlock() {
+    IPAM_LOCK_PID=""
     if [[ -n "$IPAM_LOCK_FD" ]]; then
         exec {IPAM_LOCK_FD}>&-
         IPAM_LOCK_FD=""
@@ -141,22 +154,6 @@ ipam_index_key() {
     else
         REPLY="$IPAM_INDEX_DIR/$key"
     fi
-}
-
-# ipam_scan_owner ID IFNAME: IPAM_FOUND = every address whose file records exactly this attachment.
-ipam_scan_owner() {
-    local want="$1"$'\r\n'"$2" f content
-    IPAM_FOUND=()
-    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
-        [[ -f "$f" ]] || continue
-        content=""
-        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
-        if [[ "$content" != "$want" && "$content" == *[[:space:]] ]]; then
-            content="${content%"${content##*[![:space:]]}"}"
-        fi
-        [[ "$content" == "$want" ]] && IPAM_FOUND+=("${f##*/}")
-    done
-    return 0
 }
 
 # ipam_find ID IFNAME: REPLY = address held by the attachment, or "" (index lookup; call ipam_sync first).
@@ -185,53 +182,6 @@ ipam_find() {
     return 0
 }
 
-# ipam_find_foreign ID IFNAME: look the attachment up in .ids/.foreign, the map of reservations that
-# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex). The map can hold tens of
-# thousands of lines: grep scans it (fixed string), bash only looks at the lines that contain the key.
-# The first line that starts with "<id>:<ifname> <address>" is the answer, as in the bash search below.
-ipam_find_foreign() {
-    local id="$1" ifn="$2" key="$1:$2" out="" line ip="" rc=0
-    out="$(exec grep -a -F -e "$key " -- "$IPAM_INDEX_DIR/.foreign" 2>/dev/null)" || rc=$?
-    if (( rc == 1 )); then
-        return 0
-    elif (( rc != 0 )); then
-        ipam_find_foreign_in_bash "$id" "$ifn"
-        return 0
-    fi
-    while IFS= read -r line; do
-        [[ "$line" == "$key "* ]] || continue
-        ip="${line#"$key "}"
-        ip="${ip%%[!0-9.]*}"
-        [[ -n "$ip" ]] && break
-    done <<<"$out"
-    if [[ -n "$ip" ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
-        IPAM_FOUND=("$ip")
-        REPLY="$ip"
-    fi
-    return 0
-}
-
-# ipam_find_foreign_in_bash ID IFNAME: the same lookup without grep.
-ipam_find_foreign_in_bash() {
-    local id="$1" ifn="$2" map="" key="$1:$2" re="" c i
-    { IFS= read -r -d '' map < "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null || true
-    [[ "$map" == *$'\n'"$key "* ]] || return 0
-    for (( i = 0; i < ${#key}; i++ )); do
-        c="${key:i:1}"
-        case "$c" in
-            [a-zA-Z0-9]) re+="$c" ;;
-            '^') re+='\^' ;;
-            *) re+="[$c]" ;;
-        esac
-    done
-    re=$'\n'"$re ([0-9.]+)"
-    if [[ "$map" =~ $re ]] && ipam_owner_is "$IPAM_DIR/${BASH_REMATCH[1]}" "$id" "$ifn"; then
-        IPAM_FOUND=("${BASH_REMATCH[1]}")
-        REPLY="${BASH_REMATCH[1]}"
-    fi
-    return 0
-}
-
 # ipam_sync: make sure the index describes the reservation files (caller holds the lock).
 ipam_sync() {
     local marker="$IPAM_INDEX_DIR/.synced"
@@ -252,71 +202,6 @@ ipam_mark_synced() {
         [[ "$marker" -nt "$IPAM_DIR" ]] && return 0
     done
     return 0
-}
-
-# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
-# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
-ipam_reindex() {
-    local gc="$1" f name content idx current foreign=""
-    local -A valid=() keep=()
-    local -a victims=()
-    for name in $gc; do
-        valid["${name%%:*}"$'\r\n'"${name#*:}"]=1
-    done
-    mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || cni_error 5 "cannot create $IPAM_INDEX_DIR"
-    umask 077
-    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
-        name="${f##*/}"
-        [[ -f "$f" ]] || continue
-        content=""
-        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
-        if [[ "$content" == [[:space:]]* || "$content" == *[[:space:]] ]]; then
-            content="${content#"${content%%[![:space:]]*}"}"
-            content="${content%"${content##*[![:space:]]}"}"
-        fi
-        if [[ -n "$gc" && -z "${valid["$content"]+set}" ]]; then
-            victims+=("$f")
-            continue
-        fi
-        [[ "$content" == *$'\r\n'* ]] || continue
-        ipam_index_key "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
-        idx="$REPLY"
-        [[ -n "$idx" ]] || continue
-        current=""
-        if [[ -f "$idx" ]]; then
-            { IFS= read -r current < "$idx"; } 2>/dev/null || true
-        fi
-        if [[ "$current" == "$name" ]]; then
-            keep["$idx"]=1
-        else
-            # Written by someone else: recorded in the map (one file, not one file per entry).
-            foreign+=$'\n'"${idx##*/} $name"
-        fi
-    done
-    if [[ -n "$foreign" ]]; then
-        { printf '%s\n' "$foreign" >| "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null ||
-            cni_error 5 "cannot write $IPAM_INDEX_DIR/.foreign"
-    elif [[ -e "$IPAM_INDEX_DIR/.foreign" ]]; then
-        victims+=("$IPAM_INDEX_DIR/.foreign")
-    fi
-    umask 022
-    for f in "$IPAM_INDEX_DIR"/*; do
-        if [[ -f "$f" && -z "${keep["$f"]+set}" ]]; then
-            victims+=("$f")
-        fi
-    done
-    if [[ -n "$gc" ]]; then
-        # bash-cni's per-attachment lock files (left by killed ADDs) of attachments that are gone.
-        for f in "$IPAM_INDEX_DIR"/.lock-*; do
-            [[ -f "$f" ]] || continue
-            name="${f##*/.lock-}"
-            [[ -n "${valid["${name%%:*}"$'\r\n'"${name#*:}"]+set}" ]] || victims+=("$f")
-        done
-    fi
-    if (( ${#victims[@]} )); then
-        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
-    fi
-    REPLY="${#victims[@]}"
 }
 
 # ipam_allocate ID IFNAME: reserve the next free address (caller holds the lock).
@@ -397,16 +282,6 @@ ipam_record_index() {
     fi
 }
 
-# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
-ipam_lookup() {
-    REPLY=""
-    [[ -d "$IPAM_DIR" ]] || return 0
-    ipam_lock
-    ipam_sync
-    ipam_find "$1" "$2"
-    ipam_unlock
-}
-
 # ipam_release ID IFNAME [FILE]: free every address held by exactly this attachment (caller holds
 # the lock); FILE (if it exists) is removed in the same step. REPLY = released addresses (space
 # separated). Unknown attachments are not an error.
@@ -432,35 +307,6 @@ ipam_release() {
         (( changed == 0 )) || ipam_mark_synced
     fi
     REPLY="${IPAM_FOUND[*]}"
-}
-
-# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
-# (caller holds the lock). REPLY = number of files removed.
-ipam_gc() {
-    ipam_reindex "${1:- }"
-    local removed="$REPLY"
-    ipam_mark_synced
-    REPLY="$removed"
-}
-
-# ipam_has_room: succeeds if at least one address could be handed out (no lock needed).
-ipam_has_room() {
-    local last=-1 cur total tries ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
-    if [[ -f "$lastf" ]]; then
-        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        ipv4_to_int "$ip" && last="$REPLY"
-    fi
-    total=$(( IPAM_END - IPAM_START + 1 ))
-    cur="$IPAM_START"
-    (( last >= IPAM_START && last < IPAM_END )) && cur=$(( last + 1 ))
-    for (( tries = 0; tries < total; tries++ )); do
-        if (( cur != IPAM_GW )); then
-            ipv4_from_int "$cur"
-            [[ -e "$IPAM_DIR/$REPLY" ]] || return 0
-        fi
-        if (( cur >= IPAM_END )); then cur="$IPAM_START"; else cur=$(( cur + 1 )); fi
-    done
-    return 1
 }
 
 # ipam_ips_json ADDRESS INTERFACE_INDEX: REPLY = the "ips" list for this result version.

@@ -1,0 +1,181 @@
+# shellcheck shell=bash disable=SC2034
+# Rarely needed parts of ipam.sh, sourced on first use (see cni_lazy): rebuilding the index from the
+# reservation files, reservations written by others, and the helpers of CHECK, STATUS and GC.
+
+# ipam_range_text: REPLY = "<first>-<last>" of the addresses that can be handed out.
+ipam_range_text() {
+    local first="$IPAM_START" last="$IPAM_END" a
+    (( first == IPAM_GW && first < last )) && first=$(( first + 1 ))
+    (( last == IPAM_GW && last > first )) && last=$(( last - 1 ))
+    ipv4_from_int "$first"
+    a="$REPLY"
+    ipv4_from_int "$last"
+    REPLY="$a-$REPLY"
+}
+
+# ipam_scan_owner ID IFNAME: IPAM_FOUND = every address whose file records exactly this attachment.
+ipam_scan_owner() {
+    local want="$1"$'\r\n'"$2" f content
+    IPAM_FOUND=()
+    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
+        [[ -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        if [[ "$content" != "$want" && "$content" == *[[:space:]] ]]; then
+            content="${content%"${content##*[![:space:]]}"}"
+        fi
+        [[ "$content" == "$want" ]] && IPAM_FOUND+=("${f##*/}")
+    done
+    return 0
+}
+
+# ipam_find_foreign ID IFNAME: look the attachment up in .ids/.foreign, the map of reservations that
+# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex). The map can hold tens of
+# thousands of lines: grep scans it (fixed string), bash only looks at the lines that contain the key.
+# The first line that starts with "<id>:<ifname> <address>" is the answer, as in the bash search below.
+ipam_find_foreign() {
+    local id="$1" ifn="$2" key="$1:$2" out="" line ip="" rc=0
+    out="$(exec grep -a -F -e "$key " -- "$IPAM_INDEX_DIR/.foreign" 2>/dev/null)" || rc=$?
+    if (( rc == 1 )); then
+        return 0
+    elif (( rc != 0 )); then
+        ipam_find_foreign_in_bash "$id" "$ifn"
+        return 0
+    fi
+    while IFS= read -r line; do
+        [[ "$line" == "$key "* ]] || continue
+        ip="${line#"$key "}"
+        ip="${ip%%[!0-9.]*}"
+        [[ -n "$ip" ]] && break
+    done <<<"$out"
+    if [[ -n "$ip" ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
+        IPAM_FOUND=("$ip")
+        REPLY="$ip"
+    fi
+    return 0
+}
+
+# ipam_find_foreign_in_bash ID IFNAME: the same lookup without grep.
+ipam_find_foreign_in_bash() {
+    local id="$1" ifn="$2" map="" key="$1:$2" re="" c i
+    { IFS= read -r -d '' map < "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null || true
+    [[ "$map" == *$'\n'"$key "* ]] || return 0
+    for (( i = 0; i < ${#key}; i++ )); do
+        c="${key:i:1}"
+        case "$c" in
+            [a-zA-Z0-9]) re+="$c" ;;
+            '^') re+='\^' ;;
+            *) re+="[$c]" ;;
+        esac
+    done
+    re=$'\n'"$re ([0-9.]+)"
+    if [[ "$map" =~ $re ]] && ipam_owner_is "$IPAM_DIR/${BASH_REMATCH[1]}" "$id" "$ifn"; then
+        IPAM_FOUND=("${BASH_REMATCH[1]}")
+        REPLY="${BASH_REMATCH[1]}"
+    fi
+    return 0
+}
+
+# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
+# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
+ipam_reindex() {
+    local gc="$1" f name content idx current foreign=""
+    local -A valid=() keep=()
+    local -a victims=()
+    for name in $gc; do
+        valid["${name%%:*}"$'\r\n'"${name#*:}"]=1
+    done
+    mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || cni_error 5 "cannot create $IPAM_INDEX_DIR"
+    umask 077
+    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
+        name="${f##*/}"
+        [[ -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        if [[ "$content" == [[:space:]]* || "$content" == *[[:space:]] ]]; then
+            content="${content#"${content%%[![:space:]]*}"}"
+            content="${content%"${content##*[![:space:]]}"}"
+        fi
+        if [[ -n "$gc" && -z "${valid["$content"]+set}" ]]; then
+            victims+=("$f")
+            continue
+        fi
+        [[ "$content" == *$'\r\n'* ]] || continue
+        ipam_index_key "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
+        idx="$REPLY"
+        [[ -n "$idx" ]] || continue
+        current=""
+        if [[ -f "$idx" ]]; then
+            { IFS= read -r current < "$idx"; } 2>/dev/null || true
+        fi
+        if [[ "$current" == "$name" ]]; then
+            keep["$idx"]=1
+        else
+            # Written by someone else: recorded in the map (one file, not one file per entry).
+            foreign+=$'\n'"${idx##*/} $name"
+        fi
+    done
+    if [[ -n "$foreign" ]]; then
+        { printf '%s\n' "$foreign" >| "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null ||
+            cni_error 5 "cannot write $IPAM_INDEX_DIR/.foreign"
+    elif [[ -e "$IPAM_INDEX_DIR/.foreign" ]]; then
+        victims+=("$IPAM_INDEX_DIR/.foreign")
+    fi
+    umask 022
+    for f in "$IPAM_INDEX_DIR"/*; do
+        if [[ -f "$f" && -z "${keep["$f"]+set}" ]]; then
+            victims+=("$f")
+        fi
+    done
+    if [[ -n "$gc" ]]; then
+        # bash-cni's per-attachment lock files (left by killed ADDs) of attachments that are gone.
+        for f in "$IPAM_INDEX_DIR"/.lock-*; do
+            [[ -f "$f" ]] || continue
+            name="${f##*/.lock-}"
+            [[ -n "${valid["${name%%:*}"$'\r\n'"${name#*:}"]+set}" ]] || victims+=("$f")
+        done
+    fi
+    if (( ${#victims[@]} )); then
+        rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
+    fi
+    REPLY="${#victims[@]}"
+}
+
+# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
+ipam_lookup() {
+    REPLY=""
+    [[ -d "$IPAM_DIR" ]] || return 0
+    ipam_lock
+    ipam_sync
+    ipam_find "$1" "$2"
+    ipam_unlock
+}
+
+# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
+# (caller holds the lock). REPLY = number of files removed.
+ipam_gc() {
+    ipam_reindex "${1:- }"
+    local removed="$REPLY"
+    ipam_mark_synced
+    REPLY="$removed"
+}
+
+# ipam_has_room: succeeds if at least one address could be handed out (no lock needed).
+ipam_has_room() {
+    local last=-1 cur total tries ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        ipv4_to_int "$ip" && last="$REPLY"
+    fi
+    total=$(( IPAM_END - IPAM_START + 1 ))
+    cur="$IPAM_START"
+    (( last >= IPAM_START && last < IPAM_END )) && cur=$(( last + 1 ))
+    for (( tries = 0; tries < total; tries++ )); do
+        if (( cur != IPAM_GW )); then
+            ipv4_from_int "$cur"
+            [[ -e "$IPAM_DIR/$REPLY" ]] || return 0
+        fi
+        if (( cur >= IPAM_END )); then cur="$IPAM_START"; else cur=$(( cur + 1 )); fi
+    done
+    return 1
+}
