@@ -1,6 +1,38 @@
 # shellcheck shell=bash disable=SC2034
-# Rarely needed parts of bash-cni, sourced on first use (see cni_lazy): CHECK, STATUS, GC, and the
-# wait of a DEL for the processes of a killed ADD.
+# Rarely needed parts of bash-cni, sourced on first use (see cni_lazy): CHECK, STATUS, GC, undoing a
+# failed ADD, and the wait of a DEL for the processes of a killed ADD.
+
+# mark_drop FILE NEW: remove a mark this ADD created (NEW), or clear one that was there before.
+mark_drop() {
+    if [[ -n "$2" ]]; then
+        rm -f -- "$1" 2>/dev/null || true
+    else
+        { : >| "$1"; } 2>/dev/null || true
+    fi
+}
+
+# Rollback of a half-done ADD (also of what early_start began): end the waiting pod `ip`, collect
+# the one creating the pair and delete the pair if it was made, give the address back, drop the mark
+# (or clear it, if it was there before this ADD).
+add_rollback() {
+    link_abort_pod
+    link_wait_veth
+    if [[ -n "$LINK_CREATED" ]]; then
+        link_del "${LINK_ARGS[0]}" || true
+    fi
+    if [[ -n "$IPAM_ALLOCATED" && -n "$LAB_IPAM" ]]; then
+        ipam_unlock
+        ipam_lock
+        ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
+        ipam_unlock
+        MARK=""
+    elif [[ -n "$IPAM_ALLOCATED" ]]; then
+        delegate_run DEL "$CFG_IPAM_TYPE" >/dev/null 2>&1 || true
+    fi
+    [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
+    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
+    return 0
+}
 
 # mark_wait_orphans: DEL of a marked attachment (see mark_path in bash-cni): wait until no process
 # of the ADD that marked it is left, since its `ip` may still be creating the pair. They are found

@@ -26,7 +26,15 @@ declare -A CNI_LOADED=()
 # first use: bash parses every line it sources, which costs more than anything the hot path runs.
 # A stub "fn() { cni_lazy FILE fn "$@"; }" stands in for each function defined there.
 
-# cni_lazy FILE FUNCTION [ARG...]: source lib/FILE.sh once, then call FUNCTION (defined by it).
+# cni_source FILE: source lib/FILE.sh unless it was already.
+cni_source() {
+    [[ -z "${CNI_LOADED["$1"]:-}" ]] || return 0
+    CNI_LOADED["$1"]=1
+    # shellcheck source=/dev/null
+    source "$BASH_CNI_DIR/lib/$1.sh"
+}
+
+# cni_lazy FILE FUNCTION [ARG...]: source lib/FILE.sh (once), then call FUNCTION, which it defines.
 cni_lazy() {
     local file="$1"
     shift
@@ -34,9 +42,7 @@ cni_lazy() {
         CNI_ROLLBACK_HOOK=""
         cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
     fi
-    CNI_LOADED["$file"]=1
-    # shellcheck source=/dev/null
-    source "$BASH_CNI_DIR/lib/$file.sh"
+    cni_source "$file"
     "$@"
 }
 

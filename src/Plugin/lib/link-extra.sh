@@ -115,3 +115,30 @@ link_check_pod() {
     done
     return 0
 }
+
+# link_pod_batch NETNS BATCH [IP-OPTION...]: run `ip [IP-OPTION...] -batch` inside NETNS;
+# LINK_POD_ERR = its output (stdout and stderr).
+# A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
+# which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
+link_pod_batch() {
+    local ns="$1" batch="$2" name="${1##*/}"
+    shift 2
+    if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
+          ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
+            return 0
+        fi
+        # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
+        [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
+    fi
+    LINK_POD_ERR="$(exec nsenter --net="$ns" ip "$@" -batch - 2>&1 <<<"$batch")"
+}
+
+# link_abort_pod: end the waiting pod `ip` without commands (if there is one).
+link_abort_pod() {
+    [[ -n "$LINK_POD_PID" ]] || return 0
+    exec {LINK_POD_IN}>&- {LINK_POD_OUT}<&-
+    wait "$LINK_POD_PID" 2>/dev/null || true
+    LINK_POD_PID=""
+    LINK_POD_LOCKLINE=""
+}

@@ -7,13 +7,20 @@
 # (link_setup_pod); DEL deletes the pair the same way (link_start_del / link_finish_del). The state
 # and the spawning functions are in start.sh, which may have started all of it early.
 
-# In link-extra.sh (bridge setup and repair, the pair without -batch, failure diagnosis, CHECK):
+# In link-extra.sh (bridge setup and repair, the pair without -batch, failure diagnosis, CHECK,
+# running pod commands without the waiting `ip`):
 link_read_bridge() { cni_lazy link-extra link_read_bridge "$@"; }
 link_ensure_bridge() { cni_lazy link-extra link_ensure_bridge "$@"; }
 link_add_veth_alone() { cni_lazy link-extra link_add_veth_alone "$@"; }
 link_add_failed() { cni_lazy link-extra link_add_failed "$@"; }
 link_route_key() { cni_lazy link-extra link_route_key "$@"; }
 link_check_pod() { cni_lazy link-extra link_check_pod "$@"; }
+link_pod_batch() { cni_lazy link-extra link_pod_batch "$@"; }
+link_abort_pod() { cni_lazy link-extra link_abort_pod; }
+# In link-del.sh (deleting the pair):
+link_del() { cni_lazy link-del link_del "$@"; }
+link_start_del() { cni_lazy link-del link_start_del "$@"; }
+link_finish_del() { cni_lazy link-del link_finish_del; }
 
 # link_parse_bridge TEXT: read `ip addr show` output of the bridge into LINK_BR_MAC, LINK_BR_UP and
 # LINK_BR_HAS_GW (the gateway address IPAM_GATEWAY is on it, any prefix).
@@ -34,8 +41,9 @@ link_parse_bridge() {
     return 0
 }
 
-# link_start_veth HOST HMAC POD BRIDGE MTU NETNS: the pair is being made: adopt what early_start
-# started if it is this pair, else undo that and start this one (link_spawn_veth).
+# link_start_veth HOST HMAC POD BRIDGE MTU NETNS: the pair is being made: keep what early_start
+# started if it is this pair, else undo that and create this one; with nothing started yet, start
+# the helper (link_spawn: the pair and the pod `ip`).
 link_start_veth() {
     if (( ${#LINK_ARGS[@]} )); then
         [[ "${LINK_ARGS[*]}" != "$1 $2 $3  $4 $5 $6" ]] || return 0
@@ -44,29 +52,34 @@ link_start_veth() {
             link_del "${LINK_ARGS[0]}" || true
             LINK_CREATED=""
         fi
+        link_spawn_veth "$@"
+        return 0
     fi
-    link_spawn_veth "$@"
+    link_spawn "$@"
 }
 
-# link_wait_veth: collect the background `ip` (if one runs): LINK_BG_OUT = its output, LINK_BG_RC
-# = its exit status (255 when none ran).
+# link_wait_veth: collect link_create_pair (if it runs): LINK_BG_OUT = what `ip` printed, LINK_BG_RC
+# = its exit status (255 when none ran); LINK_CREATED = 1 if it made the pair.
 link_wait_veth() {
     LINK_BG_OUT=""
     LINK_BG_RC=255
-    [[ -n "$LINK_BG_PID" ]] || return 0
+    [[ -n "$LINK_BG_FD" ]] || return 0
     IFS= read -r -d '' LINK_BG_OUT <&"$LINK_BG_FD" || true
     exec {LINK_BG_FD}<&-
-    LINK_BG_RC=0
-    wait "$LINK_BG_PID" || LINK_BG_RC=$?
-    LINK_BG_PID=""
+    LINK_BG_FD=""
+    if [[ "$LINK_BG_OUT" == *$'\n@exit '[0-9]* ]]; then
+        LINK_BG_RC="${LINK_BG_OUT##*$'\n@exit '}"
+        LINK_BG_RC="${LINK_BG_RC%%[!0-9]*}"
+        LINK_BG_OUT="${LINK_BG_OUT%$'\n@exit '*}"
+    fi
     (( LINK_BG_RC != 0 )) || LINK_CREATED=1
 }
 
-# link_finish_veth: the pair started by link_start_veth exists, and the bridge is up with the
-# gateway address (IPAM_GATEWAY, known by now), or the ADD ends with code 100. A missing bridge
-# (the batch failed on its first line) is set up and the pair created then. Sets the LINK_BR_* facts.
+# link_finish_veth: the pair exists, and the bridge is up with the gateway address (IPAM_GATEWAY,
+# known by now), or the ADD ends with code 100. A missing bridge (the batch failed on its first
+# line) is set up and the pair created then. Sets the LINK_BR_* facts.
 link_finish_veth() {
-    local had_bg="$LINK_BG_PID"
+    local had_bg="$LINK_BG_FD"
     link_wait_veth
     if [[ -n "$LINK_CREATED" ]]; then
         [[ -z "$had_bg" ]] || link_parse_bridge "$LINK_BG_OUT"
@@ -82,28 +95,10 @@ link_finish_veth() {
     return 0
 }
 
-# link_pod_batch NETNS BATCH [IP-OPTION...]: run `ip [IP-OPTION...] -batch` inside NETNS;
-# LINK_POD_ERR = its output (stdout and stderr).
-# A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
-# which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
-link_pod_batch() {
-    local ns="$1" batch="$2" name="${1##*/}"
-    shift 2
-    if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
-          ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
-        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
-            return 0
-        fi
-        # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
-        [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
-    fi
-    LINK_POD_ERR="$(exec nsenter --net="$ns" ip "$@" -batch - 2>&1 <<<"$batch")"
-}
-
 # link_setup_pod NETNS IFNAME ADDRESS/PREFIX MAC: MAC, up, address, config routes, default route
 # via the gateway. The default route comes last: if the pod already has one (a second interface),
 # that one is kept and the failure of this last line is not an error. The commands go to the `ip`
-# waiting in NETNS (link_spawn_pod) when there is one that entered it, else to a new one.
+# waiting in NETNS (started by link_spawn) when there is one, else to a new one.
 link_setup_pod() {
     local ns="$1" ifn="$2" cidr="$3" mac="$4" batch r dst gw err lines=2
     batch="link set dev $ifn address $mac up"$'\n'"addr add $cidr brd + dev $ifn"$'\n'
@@ -145,6 +140,10 @@ link_pod_send() {
     exec {LINK_POD_IN}>&-
     IFS= read -r -d '' out <&"$LINK_POD_OUT" || true
     exec {LINK_POD_OUT}<&-
+    if [[ -n "$LINK_POD_LOCKLINE" && "$out" == "lock "* ]]; then
+        out="${out#*$'\n'}"
+    fi
+    LINK_POD_LOCKLINE=""
     wait "$LINK_POD_PID" || rc=$?
     LINK_POD_PID=""
     LINK_POD_ERR=""
@@ -154,41 +153,3 @@ link_pod_send() {
     LINK_POD_ERR="$out"
 }
 
-# link_abort_pod: end the waiting pod `ip` without commands (if there is one).
-link_abort_pod() {
-    [[ -n "$LINK_POD_PID" ]] || return 0
-    exec {LINK_POD_IN}>&- {LINK_POD_OUT}<&-
-    wait "$LINK_POD_PID" 2>/dev/null || true
-    LINK_POD_PID=""
-}
-
-# link_del_error ERR: classify the output of a failed `ip link del`: missing is fine (0), else
-# LINK_ERR = ERR and 1.
-link_del_error() {
-    case "$1" in
-        *"Cannot find device"* | *"does not exist"*) return 0 ;;
-    esac
-    LINK_ERR="$1"
-    return 1
-}
-
-# link_del HOSTNAME: delete the host end (and with it the pod end); missing is fine.
-link_del() {
-    local err
-    err="$(exec ip link del dev "$1" 2>&1)" || link_del_error "$err"
-}
-
-# link_start_del HOSTNAME: delete the pair in the background (unless early_start already does).
-link_start_del() {
-    [[ -n "$LINK_DEL_PID" && "$LINK_DEL_HOST" == "$1" ]] || link_spawn_del "$1"
-}
-
-link_finish_del() {
-    local err="" rc=0
-    [[ -n "$LINK_DEL_PID" ]] || return 0
-    IFS= read -r -d '' err <&"$LINK_DEL_FD" || true
-    exec {LINK_DEL_FD}<&-
-    wait "$LINK_DEL_PID" || rc=$?
-    LINK_DEL_PID=""
-    (( rc == 0 )) || link_del_error "$err"
-}

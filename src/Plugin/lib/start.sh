@@ -4,9 +4,9 @@
 #
 # Early start (early_start): for ADD and DEL the slow external work needs little of the configuration,
 # so it is started at once and runs while bash reads and checks the rest:
-#   ADD  the attachment's mark is written (see mark_path in bash-cni), then a background `ip` creates
-#        the veth pair (link_spawn_veth), a second one waits inside the pod namespace for the address
-#        commands (link_spawn_pod), and a background flock takes the store lock (ipam_spawn_lock).
+#   ADD  the attachment's mark is written (see mark_path in bash-cni), then one child (link_spawn)
+#        creates the veth pair, takes the store lock and waits inside the pod namespace for the
+#        address commands.
 #   DEL  a background `ip link del` removes the host end (link_spawn_del).
 # Only values that are certain are used: the environment (checked with the same rules as later) and
 # configuration fields that occur exactly once as plain "key": "value" text; anything unusual and
@@ -18,19 +18,19 @@ EARLY_READ=""
 EARLY_MARK=""            # the mark early_start wrote, EARLY_MARK_NEW = it did not exist before
 EARLY_MARK_NEW=""
 LINK_CREATED=""          # the pair exists because this ADD made it
-LINK_BG_PID=""           # the background `ip` creating the pair, until collected
-LINK_BG_FD=""
+LINK_BG_FD=""            # output of the background link_create_pair, until collected
 LINK_ARGS=()             # HOST HMAC POD PMAC BRIDGE MTU NETNS of the pair being made
 LINK_POD_PID=""          # the `ip -batch` waiting in the pod namespace, its stdin and output
 LINK_POD_IN=""
 LINK_POD_OUT=""
 LINK_POD_NS=""
+LINK_POD_LOCKLINE=""     # its output still starts with the helper's "lock N" line
 LINK_DEL_PID=""          # the background `ip link del` and the link it deletes
 LINK_DEL_FD=""
 LINK_DEL_HOST=""
-IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PID = a flock still taking it in the background
-IPAM_LOCK_PID=""
-IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the background flock works for
+IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
+IPAM_LOCK_PENDING=""
+IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
 IPAM_ALLOCATED=""
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
 IPAM_DEFAULT_LOCK_TIMEOUT=10
@@ -76,41 +76,104 @@ link_host_mac() {
         $(( (LINK_HASH >> 8) & 255 )) $(( LINK_HASH & 255 ))
 }
 
-# link_spawn_veth HOST HMAC POD BRIDGE MTU NETNS: start creating the pair in the background: the
-# pod end directly inside NETNS (the pod name never exists in the host namespace), down and
-# without address; the host end a port of the bridge, up. The same `ip` reads the bridge first.
-# A NETNS path with blanks or quotes (which `ip -batch` would split) is left to link_finish_veth.
-link_spawn_veth() {
-    local host="$1" hmac="$2" pod="$3" br="$4" mtu="$5" ns="$6"
-    LINK_ARGS=("$host" "$hmac" "$pod" "" "$br" "$mtu" "$ns")
-    [[ "$ns" != *[[:space:]\"\'\\#]* ]] || return 0
-    exec {LINK_BG_FD}< <(exec ip -batch - 2>&1 <<<"addr show dev $br
-link add name $host address $hmac${mtu:+ mtu $mtu} master $br up type veth peer name $pod${mtu:+ mtu $mtu} netns $ns")
-    LINK_BG_PID="$!"
+# link_create_pair HOST HMAC POD BRIDGE MTU NETNS: run the `ip` that reads the bridge and creates
+# the pair: the pod end directly inside NETNS (the pod name never exists in the host namespace),
+# down and without address; the host end a port of the bridge, up. Prints what `ip` printed, then
+# "@exit <status>" (link_wait_veth reads both). Runs in a child: link_spawn or link_spawn_veth.
+link_create_pair() {
+    local rc=0
+    ip -batch - 2>&1 <<<"addr show dev $4
+link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:+ mtu $5} netns $6" || rc=$?
+    printf '\n@exit %d\n' "$rc"
 }
 
-# link_spawn_pod NETNS: start the `ip -batch` that configures the pod end inside NETNS; it waits for
-# its commands on LINK_POD_IN (link_setup_pod writes them once the address is known). Its output
-# goes to a pipe of our own (LINK_POD_OUT): a here-string is a pipe in bash >= 5.1, reopened for
-# writing through /proc. Where that is not so, nothing is started (link_setup_pod runs `ip` itself).
-link_spawn_pod() {
-    local ns="$1" name="${1##*/}" r="" w="" line
-    { exec {r}<<<""; } 2>/dev/null || return 0
-    if [[ ! -p "/proc/self/fd/$r" ]] || ! IFS= read -r -u "$r" line ||
-       ! { exec {w}>"/proc/self/fd/$r"; } 2>/dev/null; then
-        exec {r}<&-
-        return 0
-    fi
+# link_spawn_veth HOST HMAC POD BRIDGE MTU NETNS: start creating the pair in the background. A NETNS
+# path with blanks or quotes (which `ip -batch` would split) is left to link_finish_veth.
+link_spawn_veth() {
+    LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
+    [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
+    exec {LINK_BG_FD}< <(link_create_pair "$@")
+}
+
+# link_pod_exec NETNS: become the `ip -batch` that configures the pod end inside NETNS (`ip -n NAME`
+# for a namespace under /run/netns, else through nsenter). Runs in a child.
+link_pod_exec() {
+    local ns="$1" name="${1##*/}"
     if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
           ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
-        exec {LINK_POD_IN}> >(exec ip -n "$name" -batch - >&"$w" 2>&1 {r}<&-)
-    else
-        exec {LINK_POD_IN}> >(exec nsenter --net="$ns" ip -batch - >&"$w" 2>&1 {r}<&-)
+        exec ip -n "$name" -batch - 2>&1
     fi
+    exec nsenter --net="$ns" ip -batch - 2>&1
+}
+
+# pipe_open: PIPE_R PIPE_W = a pipe of our own, made without starting a process: a here-string is a
+# pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
+pipe_open() {
+    local r w line
+    { exec {r}<<<""; } 2>/dev/null || return 1
+    if [[ -p "/proc/self/fd/$r" ]] && IFS= read -r -u "$r" line && { exec {w}>"/proc/self/fd/$r"; } 2>/dev/null; then
+        PIPE_R="$r"
+        PIPE_W="$w"
+        return 0
+    fi
+    exec {r}<&-
+    return 1
+}
+
+# link_spawn HOST HMAC POD BRIDGE MTU NETNS [STOREDIR TIMEOUT]: start, as one child (bash, whose
+# every fork costs about a millisecond here, forks once), the helper that one after the other
+#   1. runs link_create_pair (its output: LINK_BG_FD),
+#   2. with STOREDIR, takes STOREDIR/lock with flock on a descriptor it shares with us, and reports
+#      "lock <flock status>" (ipam_lock reads it), the lock then being ours,
+#   3. becomes the `ip -batch` of the pod end, which waits for its commands on LINK_POD_IN (its
+#      output: LINK_POD_OUT; link_setup_pod sends them once the address is known).
+# One after the other, not at once: on a small machine they would take the processor from bash,
+# which meanwhile reads the rest of the plugin and checks the configuration, and is done later.
+# Without the pipes it needs (or for a NETNS that `ip -batch` cannot carry) only step 1 happens.
+link_spawn() {
+    local r1 w1 r2 w2 lfd=""
+    if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open; then
+        link_spawn_veth "$@"
+        return 0
+    fi
+    r1="$PIPE_R" w1="$PIPE_W"
+    if ! pipe_open; then
+        exec {r1}<&- {w1}>&-
+        link_spawn_veth "$@"
+        return 0
+    fi
+    r2="$PIPE_R" w2="$PIPE_W"
+    if [[ -n "${7:-}" ]] && { exec {lfd}>>"$7/lock"; } 2>/dev/null; then
+        IPAM_LOCK_FD="$lfd"
+        IPAM_LOCK_KEY="$7|$8"
+        IPAM_LOCK_PENDING=1
+        LINK_POD_LOCKLINE=1
+    else
+        lfd=""
+    fi
+    LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
+    exec {LINK_POD_IN}> >(link_helper "$w1" "$w2" "$lfd" "${8:-}" "${@:1:6}" {r1}<&- {r2}<&-)
     LINK_POD_PID="$!"
-    exec {w}>&-
-    LINK_POD_OUT="$r"
-    LINK_POD_NS="$ns"
+    exec {w1}>&- {w2}>&-
+    LINK_BG_FD="$r1"
+    LINK_POD_OUT="$r2"
+    LINK_POD_NS="$6"
+}
+
+# link_helper W1 W2 LOCKFD TIMEOUT HOST HMAC POD BRIDGE MTU NETNS: the child of link_spawn.
+link_helper() {
+    local w1="$1" w2="$2" lfd="$3" t="$4" rc=0
+    shift 4
+    exec >/dev/null 2>&1
+    link_create_pair "$@" >&"$w1"
+    exec {w1}>&-
+    if [[ -n "$lfd" ]]; then
+        flock -E 75 -w "$t" "$lfd" || rc=$?
+        printf 'lock %d\n' "$rc" >&"$w2"
+        exec {lfd}>&-
+    fi
+    exec >&"$w2" {w2}>&-
+    link_pod_exec "$6"
 }
 
 # link_spawn_del HOST: delete the host end (and with it the pod end) in the background.
@@ -118,20 +181,6 @@ link_spawn_del() {
     exec {LINK_DEL_FD}< <(exec ip link del dev "$1" 2>&1)
     LINK_DEL_PID="$!"
     LINK_DEL_HOST="$1"
-}
-
-# ipam_spawn_lock DIR TIMEOUT: open DIR/lock and take it in the background (a flock that gives up
-# after TIMEOUT seconds with exit 75); ipam_lock collects the result. Nothing happens if the file
-# cannot be opened. The flock does not keep the pod `ip`'s stdin open.
-ipam_spawn_lock() {
-    { exec {IPAM_LOCK_FD}>>"$1/lock"; } 2>/dev/null || { IPAM_LOCK_FD=""; return 0; }
-    if [[ -n "$LINK_POD_IN" ]]; then
-        flock -E 75 -w "$2" "$IPAM_LOCK_FD" >/dev/null 2>&1 {LINK_POD_IN}>&- &
-    else
-        flock -E 75 -w "$2" "$IPAM_LOCK_FD" >/dev/null 2>&1 &
-    fi
-    IPAM_LOCK_PID="$!"
-    IPAM_LOCK_KEY="$1|$2"
 }
 
 # early_field KEY: REPLY = the value of the only "KEY" in the configuration text when it is a plain
@@ -200,7 +249,10 @@ early_start() {
     [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
     { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
     link_host_mac
-    link_spawn_veth "$host" "$REPLY" "$ifn" "$br" "" "$ns"
-    link_spawn_pod "$ns"
-    ipam_spawn_lock "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
+    if [[ "$EARLY_STDIN" == *'"ipam"'* ]]; then
+        # A delegated ipam plugin takes its own lock (host-local: the same file).
+        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
+    else
+        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns" "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
+    fi
 }

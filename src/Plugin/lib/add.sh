@@ -1,0 +1,96 @@
+# shellcheck shell=bash disable=SC2034
+# ADD of bash-cni (sourced for that command only, see cni_lazy in common.sh).
+cni_source link
+cni_source ipam-add
+
+# mark_begin: ADD, before its first process: write the mark (MARK_NEW = the file is new). The one
+# early_start wrote is taken over if it is this file; else it is dropped once this one is written.
+mark_begin() {
+    mark_path
+    if [[ -n "$MARK" && "$MARK" == "$EARLY_MARK" ]]; then
+        MARK_NEW="$EARLY_MARK_NEW"
+        EARLY_MARK=""
+        return 0
+    fi
+    if [[ -n "$MARK" ]]; then
+        if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
+            mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
+                cni_error 5 "cannot create $IPAM_INDEX_DIR"
+        fi
+        MARK_NEW=1
+        [[ ! -e "$MARK" ]] || MARK_NEW=""
+        { printf 'adding\n' >| "$MARK"; } 2>/dev/null || cni_error 5 "cannot write $MARK"
+    fi
+    if [[ -n "$EARLY_MARK" ]]; then
+        mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
+        EARLY_MARK=""
+    fi
+}
+
+# mark_end: ADD is done and none of its processes runs any more: clear the mark.
+mark_end() {
+    [[ -z "$MARK" ]] || { : >| "$MARK"; } 2>/dev/null || true
+}
+
+# result_routes: REPLY = routes of the result (default route via the gateway first, if it was added).
+result_routes() {
+    local def=""
+    if [[ -z "$CFG_HAS_DEFAULT_ROUTE" && -n "$IPAM_GATEWAY" && -z "${LINK_DEFAULT_SKIPPED:-}" ]]; then
+        def="{\"dst\":\"0.0.0.0/0\",\"gw\":\"$IPAM_GATEWAY\"}"
+    fi
+    if [[ -z "$def" ]]; then
+        REPLY="$CFG_ROUTES_JSON"
+    elif [[ "$CFG_ROUTES_JSON" == "[]" ]]; then
+        REPLY="[$def]"
+    else
+        REPLY="[$def,${CFG_ROUTES_JSON#[}"
+    fi
+}
+
+# ADD: the pair is created by a background `ip` while the address is reserved (store lock,
+# allocation; or the delegated ipam plugin), then the `ip` waiting in the pod namespace gives the
+# pod end its MAC, address and routes. Host end MAC: 0e:58 + the 4 bytes of the name hash (known
+# before the address is). early_start may have begun all of this already.
+cmd_add() {
+    local pod_mac host_mac ips netns_json
+    IPAM_GATEWAY=""
+    CNI_ROLLBACK_HOOK=add_rollback
+    load_config id ifname netns
+    if [[ -n "$LAB_IPAM" ]]; then
+        cfg_check_routes
+        ipam_prepare
+    else
+        ipam_prepare_store
+    fi
+    link_host_name "$CNI_CONTAINERID" "$CNI_IFNAME"
+    HOST_IF="$REPLY"
+    link_host_mac
+    host_mac="$REPLY"
+    mark_begin
+    link_start_veth "$HOST_IF" "$host_mac" "$CNI_IFNAME" "$BRIDGE" "$MTU" "$CNI_NETNS"
+    if [[ -n "$LAB_IPAM" ]]; then
+        ipam_lock
+        ipam_allocate "$CNI_CONTAINERID" "$CNI_IFNAME"
+        IPAM_ALLOCATED=1
+        ipam_unlock
+    else
+        delegate_run ADD "$CFG_IPAM_TYPE" || delegate_fail ADD
+        IPAM_ALLOCATED=1
+        delegate_parse_result || cni_error 100 "the ipam plugin returned no usable IPv4 address" "${DELEGATE_OUT//$'\n'/ }"
+        cfg_check_routes
+    fi
+    CNI_LOG_DETAIL="ip=$IPAM_ADDRESS/$IPAM_PREFIX"
+    link_finish_veth
+    ipv4_mac 0a:58 "$IPAM_IP"
+    pod_mac="$REPLY"
+    link_setup_pod "$CNI_NETNS" "$CNI_IFNAME" "$IPAM_ADDRESS/$IPAM_PREFIX" "$pod_mac"
+    CNI_ROLLBACK_HOOK=""
+    mark_end
+    ipam_ips_json "$IPAM_ADDRESS" 2
+    ips="$REPLY"
+    cni_json_string "$CNI_NETNS"
+    netns_json="$REPLY"
+    result_routes
+    cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+    cni_log ok
+}

@@ -1,0 +1,146 @@
+# shellcheck shell=bash disable=SC2034
+# The allocating half of ipam.sh (ADD): the configured range and the next free address.
+# Sourced when first needed (see cni_lazy); requires ipam.sh.
+
+# ipam_prepare: validate the range (code 7). Sets IPAM_NET IPAM_PREFIX IPAM_BCAST IPAM_GW
+# IPAM_START IPAM_END (integers) and IPAM_GATEWAY (dotted).
+ipam_prepare() {
+    local what
+    ipam_prepare_store
+    if [[ -z "$CFG_SUBNET" ]]; then
+        cni_error 7 "invalid network config: \"subnet\" is missing"
+    fi
+    if ! ipv4_parse_cidr "$CFG_SUBNET"; then
+        cni_error 7 "invalid network config: subnet \"$CFG_SUBNET\" is not an IPv4 CIDR"
+    fi
+    if (( CIDR_PREFIX > 30 )); then
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too small (/31 and /32 leave no usable address)"
+    fi
+    if (( CIDR_PREFIX < 1 )); then
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too large"
+    fi
+    if (( CIDR_ADDR != CIDR_NET )); then
+        ipv4_from_int "$CIDR_NET"
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET has host bits set (network is $REPLY/$CIDR_PREFIX)"
+    fi
+    IPAM_NET="$CIDR_NET"
+    IPAM_PREFIX="$CIDR_PREFIX"
+    IPAM_BCAST="$CIDR_BCAST"
+    IPAM_GW=$(( IPAM_NET + 1 ))
+    IPAM_START=$(( IPAM_NET + 1 ))
+    IPAM_END=$(( IPAM_BCAST - 1 ))
+    if [[ -n "$CFG_GATEWAY" ]]; then
+        ipam_config_address gateway "$CFG_GATEWAY"
+        IPAM_GW="$REPLY"
+    fi
+    if [[ -n "$CFG_RANGE_START" ]]; then
+        ipam_config_address rangeStart "$CFG_RANGE_START"
+        IPAM_START="$REPLY"
+    fi
+    if [[ -n "$CFG_RANGE_END" ]]; then
+        ipam_config_address rangeEnd "$CFG_RANGE_END"
+        IPAM_END="$REPLY"
+    fi
+    if (( IPAM_START > IPAM_END )); then
+        cni_error 7 "invalid network config: rangeStart is after rangeEnd"
+    fi
+    ipv4_from_int "$IPAM_GW"
+    IPAM_GATEWAY="$REPLY"
+}
+
+# ipam_config_address FIELD VALUE: REPLY = VALUE as an integer inside the subnet's usable part (code 7).
+ipam_config_address() {
+    if ! ipv4_to_int "$2"; then
+        cni_error 7 "invalid network config: $1 \"$2\" is not an IPv4 address"
+    fi
+    if (( REPLY <= IPAM_NET || REPLY >= IPAM_BCAST )); then
+        cni_error 7 "invalid network config: $1 $2 is outside the usable part of $CFG_SUBNET"
+    fi
+}
+
+# ipam_allocate ID IFNAME: reserve the next free address (caller holds the lock).
+# Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
+ipam_allocate() {
+    local id="$1" ifn="$2" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    ipam_sync
+    ipam_find "$id" "$ifn"
+    if [[ -n "$REPLY" ]]; then
+        cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
+    fi
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        if ipv4_to_int "$ip"; then
+            last="$REPLY"
+        fi
+    fi
+    total=$(( IPAM_END - IPAM_START + 1 ))
+    if (( last >= IPAM_START && last < IPAM_END )); then
+        cur=$(( last + 1 ))
+    else
+        cur="$IPAM_START"
+    fi
+    for (( tries = 0; tries < total; tries++ )); do
+        if (( cur != IPAM_GW )); then
+            ipv4_from_int "$cur"
+            ip="$REPLY"
+            if [[ ! -e "$IPAM_DIR/$ip" ]]; then
+                set -o noclobber
+                umask 077
+                if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+                    set +o noclobber
+                    umask 022
+                    if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+                        exec {fd}>&-
+                        rm -f -- "$IPAM_DIR/$ip"
+                        cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+                    fi
+                    exec {fd}>&-
+                    IPAM_IP="$cur"
+                    IPAM_ADDRESS="$ip"
+                    ipam_record_index "$id" "$ifn" "$ip" "$lastf"
+                    ipam_mark_synced
+                    return 0
+                fi
+                set +o noclobber
+                umask 022
+                [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+            fi
+        fi
+        if (( cur >= IPAM_END )); then
+            cur="$IPAM_START"
+        else
+            cur=$(( cur + 1 ))
+        fi
+    done
+    ipam_range_text
+    cni_error 110 "no IP addresses available in range set: $REPLY"
+}
+
+# ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
+ipam_record_index() {
+    local id="$1" ifn="$2" ip="$3" lastf="$4" idx
+    ipam_index_key "$id" "$ifn"
+    idx="$REPLY"
+    if [[ -n "$idx" ]]; then
+        umask 077
+        if ! { printf '%s' "$ip" >| "$idx"; } 2>/dev/null; then
+            umask 022
+            rm -f -- "$IPAM_DIR/$ip" "$idx"
+            cni_error 5 "cannot write the index entry $idx"
+        fi
+    fi
+    umask 022
+    if ! { printf '%s' "$ip" >| "$lastf"; } 2>/dev/null; then
+        rm -f -- "$IPAM_DIR/$ip" ${idx:+"$idx"}
+        cni_error 5 "cannot write $lastf"
+    fi
+}
+
+# ipam_ips_json ADDRESS INTERFACE_INDEX: REPLY = the "ips" list for this result version.
+ipam_ips_json() {
+    local version_field="" iface=""
+    cni_version_rank "$CNI_VERSION"
+    (( REPLY < 10000 )) && version_field='"version":"4",'
+    [[ -n "${2:-}" ]] && iface=",\"interface\":$2"
+    REPLY="[{$version_field\"address\":\"$1/$IPAM_PREFIX\",\"gateway\":\"$IPAM_GATEWAY\"$iface}]"
+}
