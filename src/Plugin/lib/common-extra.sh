@@ -50,3 +50,57 @@ cni_version_output() {
     done
     cni_emit "{\"cniVersion\":\"$v\",\"supportedVersions\":[$list]}"
 }
+
+# cni_check_env_full NEED...: validate the CNI environment for this command; code 4 names every problem.
+# NEED words: id, ifname, netns (must be set), netns-opt (may be empty).
+cni_check_env_full() {
+    local need problems=() missing_netns="" not_netns=""
+    for need in "$@"; do
+        case "$need" in
+            id)
+                if [[ -z "${CNI_CONTAINERID:-}" ]]; then
+                    problems+=("CNI_CONTAINERID is not set")
+                elif ! cni_valid_id "$CNI_CONTAINERID"; then
+                    problems+=("CNI_CONTAINERID is invalid (must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$)")
+                fi ;;
+            ifname)
+                if [[ -z "${CNI_IFNAME:-}" ]]; then
+                    problems+=("CNI_IFNAME is not set")
+                elif ! cni_valid_ifname "$CNI_IFNAME"; then
+                    problems+=("CNI_IFNAME is invalid (1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#')")
+                fi ;;
+            netns)
+                if [[ -z "${CNI_NETNS:-}" ]]; then
+                    problems+=("CNI_NETNS is not set")
+                elif [[ "$CNI_NETNS" != /* ]]; then
+                    problems+=("CNI_NETNS must be an absolute path")
+                elif [[ ! -e "$CNI_NETNS" ]]; then
+                    missing_netns=1
+                elif [[ "$CNI_NETNS" -ef /proc/self/ns/net || "$CNI_NETNS" -ef /proc/1/ns/net ]]; then
+                    problems+=("CNI_NETNS is the host network namespace")
+                elif [[ ! -f "$CNI_NETNS" || -s "$CNI_NETNS" ]]; then
+                    # A namespace looks like an empty regular file; whether it is an nsfs mount is
+                    # checked where it matters: `ip` refuses anything else when the pod end is made.
+                    not_netns=1
+                fi ;;
+            netns-strict)
+                cni_check_env_full netns
+                cni_is_netns "$CNI_NETNS" || not_netns=1 ;;
+            netns-any)
+                if [[ -z "${CNI_NETNS:-}" ]]; then
+                    problems+=("CNI_NETNS is not set")
+                fi ;;
+        esac
+    done
+    if (( ${#problems[@]} )); then
+        local joined
+        printf -v joined '%s; ' "${problems[@]}"
+        cni_error 4 "invalid environment variables: ${joined%; }"
+    fi
+    if [[ -n "$missing_netns" ]]; then
+        cni_error 100 "failed to open netns $CNI_NETNS: no such file"
+    fi
+    if [[ -n "$not_netns" ]]; then
+        cni_error 100 "failed to open netns $CNI_NETNS: not a network namespace"
+    fi
+}
