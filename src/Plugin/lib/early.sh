@@ -137,7 +137,7 @@ early_field() {
     REPLY="$v"
 }
 
-# early_start: read stdin (cni_read_stdin takes it from here); for ADD start what can start (see above).
+# early_start: ADD: read stdin (cni_read_stdin takes it from here) and start what can start (see above).
 early_start() {
     local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
     EARLY_READ=1
