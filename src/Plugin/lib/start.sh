@@ -23,6 +23,8 @@ IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of lin
 IPAM_LOCK_PENDING=""
 IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
 IPAM_ALLOCATED=""
+LINK_HASH=""
+LINK_HASH_OF=""
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
 IPAM_DEFAULT_LOCK_TIMEOUT=10
 
@@ -39,12 +41,16 @@ cni_valid_ifname() {
 }
 
 # link_host_name ID IFNAME: REPLY = host-side veth name, "veth" + FNV-1a-32 of "ID/IFNAME" in hex;
-# LINK_HASH = that hash. The bytes become "'c" words (printf's %d then gives each byte's code) and
+# LINK_HASH = that hash (kept for the next call with the same names: LINK_HASH_OF). The bytes become "'c" words (printf's %d then gives each byte's code) and
 # the hash is one arithmetic expression; the words come from one pattern substitution where bash
 # has patsub_replacement (5.2+) and the name has no blanks, else from a loop.
 link_host_name() {
     local s="$1/$2" h=2166136261 i expr
     local -a ords=()
+    if [[ "$s" == "$LINK_HASH_OF" ]]; then
+        printf -v REPLY 'veth%08x' "$LINK_HASH"
+        return 0
+    fi
     if [[ "$s" != *[[:space:]]* ]] && shopt -q patsub_replacement 2>/dev/null; then
         set -f
         # shellcheck disable=SC2206  # split on purpose (no blanks in s; globbing is off)
@@ -58,6 +64,7 @@ link_host_name() {
     printf -v expr 'h=((h^(%d&255))*16777619)&0xffffffff,' "${ords[@]}"
     (( ${expr}1 ))
     LINK_HASH="$h"
+    LINK_HASH_OF="$s"
     printf -v REPLY 'veth%08x' "$h"
 }
 
