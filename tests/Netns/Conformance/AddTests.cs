@@ -1,4 +1,6 @@
+using System.Globalization;
 using BashCni.Harness.Cni;
+using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Checks;
 using BashCni.Tests.Netns.Support;
 
@@ -40,6 +42,58 @@ public sealed class AddTests
     {
         node.Profile.RequireVersion(cniVersion);
         (await AddChecks.RepeatedAddIsRejectedAsync(node, cniVersion)).AssertPassed();
+    });
+
+    /// <summary>
+    /// CNI_NETNS as runtimes other than containerd pass it: <c>/proc/&lt;pid&gt;/ns/net</c> of a process in the pod, and a
+    /// bind mount of the namespace at a path with blanks (which one <c>ip -batch</c> line cannot carry). ADD configures
+    /// the pod as for <c>/var/run/netns/&lt;name&gt;</c>; DEL removes it.
+    /// </summary>
+    [TestCase("proc-pid")]
+    [TestCase("path-with-blanks")]
+    public Task AddWorksForOtherNamespacePaths(string form) => TestNode.RunAsync(async node =>
+    {
+        var config = node.Config();
+        var pod = await node.CreatePodAsync("path");
+        int? holder = null;
+        string? bind = null;
+        string path;
+        if (form == "proc-pid")
+        {
+            var start = await node.Runner.RunCheckedAsync("bash",
+                ["-c", "nsenter --net=\"$1\" sleep 300 </dev/null >/dev/null 2>&1 & echo $!", "hold", pod.Path]);
+            holder = int.Parse(start.Stdout.Trim(), CultureInfo.InvariantCulture);
+            path = $"/proc/{holder}/ns/net";
+        }
+        else
+        {
+            bind = node.Node.StateDir + "/pod ns/net ns";
+            await node.Runner.RunCheckedAsync("bash",
+                ["-c", "mkdir -p \"${1%/*}\" && : > \"$1\" && mount --bind \"$2\" \"$1\"", "bind", bind, pod.Path]);
+            path = bind;
+        }
+        try
+        {
+            var call = TestNode.Call(pod, config) with { NetNs = path };
+            var ip = (await node.Plugin.AddAsync(call)).EnsureResult().FirstIp;
+            var addr = await pod.ExecAsync("ip", ["-4", "-o", "addr", "show", "dev", "eth0"]);
+            var route = await pod.ExecAsync("ip", ["route", "show", "default"]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(addr.Stdout, Does.Contain($" {ip.Address} "), "the pod's eth0 lacks the result's address");
+                Assert.That(route.Stdout, Does.StartWith("default via " + ip.Gateway), "the pod has no default route via the gateway");
+            });
+            (await node.Plugin.DelAsync(call)).EnsureSuccess();
+            Assert.That(await node.HostVethsAsync(), Is.Empty, "DEL left the host veth");
+            Assert.That(await node.ReservationsAsync(config), Is.Empty, "DEL left the address reserved");
+        }
+        finally
+        {
+            if (holder is int pid)
+                await node.Runner.RunAsync("bash", ["-c", "kill \"$1\"; for _ in $(seq 100); do kill -0 \"$1\" 2>/dev/null || exit 0; sleep 0.05; done",
+                    "stop", pid.ToString(CultureInfo.InvariantCulture)]);
+            if (bind is not null) await node.Runner.RunAsync("bash", ["-c", "umount \"$1\"; rm -rf \"${1%/*}\"", "unbind", bind]);
+        }
     });
 
     [Test]
