@@ -183,9 +183,7 @@ cni_check_env() {
         case "$need" in
             id) cni_valid_id "${CNI_CONTAINERID:-}" || break ;;
             ifname) cni_valid_ifname "${CNI_IFNAME:-}" || break ;;
-            netns)
-                [[ "${CNI_NETNS:-}" == /* && -f "$CNI_NETNS" && ! -s "$CNI_NETNS" &&
-                   ! "$CNI_NETNS" -ef /proc/self/ns/net && ! "$CNI_NETNS" -ef /proc/1/ns/net ]] || break ;;
+            netns) cni_netns_plausible "${CNI_NETNS:-}" || break ;;
             netns-any) [[ -n "${CNI_NETNS:-}" ]] || break ;;
             *) break ;;
         esac

@@ -37,12 +37,10 @@ link_spawn_veth() {
 # link_pod_exec NETNS: become the `ip -batch` that configures the pod end inside NETNS (`ip -n NAME`
 # for a namespace under /run/netns, else through nsenter). Runs in a child.
 link_pod_exec() {
-    local ns="$1" name="${1##*/}"
-    if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
-          ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
-        exec ip -n "$name" -batch - 2>&1
+    if netns_name "$1"; then
+        exec ip -n "$REPLY" -batch - 2>&1
     fi
-    exec nsenter --net="$ns" ip -batch - 2>&1
+    exec nsenter --net="$1" ip -batch - 2>&1
 }
 
 # pipe_open: PIPE_R PIPE_W = a pipe of our own, made without starting a process: a here-string is a
@@ -147,8 +145,7 @@ early_start() {
     link_host_name "$id" "$ifn"
     host="$REPLY"
     # A namespace that passes the cheap checks, the bridge, no mtu, and the store's .ids dir.
-    [[ "$ns" == /* && -f "$ns" && ! -s "$ns" && ! "$ns" -ef /proc/self/ns/net && ! "$ns" -ef /proc/1/ns/net ]] ||
-        return 0
+    cni_netns_plausible "$ns" || return 0
     if early_field bridge; then
         br="$REPLY"
         cni_valid_ifname "$br" || return 0

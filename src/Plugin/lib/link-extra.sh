@@ -121,11 +121,10 @@ link_check_pod() {
 # A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
 # which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
 link_pod_batch() {
-    local ns="$1" batch="$2" name="${1##*/}"
+    local ns="$1" batch="$2"
     shift 2
-    if [[ -n "$name" && "$name" != . && "$name" != .. && "$name" != -* &&
-          ( "$ns" == "/run/netns/$name" || "$ns" == "/var/run/netns/$name" ) && "$ns" -ef "/var/run/netns/$name" ]]; then
-        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
+    if netns_name "$ns"; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$REPLY" -batch - 2>&1 <<<"$batch")"; then
             return 0
         fi
         # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.

@@ -40,6 +40,21 @@ cni_valid_ifname() {
     [[ -n "$1" && ${#1} -le 15 && "$1" != . && "$1" != .. && "$1" != *[/:[:space:][:cntrl:]\"\'\\#]* ]]
 }
 
+# cni_netns_plausible PATH: PATH looks like a network namespace (an absolute path to an empty regular
+# file, not the plugin's own namespace). That it is one is checked where it matters (`ip` refuses
+# anything else when the pod end is made; CHECK asks cni_is_netns).
+cni_netns_plausible() {
+    [[ "$1" == /* && -f "$1" && ! -s "$1" && ! "$1" -ef /proc/self/ns/net && ! "$1" -ef /proc/1/ns/net ]]
+}
+
+# netns_name PATH: REPLY = the name of a namespace under /run/netns (what runtimes pass), which `ip -n`
+# enters itself; fails for any other path.
+netns_name() {
+    REPLY="${1##*/}"
+    [[ -n "$REPLY" && "$REPLY" != . && "$REPLY" != .. && "$REPLY" != -* &&
+       ( "$1" == "/run/netns/$REPLY" || "$1" == "/var/run/netns/$REPLY" ) && "$1" -ef "/var/run/netns/$REPLY" ]]
+}
+
 # link_host_name ID IFNAME: REPLY = host-side veth name, "veth" + FNV-1a-32 of "ID/IFNAME" in hex;
 # LINK_HASH = that hash (kept for the next call with the same names: LINK_HASH_OF). The bytes become "'c" words (printf's %d then gives each byte's code) and
 # the hash is one arithmetic expression; the words come from one pattern substitution where bash
