@@ -1,5 +1,6 @@
 using System.Net;
 using BashCni.Harness.Cluster;
+using BashCni.Harness.Reachability;
 using BashCni.Harness.Reporting;
 using BashCni.Harness.Sandbox;
 using k8s;
@@ -20,6 +21,12 @@ namespace BashCni.Harness.Kubernetes;
 public sealed class KubernetesCluster : ICluster
 {
     private const string HostnameLabel = "kubernetes.io/hostname";
+
+    /// <summary>The ephemeral container every probe runs in (added once per source pod).</summary>
+    public const string ProbeContainerName = "bashcni-probe";
+
+    /// <summary>How probes reach a pod's network namespace on a real cluster (<see cref="ProbeAttempt.Via"/>).</summary>
+    public const string ProbeVia = "ephemeral container";
     private readonly k8s.Kubernetes _client;
     private readonly KubernetesTargetSettings _settings;
     private readonly IReadOnlyDictionary<string, INodeAccess> _access;
@@ -58,7 +65,14 @@ public sealed class KubernetesCluster : ICluster
     /// is disposed with the cluster.
     /// </summary>
     public static async Task<KubernetesCluster> CreateAsync(KubernetesTargetSettings settings, ICommandRunner runner,
-        IAsyncDisposable? owned = null, CancellationToken cancellationToken = default)
+        IAsyncDisposable? owned = null, CancellationToken cancellationToken = default) =>
+        await CreateAsync(settings, runner, null, owned, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="CreateAsync(KubernetesTargetSettings, ICommandRunner, IAsyncDisposable?, CancellationToken)"/>,
+    /// with the node access made by <paramref name="accessFactory"/> (lab name, cluster name) instead of the settings
+    /// (a node double in unit tests).</summary>
+    public static async Task<KubernetesCluster> CreateAsync(KubernetesTargetSettings settings, ICommandRunner runner,
+        Func<string, string, INodeAccess>? accessFactory, IAsyncDisposable? owned = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(runner);
@@ -76,7 +90,7 @@ public sealed class KubernetesCluster : ICluster
                 var labName = settings.NodeMap.ToLab(clusterName);
                 var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "";
                 nodes.Add(new ClusterNode(labName, address, node.Spec?.PodCIDR ?? ""));
-                access[labName] = CreateAccess(settings, runner, labName, clusterName, address);
+                access[labName] = accessFactory?.Invoke(labName, clusterName) ?? CreateAccess(settings, runner, labName, clusterName, address);
             }
             var missing = settings.NodeMap.Pairs.Values.Except(list.Items.Select(n => n.Metadata.Name)).ToList();
             if (missing.Count > 0)

@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using BashCni.Harness;
+using BashCni.Harness.Cluster;
+using BashCni.Harness.Kubernetes;
+using BashCni.Harness.Reachability;
+using BashCni.Harness.Sandbox;
+using k8s;
+using k8s.Models;
+using NUnit.Framework;
+
+namespace BashCni.Tests.Unit.Infra;
+
+/// <summary>
+/// KubernetesCluster against the strict API double (<see cref="FakeKubernetesApi"/>): the things a real API server
+/// and kubelet do that broke every real run — concurrent namespace creation (409), a Terminating namespace (403),
+/// graceful deletion racing the node's teardown, exec of a binary the image does not have.
+/// </summary>
+[TestFixture]
+[Category("Unit")]
+public sealed class KubernetesClusterStrictApiTests
+{
+    private DirectoryInfo _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = Directory.CreateTempSubdirectory("bashcni-kstrict-");
+
+    [TearDown]
+    public void TearDown() => _temp.Delete(recursive: true);
+
+    private static JsonObject Node(string name, string address, string podCidr) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject { ["podCIDR"] = podCidr },
+        ["status"] = new JsonObject { ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = address }) },
+    };
+
+    private static FakeKubernetesApi KindApi() => new(
+    [
+        Node("kind-control-plane", "172.18.0.2", "10.244.0.0/24"),
+        Node("kind-worker", "172.18.0.3", "10.244.1.0/24"),
+        Node("kind-worker2", "172.18.0.4", "10.244.2.0/24"),
+    ]);
+
+    private async Task<KubernetesCluster> ConnectAsync(FakeKubernetesApi api)
+    {
+        var path = Path.Combine(_temp.FullName, "kubeconfig");
+        await File.WriteAllTextAsync(path, api.Kubeconfig);
+        var settings = KubernetesTargetSettings.FromEnvironment("kind", name => name switch
+        {
+            "KUBECONFIG" => path,
+            "BASHCNI_NAMESPACE" => "bash-cni-unit",
+            _ => null,
+        });
+        return await KubernetesCluster.CreateAsync(settings, LocalRunner.Instance, (_, clusterName) => new FakeNodeAccess(api, clusterName));
+    }
+
+    private static IReadOnlyList<V1Pod> LabPods() =>
+        KubernetesYaml.LoadAllFromString(File.ReadAllText(RepoPaths.Fixture("deploy.yaml"))).OfType<V1Pod>().ToList();
+
+    private static async Task<PodState> RunningAsync(ICluster cluster, string name)
+    {
+        // The double advances one kubelet step per read: a bounded number of reads, no clock.
+        for (var read = 0; read < 20; read++)
+        {
+            if (await cluster.GetPodAsync(name) is { Phase: "Running", Ip: not null } state) return state;
+        }
+        Assert.Fail($"pod {name} did not reach Running with an IP in 20 reads");
+        return null!;
+    }
+
+    [Test]
+    public async Task FourPodsDeployedAtOnceIntoAFreshNamespaceAllGetCreated()
+    {
+        await using var api = KindApi();
+        api.HoldNamespaceReadsUntil(4); // all four read "no namespace" before any creates it
+        await using var cluster = await ConnectAsync(api);
+        var pods = LabPods();
+
+        await Task.WhenAll(pods.Select(p => cluster.DeployPodAsync(p)));
+
+        var podCreates = api.Answers.Where(a => a is { Method: "POST" } && a.Path.EndsWith("/pods", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(podCreates.Select(a => a.Code), Is.EqualTo(new[] { 201, 201, 201, 201 }), "every pod was created");
+            Assert.That(api.Answers.Count(a => a is { Method: "POST", Path: "/api/v1/namespaces", Code: 201 }), Is.EqualTo(1),
+                "the namespace was created once");
+        });
+    }
+
+    [Test]
+    public async Task DeployIntoANamespaceStillTerminatingWaitsUntilItIsGoneThenCreatesIt()
+    {
+        await using var api = KindApi();
+        api.AddNamespace("bash-cni-unit", terminating: true); // a quick re-run: the last run's teardown is still going on
+        await using var cluster = await ConnectAsync(api);
+
+        await cluster.DeployPodAsync(LabPods()[0]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.Answers.Count(a => a is { Method: "POST", Path: "/api/v1/namespaces", Code: 201 }), Is.EqualTo(1),
+                "the namespace was created again once the old one was gone");
+            Assert.That(api.Answers.Last(a => a.Method == "POST" && a.Path.EndsWith("/pods", StringComparison.Ordinal)).Code, Is.EqualTo(201));
+        });
+    }
+
+    [Test]
+    public async Task DeletedPodHasLeftItsNodeWhenDeletionReturns()
+    {
+        await using var api = KindApi();
+        await using var cluster = await ConnectAsync(api);
+        var pod = LabPods().Single(p => p.Metadata.Name == "bash-worker-2");
+        await cluster.DeployPodAsync(pod);
+        var state = await RunningAsync(cluster, "bash-worker-2");
+        var before = api.NodeHolds("kind-worker2", state.Ip!, null);
+        Assert.That(before.StoreOwner, Is.Not.Null, "the node's store holds the running pod's address");
+        var veth = PodNodeState.HostVethName(before.StoreOwner!, "eth0");
+
+        await cluster.DeletePodAsync("bash-worker-2");
+
+        var after = api.NodeHolds("kind-worker2", state.Ip!, veth);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after.StoreOwner, Is.Null, $"node kind-worker2 still holds {state.Ip} for {before.StoreOwner} after DeletePodAsync returned");
+            Assert.That(after.LinkPresent, Is.False, $"host veth {veth} still exists after DeletePodAsync returned");
+        });
+    }
+
+    [Test]
+    public async Task ProbesFromThePodsWhoseImageHasNoPingStillMeasureTheNetwork()
+    {
+        await using var api = KindApi();
+        await using var cluster = await ConnectAsync(api);
+        var labPods = LabPods();
+        foreach (var pod in labPods) await cluster.DeployPodAsync(pod);
+        var pods = new List<PodState>();
+        foreach (var pod in labPods) pods.Add(await RunningAsync(cluster, pod.Metadata.Name));
+        // Everything answers in the double's network: the routed stage expects exactly that.
+        var plan = ProbePlan.Create(ExpectedMatrix.ForStage(Stages.Routed), cluster.Nodes, pods,
+            new ReachabilityOptions { OutsideHost = "198.51.100.1", RetryDelay = TimeSpan.Zero, SecondPassAttempts = 1 });
+
+        var report = await ReachabilityProbe.RunAsync(cluster, plan);
+
+        Assert.That(report.Diff.IsEmpty, Is.True, report.ToString());
+        var nginx = report.Cells.Where(c => c.Source.StartsWith("nginx-", StringComparison.Ordinal)).SelectMany(c => c.Attempts).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(nginx, Is.Not.Empty);
+            Assert.That(nginx.Select(a => a.Via).Distinct(), Is.EqualTo(new[] { KubernetesCluster.ProbeVia }), "how the nginx rows were probed");
+            Assert.That(api.Execs.Where(e => e.Pod.StartsWith("nginx-", StringComparison.Ordinal)).Select(e => e.Container).Distinct(),
+                Is.EqualTo(new[] { KubernetesCluster.ProbeContainerName }), "probes ran in the debug container, not in nginx");
+        });
+    }
+}
