@@ -77,8 +77,8 @@ public sealed partial class PodAddressTests : ClusterTest
         var seen = new List<string>();
         foreach (var (pod, _, state) in states)
         {
-            var result = await Cluster.ExecInPodAsync(pod, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]);
-            if (!result.Succeeded) result = await Cluster.ExecInPodAsync(pod, ["hostname", "-i"]);
+            // Read from the pod's network namespace with the probe tools (the nginx image has no `ip`).
+            var result = await Cluster.ExecInPodNetworkAsync(pod, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]);
             seen.Add($"{pod}: {result.Stdout.Trim()}");
             Assert.That(result.ExitCode, Is.Zero, $"reading eth0's address inside {pod}: {result}");
             var inside = Ipv4Pattern().Matches(result.Stdout).Select(m => m.Groups[1].Value).ToList();

@@ -40,6 +40,17 @@ public interface ICluster : IAsyncDisposable
     /// <summary>Runs a command inside the pod's (first) container.</summary>
     Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs a network tool (ping, curl, ip) in the pod's network namespace from a container that carries it, whatever
+    /// the pod's own image holds (the official nginx image has no ping). Real clusters and the local one use an
+    /// ephemeral debug container in the pod; the default runs the command in the pod's first container.
+    /// </summary>
+    Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecInPodAsync(podName, command, cancellationToken);
+
+    /// <summary>How <see cref="ExecInPodNetworkAsync"/> reaches the pod's network namespace (e.g. "ephemeral container").</summary>
+    string PodNetworkVia => "exec in pod";
+
     /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
     Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);
 

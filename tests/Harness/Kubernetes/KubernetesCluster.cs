@@ -33,7 +33,9 @@ public sealed class KubernetesCluster : ICluster
     private readonly IAsyncDisposable? _owned;
     private readonly HashSet<string> _deployed = new(StringComparer.Ordinal);
     private readonly Lock _deployedLock = new();
-    private bool _createdNamespace;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _probeContainers = new(StringComparer.Ordinal);
+    private volatile bool _createdNamespace;
+    private volatile bool _namespaceReady;
     private int _disposed;
 
     private KubernetesCluster(k8s.Kubernetes client, KubernetesTargetSettings settings, IReadOnlyList<ClusterNode> nodes,
@@ -58,6 +60,22 @@ public sealed class KubernetesCluster : ICluster
 
     /// <summary>How long one exec in a pod may take (default 60 s).</summary>
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a Terminating namespace of an earlier run may take to go before this run creates it again (default 3 minutes).</summary>
+    public TimeSpan NamespaceTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long the node may take to tear a deleted pod down after the API object is gone (default 2 minutes).</summary>
+    public TimeSpan NodeTeardownTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the probe container of a pod may take to run, image pull included (default 5 minutes).</summary>
+    public TimeSpan ProbeContainerTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The image of the probe container: the lab's tool pod image (fixtures/deploy.yaml's bash pods), so the
+    /// nodes have it already; it carries ping, curl, wget and ip.</summary>
+    public string ProbeImage { get; init; } = "docker.io/nicolaka/netshoot:v0.13";
+
+    /// <summary>Where progress lines go (pods scheduled, pulling, running; probe containers). Default: nowhere.</summary>
+    public Action<string> Progress { get; set; } = _ => { };
 
     /// <summary>
     /// Connects to the cluster the settings name and reads its nodes. Throws <see cref="ClusterNotConfiguredException"/>
@@ -149,7 +167,17 @@ public sealed class KubernetesCluster : ICluster
         await Evidence.StepAsync($"create pod {name} on {(copy.Spec.NodeSelector is { } sel && sel.TryGetValue(HostnameLabel, out var target) ? target : "any node")}", async () =>
         {
             Evidence.Attach($"pod {name}", KubernetesYaml.Serialize(copy), "text/yaml", "yaml");
-            await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content.Contains("being terminated", StringComparison.Ordinal))
+            {
+                // NamespaceLifecycle admission: the namespace began terminating after we looked. Wait it out, create again.
+                _namespaceReady = false;
+                await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+                await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }).ConfigureAwait(false);
         lock (_deployedLock) _deployed.Add(name);
     }
@@ -186,39 +214,127 @@ public sealed class KubernetesCluster : ICluster
         return new PodState(podName, node, pod.Status?.PodIP is { Length: > 0 } ip ? ip : null, pod.Status?.Phase ?? "Unknown");
     }
 
+    /// <summary>
+    /// Deletes the pod gracefully (its terminationGracePeriodSeconds) and returns once the API object is gone AND its
+    /// node no longer holds it: the address's IPAM store entry and the host veth are gone, i.e. the kubelet has run the
+    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.)
+    /// </summary>
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
         await Evidence.StepAsync($"delete pod {podName}", async () =>
         {
+            var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false);
+            var ip = pod?.Status?.PodIP is { Length: > 0 } a ? a : null;
+            var node = pod?.Spec?.NodeName is { Length: > 0 } n ? _settings.NodeMap.ToLab(n) : null;
+            PodNodeState? before = null;
+            string? veth = null;
+            if (ip is not null && node is not null)
+            {
+                before = await NodeStateAsync(node, ip, null, cancellationToken).ConfigureAwait(false);
+                if (before.StoreOwner is { } owner) veth = PodNodeState.HostVethName(owner, before.StoreIfname ?? "eth0");
+            }
             try
             {
-                await _client.CoreV1.DeleteNamespacedPodAsync(podName, Namespace, gracePeriodSeconds: 0,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _client.CoreV1.DeleteNamespacedPodAsync(podName, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
             }
-            var gone = new ResiliencePipelineBuilder<bool>()
-                .AddTimeout(PodDeletionTimeout)
-                .AddRetry(new RetryStrategyOptions<bool>
+            await Waits.UntilAsync($"pod {podName} gone from the API after its deletion", async ct =>
+                await ReadPodAsync(podName, ct).ConfigureAwait(false) is { } left
+                    ? Waits.Probe.NotYet(left.Metadata.DeletionTimestamp is null ? "no deletionTimestamp yet" : "terminating (deletionTimestamp set)")
+                    : Waits.Probe.Ok, PodDeletionTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            if (before?.StoreOwner is { } id && node is not null)
+            {
+                PodNodeState? last = null;
+                await Waits.UntilAsync($"node {node} done with pod {podName} ({ip}, container {id})", async ct =>
                 {
-                    ShouldHandle = new PredicateBuilder<bool>().HandleResult(false),
-                    MaxRetryAttempts = int.MaxValue,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                    BackoffType = DelayBackoffType.Constant,
-                })
-                .Build();
-            try
-            {
-                await gone.ExecuteAsync(async ct => await ReadPodAsync(podName, ct).ConfigureAwait(false) is null, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (TimeoutRejectedException e)
-            {
-                throw new TimeoutException($"pod {podName} still exists {PodDeletionTimeout.TotalSeconds:F0} s after its deletion", e);
+                    last = await NodeStateAsync(node, ip!, veth, ct).ConfigureAwait(false);
+                    var storeHeld = last.StoreOwner == id;
+                    return storeHeld || last.HostVethPresent ? Waits.Probe.NotYet(last.ToString()) : Waits.Probe.Ok;
+                }, NodeTeardownTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                Evidence.Attach($"node {node} after deleting {podName}", $"{ip}: store entry of {id} gone, host veth {veth} gone");
             }
         }).ConfigureAwait(false);
         lock (_deployedLock) _deployed.Remove(podName);
+    }
+
+    private async Task<PodNodeState> NodeStateAsync(string node, string ip, string? veth, CancellationToken cancellationToken)
+    {
+        var result = await AccessFor(node).RunAsync(PodNodeState.Script(ip, veth), cancellationToken).ConfigureAwait(false);
+        return PodNodeState.Parse(result.EnsureSuccess().Stdout);
+    }
+
+    /// <summary>How probes reach a pod's network namespace here: <see cref="ProbeVia"/>.</summary>
+    public string PodNetworkVia => ProbeVia;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in the pod's network namespace from an ephemeral container
+    /// (<see cref="ProbeContainerName"/>, image <see cref="ProbeImage"/>) added to the pod once, as <c>kubectl debug</c>
+    /// does (a strategic merge patch of the ephemeralcontainers subresource, stable since Kubernetes 1.25). The pod's own
+    /// image needs no tools: the official nginx image has no ping.
+    /// </summary>
+    public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
+                  ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
+        var key = pod.Metadata.Uid ?? podName;
+        var ready = _probeContainers.GetOrAdd(key, _ => new Lazy<Task>(() => AddProbeContainerAsync(podName, CancellationToken.None)));
+        try
+        {
+            await ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, ready));
+            throw;
+        }
+        return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task AddProbeContainerAsync(string podName, CancellationToken cancellationToken)
+    {
+        var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
+                  ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
+        if (pod.Spec.EphemeralContainers?.Any(c => c.Name == ProbeContainerName) != true)
+        {
+            var patch = new
+            {
+                spec = new
+                {
+                    ephemeralContainers = new[]
+                    {
+                        new { name = ProbeContainerName, image = ProbeImage, imagePullPolicy = "IfNotPresent", command = new[] { "sleep", "infinity" } },
+                    },
+                },
+            };
+            Progress($"pod {podName}: adding ephemeral container {ProbeContainerName} ({ProbeImage})");
+            await _client.CoreV1.PatchNamespacedPodEphemeralcontainersAsync(
+                new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.StrategicMergePatch), podName, Namespace,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        string? lastSeen = null;
+        await Waits.UntilAsync($"ephemeral container {ProbeContainerName} running in pod {podName}", async ct =>
+        {
+            var current = await ReadPodAsync(podName, ct).ConfigureAwait(false);
+            if (current is null) return Waits.Probe.Failed("the pod is gone");
+            var status = current.Status?.EphemeralContainerStatuses?.FirstOrDefault(c => c.Name == ProbeContainerName);
+            var seen = status?.State?.Running is not null ? "running"
+                : status?.State?.Terminated is { } t ? $"terminated ({t.Reason} {t.Message})"
+                : status?.State?.Waiting is { } w ? $"waiting ({w.Reason}{(w.Message is { Length: > 0 } m ? ": " + m : "")})"
+                : "no status yet";
+            if (seen != lastSeen) Progress($"pod {podName}: probe container {seen}");
+            lastSeen = seen;
+            return seen switch
+            {
+                "running" => Waits.Probe.Ok,
+                _ when status?.State?.Terminated is not null => Waits.Probe.Failed(seen),
+                _ when status?.State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName" =>
+                    Waits.Probe.Failed($"{seen} — the nodes must be able to pull {ProbeImage}"),
+                _ => Waits.Probe.NotYet(seen),
+            };
+        }, ProbeContainerTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
@@ -226,8 +342,13 @@ public sealed class KubernetesCluster : ICluster
         ArgumentNullException.ThrowIfNull(command);
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
                   ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
-        var container = pod.Spec.Containers[0].Name;
-        var line = $"kubectl exec {podName} -- {string.Join(' ', command)}";
+        return await ExecAsync(podName, pod.Spec.Containers[0].Name, command, $"kubectl exec {podName}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CommandResult> ExecAsync(string podName, string container, IReadOnlyList<string> command, string how,
+        CancellationToken cancellationToken)
+    {
+        var line = $"{how} -- {string.Join(' ', command)}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ExecTimeout);
         var stdout = "";
@@ -254,7 +375,8 @@ public sealed class KubernetesCluster : ICluster
         }
         catch (KubernetesException e)
         {
-            // The API could not start the command (e.g. executable not found): report it as the shell would.
+            // The kubelet could not start the command (e.g. executable not found): an InternalError status on the
+            // error channel, not an exit code. Report it as the shell would.
             exitCode = 127;
             stderr += e.Message;
         }
@@ -329,18 +451,49 @@ public sealed class KubernetesCluster : ICluster
         }
     }
 
+    /// <summary>
+    /// Makes sure the namespace exists and is Active; safe when the four pods are deployed at once: a create that
+    /// loses the race (409 AlreadyExists) reads again. A namespace still Terminating from an earlier run (creates in
+    /// it get 403) is waited out (bounded by <see cref="NamespaceTimeout"/>) and then created again.
+    /// </summary>
     private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)
     {
-        try
+        if (_namespaceReady) return;
+        var reportedTerminating = false;
+        await Waits.UntilAsync($"namespace {Namespace} Active", async ct =>
         {
-            await _client.CoreV1.ReadNamespaceAsync(Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            _createdNamespace = true;
-        }
+            V1Namespace? ns;
+            try
+            {
+                ns = await _client.CoreV1.ReadNamespaceAsync(Namespace, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                ns = null;
+            }
+            if (ns is null)
+            {
+                try
+                {
+                    await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } },
+                        cancellationToken: ct).ConfigureAwait(false);
+                    _createdNamespace = true;
+                    return Waits.Probe.Ok;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    return Waits.Probe.NotYet("created at the same time by another deploy (409 AlreadyExists); reading again");
+                }
+            }
+            if (ns.Status?.Phase == "Terminating" || ns.Metadata.DeletionTimestamp is not null)
+            {
+                if (!reportedTerminating) Progress($"namespace {Namespace} is still Terminating (an earlier run's teardown): waiting for it to go");
+                reportedTerminating = true;
+                return Waits.Probe.NotYet("Terminating (an earlier run's teardown still runs)");
+            }
+            return Waits.Probe.Ok;
+        }, NamespaceTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        _namespaceReady = true;
     }
 
     private static INodeAccess CreateAccess(KubernetesTargetSettings settings, ICommandRunner runner, string labName,

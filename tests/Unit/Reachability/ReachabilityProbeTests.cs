@@ -247,4 +247,34 @@ public sealed class ReachabilityProbeTests
             empty.Delete(true);
         }
     }
+
+    /// <summary>A path seen is final: an answer on an expected-"no" cell is reported even when later probes miss it
+    /// (before, the second pass re-probed the cell until it agreed, and the leak vanished).</summary>
+    [TestCase(0, 1, 1, TestName = "LeakSeenOnceInThreeProbes_IsReported(first)")]
+    [TestCase(126, 0, 1, TestName = "LeakSeenOnceInThreeProbes_IsReported(after a probe error)")]
+    public async Task LeakSeenOnceInThreeProbes_IsReported(int first, int second, int third)
+    {
+        var exits = new[] { first, second, third };
+        var calls = 0;
+        await using var cluster = new FakeCluster
+        {
+            OnExec = (pod, command, _, _) =>
+            {
+                if (pod == "bash-worker-2" && FakeCluster.TargetOf(command) == "10.244.1.2")
+                    return Task.FromResult(FakeCluster.Result(command, exits[Math.Min(Interlocked.Increment(ref calls), 3) - 1]));
+                return Task.FromResult(FakeCluster.Result(command, LabNetwork(pod, FakeCluster.TargetOf(command)) ? 0 : 1));
+            },
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab"));
+
+        var cell = report.Cell("bash-worker-2", "pod:nginx-worker-1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cell.Expected, Is.EqualTo(Reach.No));
+            Assert.That(cell.Observed, Is.EqualTo(Reach.Yes), string.Join("\n", cell.Attempts));
+            Assert.That(report.Diff.IsEmpty, Is.False, "the leak is a difference");
+            Assert.That(cell.Attempts.Select(a => a.Outcome), Does.Not.Contain(Reach.No), "no attempt after the answer was seen");
+        });
+    }
 }
