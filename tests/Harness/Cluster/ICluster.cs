@@ -7,7 +7,11 @@ namespace BashCni.Harness.Cluster;
 public sealed record ClusterNode(string Name, string Address, string PodCidr);
 
 /// <summary>A pod's state as far as the tests care.</summary>
-public sealed record PodState(string Name, string Node, string? Ip, string Phase);
+public sealed record PodState(string Name, string Node, string? Ip, string Phase)
+{
+    /// <summary>Why the pod cannot come up (e.g. "ErrImagePull: …"), or null while it may.</summary>
+    public string? Problem { get; init; }
+}
 
 /// <summary>
 /// A cluster the cluster layer runs against: the embedded local one (node namespaces + containerd CRI + sshd)

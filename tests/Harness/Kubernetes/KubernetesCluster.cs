@@ -143,8 +143,27 @@ public sealed class KubernetesCluster : ICluster
             : throw new InvalidOperationException($"node {master.Name} has no default route; set BASHCNI_OUTSIDE_HOST");
     }
 
+    /// <summary>The images the lab's pods and the probe container use (checked by the pre-flight).</summary>
+    public IReadOnlyList<string> Images { get; init; } = ["docker.io/library/nginx:1.27", "docker.io/nicolaka/netshoot:v0.13"];
+
+    /// <summary>The pre-flight report, once <see cref="PreflightAsync"/> ran.</summary>
+    public string? PreflightReport { get; private set; }
+
+    /// <summary>Checks the cluster before anything is installed (see <see cref="Preflight"/>); writes the report to
+    /// the progress output and the test report; throws <see cref="PreflightFailedException"/> when it is not usable.</summary>
+    public async Task PreflightAsync(CancellationToken cancellationToken = default)
+    {
+        var (report, passed) = await Preflight.RunAsync(Nodes, _settings.NodeMap, (node, script, ct) => RunOnNodeAsync(node, script, ct),
+            Images.Append(ProbeImage).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        PreflightReport = report;
+        Progress(report.TrimEnd());
+        Evidence.Attach("pre-flight", report);
+        if (!passed) throw new PreflightFailedException(report);
+    }
+
     public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
     {
+        if (PreflightReport is null) await PreflightAsync(cancellationToken).ConfigureAwait(false);
         var withoutCidr = Nodes.Where(n => n.PodCidr.Length == 0).Select(n => n.Name).ToList();
         if (withoutCidr.Count > 0)
             throw new InvalidOperationException(
@@ -206,12 +225,37 @@ public sealed class KubernetesCluster : ICluster
         return copy;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _podStages = new(StringComparer.Ordinal);
+
+    /// <summary>Where a pod is on its way up (scheduled, pulling, running, ready) and what stops it (a failed pull).</summary>
+    public static (string Stage, string? Problem) Stage(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (pod.Metadata?.DeletionTimestamp is not null) return ("terminating", null);
+        if (string.IsNullOrEmpty(pod.Spec?.NodeName)) return ("not scheduled yet", null);
+        var statuses = pod.Status?.ContainerStatuses ?? [];
+        var waiting = statuses.Select(c => c.State?.Waiting).FirstOrDefault(w => w is not null);
+        if (waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName" or "CreateContainerConfigError")
+            return ($"{waiting.Reason}", $"{waiting.Reason}: {waiting.Message}");
+        if (pod.Status?.Phase == "Running")
+            return (statuses.Count > 0 && statuses.All(c => c.Ready) ? "ready" : "running", null);
+        if (pod.Status?.Phase is "Failed" or "Succeeded") return (pod.Status.Phase, $"phase {pod.Status.Phase}");
+        return (waiting?.Reason is { Length: > 0 } r ? $"scheduled on {pod.Spec.NodeName}, {r} (pulling the image or setting up the network)"
+            : $"scheduled on {pod.Spec.NodeName}", null);
+    }
+
     public async Task<PodState?> GetPodAsync(string podName, CancellationToken cancellationToken = default)
     {
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false);
         if (pod is null) return null;
         var node = pod.Spec?.NodeName is { Length: > 0 } n ? _settings.NodeMap.ToLab(n) : "";
-        return new PodState(podName, node, pod.Status?.PodIP is { Length: > 0 } ip ? ip : null, pod.Status?.Phase ?? "Unknown");
+        var (stage, problem) = Stage(pod);
+        if (_podStages.TryGetValue(podName, out var last) is false || last != stage)
+        {
+            _podStages[podName] = stage;
+            Progress($"pod {podName}: {stage}");
+        }
+        return new PodState(podName, node, pod.Status?.PodIP is { Length: > 0 } ip ? ip : null, pod.Status?.Phase ?? "Unknown") { Problem = problem };
     }
 
     /// <summary>

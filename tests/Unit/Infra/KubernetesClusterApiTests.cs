@@ -124,8 +124,10 @@ public sealed class KubernetesClusterApiTests
     {
         await using var api = new FakeKubernetesApi(KindNodes(withCidrs: false));
         await using var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance);
-        var e = Assert.ThrowsAsync<InvalidOperationException>(() => cluster.PrepareNodesAsync());
-        Assert.That(e!.Message, Does.Contain("nodes without spec.podCIDR: master, worker-1, worker-2"));
+        // The pre-flight runs first and says it for every node.
+        var e = Assert.ThrowsAsync<PreflightFailedException>(() => cluster.PrepareNodesAsync());
+        Assert.That(e!.Message, Does.Contain("FAIL  master: no spec.podCIDR").And.Contain("FAIL  worker-1: no spec.podCIDR")
+            .And.Contain("FAIL  worker-2: no spec.podCIDR"));
     }
 
     [Test]
