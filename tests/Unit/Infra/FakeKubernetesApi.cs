@@ -87,6 +87,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     public Func<string, string, IReadOnlyList<string>, (int ExitCode, string Stdout, string Stderr)> OnExec { get; set; } =
         (_, _, _) => (0, "", "");
 
+    /// <summary>Overrides the waiting reason of an ephemeral container (pod, container → reason, null = none), e.g. ErrImagePull.</summary>
+    public Func<string, string, string?> OnEphemeralStatus { get; set; } = (_, _) => null;
+
     /// <summary>Every exec the double ran or refused: pod, container, argv.</summary>
     public ConcurrentQueue<(string Pod, string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
 
@@ -331,10 +334,16 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private (int, JsonObject) ReadPod(string ns, string name)
     {
         if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
-        // One kubelet sync per read: start-up, teardown of a deleted pod, ephemeral containers.
-        if (pod.Deleted) AdvanceTeardown(pod);
-        else Advance(pod);
-        return _pods.TryGetValue(Key(ns, name), out pod) ? (200, Public(pod.Object)) : NotFound("pods", name);
+        // One kubelet sync per read: teardown of a deleted pod before the answer; start-up and ephemeral containers
+        // after it (a new pod is first seen Pending).
+        if (pod.Deleted)
+        {
+            AdvanceTeardown(pod);
+            return _pods.TryGetValue(Key(ns, name), out pod) ? (200, Public(pod.Object)) : NotFound("pods", name);
+        }
+        var answer = Public(pod.Object);
+        Advance(pod);
+        return (200, answer);
     }
 
     private (int, JsonObject) DeletePod(string ns, string name, int? grace)
@@ -396,7 +405,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             pod.Running = true;
         }
         foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
-            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || pod.Running;
+            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral]));
         SetStatus(pod);
     }
 
@@ -438,7 +447,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 ["restartCount"] = 0,
                 ["state"] = running
                     ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
-                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "PodInitializing" } },
+                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = OnEphemeralStatus(pod.Name, name) ?? "PodInitializing" } },
             });
         pod.Object["status"] = new JsonObject
         {

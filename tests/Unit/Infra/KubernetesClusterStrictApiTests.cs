@@ -151,4 +151,38 @@ public sealed class KubernetesClusterStrictApiTests
                 Is.EqualTo(new[] { KubernetesCluster.ProbeContainerName }), "probes ran in the debug container, not in nginx");
         });
     }
+
+    [Test]
+    public async Task AFailedImagePullIsReportedAsTheReasonNotWaitedOut()
+    {
+        await using var api = KindApi();
+        api.UnpullableImages.Add("docker.io/library/nginx:1.27");
+        await using var cluster = await ConnectAsync(api);
+        var seen = new List<string>();
+        cluster.Progress = line => { lock (seen) seen.Add(line); };
+        await cluster.DeployPodAsync(LabPods()[0]);
+
+        PodState? state = null;
+        for (var read = 0; read < 5 && state?.Problem is null; read++) state = await cluster.GetPodAsync("nginx-worker-1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(state!.Problem, Does.StartWith("ErrImagePull").Or.StartWith("ImagePullBackOff"));
+            Assert.That(seen, Has.Some.Contains("pod nginx-worker-1: scheduled on kind-worker"), "progress shows the pod scheduled");
+        });
+    }
+
+    [Test]
+    public async Task AProbeContainerWhoseImageCannotBePulledFailsNamingTheImage()
+    {
+        await using var api = KindApi();
+        await using var cluster = await ConnectAsync(api);
+        await cluster.DeployPodAsync(LabPods()[0]);
+        await RunningAsync(cluster, "nginx-worker-1");
+        api.UnpullableImages.Add("docker.io/nicolaka/netshoot:v0.13");
+        api.OnEphemeralStatus = (_, _) => "ErrImagePull";
+
+        var e = Assert.ThrowsAsync<InvalidOperationException>(() => cluster.ExecInPodNetworkAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]));
+        Assert.That(e!.Message, Does.Contain("ErrImagePull").And.Contain("docker.io/nicolaka/netshoot:v0.13"));
+    }
 }
