@@ -17,13 +17,12 @@ public static class Preflight
     /// <summary>The node script: one <c>ok|fail|info NAME: detail</c> line per check.</summary>
     public static string NodeScript(IEnumerable<string> images) =>
         "set -uo pipefail\nimages=(" + string.Join(' ', images.Select(SshNodeAccess.ShellQuote)) + ")\n" + """
-        check() { if eval "$2" >/dev/null 2>&1; then echo "ok $1"; else echo "fail $1: $3"; fi; }
         if ((BASH_VERSINFO[0] >= 5)); then echo "ok bash ${BASH_VERSION}"; else echo "fail bash: ${BASH_VERSION} (need >= 5)"; fi
         for tool in jq ip flock nsenter; do
-          check "$tool" "command -v $tool" "not installed (jq; iproute2; util-linux)"
+          if command -v "$tool" >/dev/null 2>&1; then echo "ok $tool"; else echo "fail $tool: not installed (jq; iproute2; util-linux)"; fi
         done
-        check "br_netfilter sysctl" "test -e /proc/sys/net/bridge/bridge-nf-call-iptables" \
-          "/proc/sys/net/bridge/bridge-nf-call-iptables missing: load br_netfilter on the host (sudo modprobe br_netfilter)"
+        if [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]]; then echo "ok br_netfilter sysctl"
+        else echo "fail br_netfilter sysctl: /proc/sys/net/bridge/bridge-nf-call-iptables missing: load br_netfilter on the host (sudo modprobe br_netfilter)"; fi
         others=$(find /etc/cni/net.d -maxdepth 1 -type f \( -name '*.conf' -o -name '*.conflist' -o -name '*.json' \) ! -name '10-bash-cni.conf' 2>/dev/null | tr '\n' ' ')
         if [[ -z "$others" ]]; then echo "ok no other CNI configuration"; else echo "fail other CNI configuration: $others(remove it, e.g. kind: networking.disableDefaultCNI: true)"; fi
         if command -v crictl >/dev/null 2>&1; then

@@ -86,7 +86,7 @@ public static class ReachabilityProbe
     {
         var probe = group.Probes[0];
         if (probe.Problem is { } problem)
-            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error);
+            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error) { Via = "not run" };
         var via = cluster.PodNetworkVia;
         var clock = Stopwatch.StartNew();
         try

@@ -70,6 +70,35 @@ public sealed class PreflightTests
         });
     }
 
+    [Test]
+    public async Task TheNodeScriptRunsAndAnswersOneParseableLinePerCheck()
+    {
+        // Read-only: it looks at /proc, /etc/cni/net.d and the PATH; crictl is absent here, so nothing is pulled.
+        var script = Preflight.NodeScript(["docker.io/library/nginx:1.27"]);
+        var result = await LocalRunner.Instance.RunAsync("bash", ["-c", script]);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stderr, Is.Empty, result.ToString());
+            Assert.That(lines, Is.All.Match("^(ok|fail|info) "), result.Stdout);
+            Assert.That(lines, Has.Some.StartsWith("ok bash 5"));
+            Assert.That(lines, Has.Some.Contains("br_netfilter sysctl"));
+            foreach (var tool in new[] { "jq", "ip", "flock", "nsenter" }) Assert.That(lines, Has.Some.Match($"^(ok|fail) {tool}\\b"));
+            Assert.That(lines, Has.Some.Contains("other CNI configuration"));
+        });
+        var file = Path.Combine(Path.GetTempPath(), $"bashcni-preflight-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(file, "#!/usr/bin/env bash\n" + script);
+        try
+        {
+            var check = await LocalRunner.Instance.RunAsync("shellcheck", ["-s", "bash", file]);
+            Assert.That(check.ExitCode, Is.Zero, check.Stdout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static List<ClusterNode> LabNodes() =>
     [
         new("master", "172.18.0.2", "10.244.0.0/24"),
