@@ -8,7 +8,7 @@ namespace BashCni.Harness.Kubernetes;
 /// the API answered (the nodes were listed), the three lab nodes are mapped, each has <c>spec.podCIDR</c>, and on
 /// each node: no other CNI configuration, bash ≥ 5, jq, ip, flock, nsenter, the br_netfilter sysctl (kind on
 /// Docker ≥ 27.3 does not load br_netfilter: <c>sudo modprobe br_netfilter</c> on the host), and the pod images
-/// present or pullable (crictl, when the node has it).
+/// present or pullable on the workers (crictl, when the node has it: kind, kubeadm with cri-tools).
 /// </summary>
 public static class Preflight
 {
@@ -62,7 +62,8 @@ public static class Preflight
             BashCni.Harness.Sandbox.CommandResult result;
             try
             {
-                result = await runOnNode(lab, NodeScript(images), cancellationToken).ConfigureAwait(false);
+                // Images matter where the lab's pods run (the workers); the control plane only pulls nothing.
+                result = await runOnNode(lab, NodeScript(lab == "master" ? [] : images), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

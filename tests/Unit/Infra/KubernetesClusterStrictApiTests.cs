@@ -185,4 +185,28 @@ public sealed class KubernetesClusterStrictApiTests
         var e = Assert.ThrowsAsync<InvalidOperationException>(() => cluster.ExecInPodNetworkAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]));
         Assert.That(e!.Message, Does.Contain("ErrImagePull").And.Contain("docker.io/nicolaka/netshoot:v0.13"));
     }
+
+    [Test]
+    public async Task ExecAnswersAsTheKubeletDoes_ExitCodesAndAMissingBinary()
+    {
+        await using var api = KindApi();
+        api.OnExec = (_, _, command) => command[0] == "sh" ? (3, "out", "err") : (0, "", "");
+        await using var cluster = await ConnectAsync(api);
+        await cluster.DeployPodAsync(LabPods()[0]);
+        await RunningAsync(cluster, "nginx-worker-1");
+
+        var nonZero = await cluster.ExecInPodAsync("nginx-worker-1", ["sh", "-c", "exit 3"]);
+        var missing = await cluster.ExecInPodAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]);
+        var viaDebug = await cluster.ExecInPodNetworkAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((nonZero.ExitCode, nonZero.Stdout, nonZero.Stderr), Is.EqualTo((3, "out", "err")), "NonZeroExitCode status → the exit code");
+            Assert.That(missing.ExitCode, Is.EqualTo(127), "InternalError status (no such binary in nginx) → 127");
+            Assert.That(missing.Stderr, Does.Contain("executable file not found in $PATH"));
+            Assert.That(ProbeCommands.Classify(missing.ExitCode, missing.Stdout, missing.Stderr), Is.EqualTo(Reach.Error), "a probe error, never 'no'");
+            Assert.That(viaDebug.ExitCode, Is.Zero, viaDebug.ToString());
+            Assert.That(api.Execs.Last().Container, Is.EqualTo(KubernetesCluster.ProbeContainerName));
+        });
+    }
 }
