@@ -52,6 +52,10 @@ public interface ICluster : IAsyncDisposable
     Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
         ExecInPodAsync(podName, command, cancellationToken);
 
+    /// <summary>Makes <see cref="ExecInPodNetworkAsync"/> ready for the pod (e.g. adds and starts the debug container,
+    /// image pull included), so the first probe is not charged with it. Default: nothing to do.</summary>
+    Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>How <see cref="ExecInPodNetworkAsync"/> reaches the pod's network namespace (e.g. "ephemeral container").</summary>
     string PodNetworkVia => "exec in pod";
 

@@ -349,24 +349,33 @@ public sealed class LocalCluster : ICluster
     public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var id = await ProbeContainerAsync(podName, cancellationToken).ConfigureAwait(false);
         if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
-        var created = _probeContainers.GetOrAdd(pod.SandboxId, _ => new Lazy<Task<string>>(() => StartProbeContainerAsync(pod, CancellationToken.None)));
-        string id;
-        try
-        {
-            id = await created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(pod.SandboxId, created));
-            throw;
-        }
         var request = new ExecSyncRequest { ContainerId = id, Timeout = 60 };
         request.Cmd.AddRange(command);
         var clock = Stopwatch.StartNew();
         var response = await pod.Node.RequireCri().Runtime.ExecSyncAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new CommandResult($"debug {podName} ({ProbeContainerName}) -- {string.Join(' ', command)}", response.ExitCode,
             response.Stdout.ToStringUtf8(), response.Stderr.ToStringUtf8(), clock.Elapsed);
+    }
+
+    /// <summary>Creates and starts the pod's probe container (once).</summary>
+    public Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default) =>
+        ProbeContainerAsync(podName, cancellationToken);
+
+    private async Task<string> ProbeContainerAsync(string podName, CancellationToken cancellationToken)
+    {
+        if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        var created = _probeContainers.GetOrAdd(pod.SandboxId, _ => new Lazy<Task<string>>(() => StartProbeContainerAsync(pod, CancellationToken.None)));
+        try
+        {
+            return await created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(pod.SandboxId, created));
+            throw;
+        }
     }
 
     private static async Task<string> StartProbeContainerAsync(LocalPod pod, CancellationToken ct)

@@ -321,6 +321,13 @@ public sealed class KubernetesCluster : ICluster
     public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await PreparePodNetworkExecAsync(podName, cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the probe container to the pod (once per pod) and waits until it runs (bounded by <see cref="ProbeContainerTimeout"/>).</summary>
+    public async Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default)
+    {
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
                   ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
         var key = pod.Metadata.Uid ?? podName;
@@ -334,7 +341,6 @@ public sealed class KubernetesCluster : ICluster
             _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, ready));
             throw;
         }
-        return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task AddProbeContainerAsync(string podName, CancellationToken cancellationToken)

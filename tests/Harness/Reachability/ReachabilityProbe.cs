@@ -32,8 +32,26 @@ public static class ReachabilityProbe
         var timeout = new ResiliencePipelineBuilder().AddTimeout(options.ExecTimeout).Build();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken };
 
+        // Each source pod's way in (e.g. its debug container, image pull included) is made ready before the first
+        // pass, so no probe is charged with it; a pod whose way in fails has its cells' first attempts say why.
+        var unprepared = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var sources = plan.Probes.Where(p => p.Problem is null).Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(sources, parallel, async (source, ct) =>
+        {
+            try
+            {
+                await cluster.PreparePodNetworkExecAsync(source, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                unprepared[source] = $"{cluster.PodNetworkVia} for pod {source} not ready: {e.GetType().Name}: {e.Message}";
+            }
+        }).ConfigureAwait(false);
+
         await Parallel.ForEachAsync(groups, parallel, async (group, ct) =>
-            group.Attempts.Add(await AttemptAsync(cluster, group, 1, timeout, options.ExecTimeout, ct).ConfigureAwait(false))).ConfigureAwait(false);
+            group.Attempts.Add(unprepared.TryGetValue(group.Probes[0].Source, out var why) && group.Runnable
+                ? new ProbeAttempt(1, group.Probes[0].Display, null, Trim(why), TimeSpan.Zero, Reach.Error) { Via = cluster.PodNetworkVia }
+                : await AttemptAsync(cluster, group, 1, timeout, options.ExecTimeout, ct).ConfigureAwait(false))).ConfigureAwait(false);
 
         var differing = groups.Where(g => g.Runnable && g.Retryable(g.Attempts[^1].Outcome)).ToList();
         if (differing.Count > 0 && options.SecondPassAttempts > 0)

@@ -277,4 +277,28 @@ public sealed class ReachabilityProbeTests
             Assert.That(cell.Attempts.Select(a => a.Outcome), Does.Not.Contain(Reach.No), "no attempt after the answer was seen");
         });
     }
+
+    [Test]
+    public async Task EachSourcePodIsPreparedOnceBeforeProbing_AndAFailedPreparationIsAProbeError()
+    {
+        await using var cluster = new FakeCluster
+        {
+            OnExec = Network(LabNetwork),
+            OnPrepare = pod => pod == "nginx-worker-1" ? throw new InvalidOperationException("ErrImagePull") : Task.CompletedTask,
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab", Fast with { SecondPassAttempts = 0 }));
+
+        var cell = report.Cell("nginx-worker-1", "own-bridge");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cluster.Prepared.OrderBy(p => p, StringComparer.Ordinal),
+                Is.EqualTo(FakeCluster.LabPods.Select(p => p.Name).OrderBy(p => p, StringComparer.Ordinal)), "each source once");
+            Assert.That(cell.Observed, Is.EqualTo(Reach.Error));
+            Assert.That(cell.Attempts[0].Output, Does.Contain("not ready").And.Contain("ErrImagePull"));
+            Assert.That(cluster.Execs.Any(e => e.Pod == "nginx-worker-1"), Is.False, "no exec into a pod whose way in failed");
+            Assert.That(report.Cell("bash-worker-1", "own-bridge").Observed, Is.EqualTo(Reach.Yes));
+            Assert.That(report.Cells.SelectMany(c => c.Attempts).Select(a => a.Via), Is.All.EqualTo("exec in pod"), "via set on every attempt");
+        });
+    }
 }
