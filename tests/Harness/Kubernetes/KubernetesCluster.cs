@@ -52,6 +52,9 @@ public sealed class KubernetesCluster : ICluster
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>Lab node names ↔ the cluster's.</summary>
+    public NodeNameMap NodeMap => _settings.NodeMap;
+
     /// <summary>The namespace the test pods live in.</summary>
     public string Namespace => _settings.Namespace;
 
