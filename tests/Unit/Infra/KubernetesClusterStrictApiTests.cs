@@ -147,6 +147,7 @@ public sealed class KubernetesClusterStrictApiTests
         {
             Assert.That(nginx, Is.Not.Empty);
             Assert.That(nginx.Select(a => a.Via).Distinct(), Is.EqualTo(new[] { KubernetesCluster.ProbeVia }), "how the nginx rows were probed");
+            Assert.That(report.RenderEvidence(), Does.Contain("via " + KubernetesCluster.ProbeVia), "the report says how each probe ran");
             Assert.That(api.Execs.Where(e => e.Pod.StartsWith("nginx-", StringComparison.Ordinal)).Select(e => e.Container).Distinct(),
                 Is.EqualTo(new[] { KubernetesCluster.ProbeContainerName }), "probes ran in the debug container, not in nginx");
         });
