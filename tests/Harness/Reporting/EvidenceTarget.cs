@@ -76,7 +76,7 @@ public sealed class EvidenceTarget
         }
     }
 
-    internal void AddLabel(AllureLabel label)
+    public void AddLabel(AllureLabel label)
     {
         if (Root is not AllureResult result) return;
         lock (_gate)
@@ -87,7 +87,7 @@ public sealed class EvidenceTarget
         }
     }
 
-    internal void AddLink(AllureLink link)
+    public void AddLink(AllureLink link)
     {
         if (Root is not AllureResult result) return;
         lock (_gate) result.Links.Add(link);
