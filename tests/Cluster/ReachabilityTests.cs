@@ -58,6 +58,7 @@ public sealed class ReachabilityTests : ClusterTest
     {
         var stage = report.Plan.Stage;
         Evidence.Attach($"reachability table ({stage}): {ReachabilityTable.Summary(report)}", ReachabilityTable.Render(report), "text/html", "html");
+        Evidence.Attach($"reachability matrix ({stage}), observed per cell", ReachabilityTable.RenderCsv(report), "text/csv", "csv");
         Evidence.Attach($"reachability grids ({stage})", Grids(report));
         Evidence.Attach($"reachability probes ({stage})", report.RenderEvidence());
         Assert.That(report.Diff.IsEmpty, Is.True, report.ToString());

@@ -90,6 +90,9 @@ async function topLevelSections(page) {
 async function openTest(page, file, query, titlePattern) {
   await open(page, file);
   await page.type("[data-testid=search-input]", query);
+  // The tree filters after a short debounce: wait until the page address carries the query.
+  await waitFor(page, (q) => decodeURIComponent(location.search.replace(/\+/g, " ")).includes(q), "the search to apply", 5000, query);
+  await pause(300);
   for (let round = 0; round < 8; round++) {
     const found = await page.$$eval("[data-testid=tree-leaf]", (leaves, source) => {
       const re = new RegExp(source);
@@ -121,18 +124,32 @@ async function openHtmlAttachment(page, headerPattern) {
     const header = headers.find((h) => re.test(h.textContent));
     if (header) {
       header.scrollIntoView();
-      header.click();
+      (header.querySelector("button") ?? header).click();
     }
     return header ? header.textContent : null;
   }, headerPattern.source);
   if (!clicked) return { header: null };
-  await waitFor(page, () => {
-    const frame = document.querySelector("[data-testid=html-attachment-preview] iframe");
-    return frame?.contentDocument?.querySelector("table") !== null && frame?.contentDocument?.querySelector("table") !== undefined;
-  }, "the HTML attachment preview");
-  const handle = await page.$("[data-testid=html-attachment-preview] iframe");
-  const frame = handle ? await handle.contentFrame() : null;
-  return { header: clicked, handle, frame };
+  // The preview is an iframe on a blob: URL; from a file:// page its document is another origin, reachable
+  // through the DevTools protocol (contentFrame), not through contentDocument.
+  try {
+    const handle = await page.waitForSelector("[data-testid=html-attachment-preview] iframe", { timeout: 10000 });
+    const frame = await handle.contentFrame();
+    await frame.waitForSelector("table.reach", { timeout: 10000 });
+    return { header: clicked, handle, frame };
+  } catch (error) {
+    console.log(`     (no HTML preview: ${error.message})`);
+    return { header: clicked };
+  }
+}
+
+// The attachment's page on its own, full height (the report shows it in a 150 px high frame when opened from disk).
+async function shotWhole(browser, frame, name) {
+  const html = await frame.content();
+  const page = await newPage(browser);
+  await page.setViewport({ width: 1100, height: 400 });
+  await page.setContent(html, { waitUntil: "load" });
+  await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  await page.close();
 }
 
 async function checkMain(browser, file) {
@@ -173,7 +190,7 @@ async function checkMain(browser, file) {
     if (check("reachability: opened the lab stage test", opened)) {
       const { header, handle, frame } = await openHtmlAttachment(page, /reachability table \(lab\)/);
       check("reachability: the lab stage has a table attachment", header, header ?? "no attachment \"reachability table (lab)\"");
-      if (frame) {
+      if (check("reachability: the attachment opens as a rendered HTML table", frame, frame ? "" : "no HTML preview with table.reach appeared")) {
         const table = await frame.evaluate(() => ({
           summary: document.querySelector("p.summary")?.textContent ?? "",
           rows: document.querySelectorAll("table.reach tbody tr").length,
@@ -185,6 +202,7 @@ async function checkMain(browser, file) {
         check("reachability: each cell says how it was probed", table.how.length > 0, table.how);
         await handle.evaluate((e) => e.scrollIntoView());
         await shot(page, "03-reachability-table");
+        await shotWhole(browser, frame, "03b-reachability-table-whole");
       }
     }
   }
@@ -208,26 +226,30 @@ async function checkDemo(browser, file) {
     text: document.body.innerText,
   }));
   check("demo: the test is failed (red)", info.failed);
-  check("demo: its category label says plugin defect", /failureCategory\s*\n?\s*plugin defect/.test(info.text));
+  check("demo: its header names the category \"Plugin defect\"", /Category: Plugin defect/.test(info.text),
+    info.text.split("\n").find((l) => /^Category:/.test(l)) ?? "no \"Category:\" on the page");
   const headers = await page.$$eval("[data-testid=test-result-attachment-header]", (all) => all.map((h) => h.textContent));
   check("demo: the failure carries the plugin log", headers.some((h) => /plugin log of/.test(h)), headers.filter((h) => /log|table/.test(h)).join(" | "));
   await shot(page, "05-failed-test");
   const { header, handle, frame } = await openHtmlAttachment(page, /reachability table \(lab\)/);
   check("demo: the failed test has its reachability table", header, header ?? "");
-  if (frame) {
-    const cells = await frame.evaluate(() => [...document.querySelectorAll("td.differs")].map((td) => ({
+  if (check("demo: the table opens as a rendered HTML table", frame, frame ? "" : "no HTML preview with table.reach appeared")) {
+    const cells = await frame.evaluate(() => [...document.querySelectorAll("table.reach td.differs")].map((td) => ({
       text: td.textContent,
       background: getComputedStyle(td).backgroundColor,
     })));
-    const plain = await frame.evaluate(() => getComputedStyle(document.querySelector("td:not(.differs)")).backgroundColor);
-    check("demo: exactly one cell is marked as differing", cells.length === 1, cells.map((c) => c.text).join(" | "));
+    const plain = await frame.evaluate(() => getComputedStyle(document.querySelector("table.reach td:not(.differs)")).backgroundColor);
+    const listed = await frame.evaluate(() => document.querySelectorAll("table.diffs td.differs").length);
+    check("demo: exactly one matrix cell is marked as differing", cells.length === 1, cells.map((c) => c.text).join(" | "));
+    check("demo: the differing cell is also listed on top, visible without scrolling", listed === 1);
     check("demo: the differing cell is highlighted (its own colour)", cells.length > 0 && cells[0].background !== plain &&
       !/rgba\(0, 0, 0, 0\)|rgb\(255, 255, 255\)/.test(cells[0].background), `${cells[0]?.background} vs ${plain}`);
     const summary = await frame.evaluate(() => document.querySelector("p.summary")?.textContent ?? "");
     check("demo: the summary counts the difference", /1 differs/.test(summary), summary);
     await handle.evaluate((e) => e.scrollIntoView());
     await shot(page, "06-reachability-difference");
-    await shot(page, "07-reachability-difference-table", handle);
+    await shot(page, "07-reachability-difference-frame", handle);
+    await shotWhole(browser, frame, "08-reachability-difference-whole");
   }
   await page.close();
 }
@@ -244,8 +266,7 @@ const browser = await puppeteer.launch({
 try {
   await checkMain(browser, args.report);
   if (args.demo) await checkDemo(browser, args.demo);
-  else check("demo: a report demo was given (needed when the Cluster layer ran)", !layers.includes("Cluster"),
-    "the cluster layer ran but wrote no report demo (BASHCNI_REPORT_DEMO_DIR)");
+  else if (layers.includes("Cluster")) check("demo: the cluster layer wrote the report demo", false, "no --demo report (BASHCNI_REPORT_DEMO_DIR stayed empty)");
 } catch (error) {
   check("the browser check ran to the end", false, error.stack ?? String(error));
 } finally {

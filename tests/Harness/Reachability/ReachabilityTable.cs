@@ -21,11 +21,14 @@ public static class ReachabilityTable
         p.summary.bad{color:#b00020}
         p.summary.good{color:#1b5e20}
         table.reach{border-collapse:collapse}
-        table.reach th,table.reach td{border:1px solid #c8c8cc;padding:3px 6px;text-align:center;vertical-align:top}
+        table{margin-bottom:6px}
+        table.reach th,table.reach td,table.diffs th,table.diffs td{border:1px solid #c8c8cc;padding:1px 6px;text-align:center;vertical-align:top}
+        table.diffs{border-collapse:collapse}
+        table.diffs thead th{background:#f2f2f4}
         table.reach thead th{background:#f2f2f4;font-weight:600}
         table.reach tbody th{text-align:left;background:#f7f7f9;font-weight:600;white-space:nowrap}
         td .v{font-weight:600;display:block}
-        td .how{display:block;font-size:11px;color:#555;max-width:220px;overflow-wrap:anywhere}
+        td .how{display:block;font-size:10px;line-height:1.15;color:#555;max-width:220px;overflow-wrap:anywhere}
         td.yes{background:#e3f4e5}
         td.no{background:#f1f1f3}
         td.na{background:#fff;color:#999}
@@ -64,6 +67,21 @@ public static class ReachabilityTable
             .Append(report.Diff.ComparedCells.ToString(CultureInfo.InvariantCulture)).Append("\" data-differing=\"")
             .Append(report.Diff.Differences.Count.ToString(CultureInfo.InvariantCulture)).Append("\">Stage ")
             .Append(E(report.Plan.Stage)).Append(": ").Append(E(Summary(report))).Append("</p>\n");
+        // The differing cells first, in a small table of their own: the report shows an HTML attachment in a frame
+        // only 150 px high when opened from disk, and this is what a reviewer must see without scrolling.
+        if (!good)
+        {
+            html.Append("<table class=\"diffs\"><thead><tr><th>from</th><th>to</th><th>observed</th><th>expected</th><th>how</th></tr></thead><tbody>\n");
+            foreach (var difference in report.Diff.Differences)
+            {
+                var cell = cells.GetValueOrDefault((difference.Source, difference.Target));
+                html.Append("<tr><td>").Append(E(difference.Source)).Append("</td><td>").Append(E(difference.Target)).Append("</td>");
+                AppendCell(html, difference.Expected, difference.Observed, cell);
+                html.Append("<td>").Append(E(difference.Expected.Symbol())).Append("</td><td>")
+                    .Append(E(cell is null ? "" : How(cell))).Append("</td></tr>\n");
+            }
+            html.Append("</tbody></table>\n");
+        }
         html.Append("<table class=\"reach\" data-stage=\"").Append(E(report.Plan.Stage)).Append("\">\n<thead><tr><th>")
             .Append(E(ReachabilityGrid.Corner)).Append("</th>");
         foreach (var source in matrix.Sources) html.Append("<th scope=\"col\">").Append(E(source)).Append("</th>");
@@ -101,6 +119,36 @@ public static class ReachabilityTable
         if (cell is not null && How(cell) is { Length: > 0 } how) html.Append("<span class=\"how\">").Append(E(how)).Append("</span>");
         html.Append("</td>");
     }
+
+    /// <summary>
+    /// The matrix as CSV (the report renders it inline as a table of its own, full height): targets down, sources
+    /// across, each cell the observed value, a differing one as "✗ no (expected yes)".
+    /// </summary>
+    public static string RenderCsv(ProbeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var matrix = report.Plan.Expected;
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', new[] { ReachabilityGrid.Corner }.Concat(matrix.Sources).Select(Csv)).Append('\n');
+        foreach (var target in matrix.Targets)
+        {
+            csv.Append(Csv(target));
+            foreach (var source in matrix.Sources)
+            {
+                var expected = matrix[source, target];
+                var observed = report.Observed[source, target];
+                var text = expected is not (Reach.Yes or Reach.No) ? "-"
+                    : observed == expected ? observed.Symbol()
+                    : $"✗ {observed.Symbol()} (expected {expected.Symbol()})";
+                csv.Append(',').Append(Csv(text));
+            }
+            csv.Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    private static string Csv(string text) =>
+        text.IndexOfAny([',', '"', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>How the cell was probed: the last attempt's <see cref="ProbeAttempt.Via"/>, else its command line, else why it could not run.</summary>
     public static string How(ProbeCell cell)
