@@ -439,6 +439,7 @@ check_report() {
   local rc=0
   PUPPETEER_SKIP_DOWNLOAD=1 unshare --net -- node "$REPO_DIR/tests/ReportCheck/check-report.mjs" \
     --report "$out/index.html" --layers "$(IFS=,; printf '%s' "${layers[*]}")" --out "$check_dir" \
+    --history "$REPO_DIR/.allure-history/history.jsonl" \
     ${demo_report:+--demo "$demo_report"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
   sed 's/^/  /' "$WORK_DIR/report-check.log"
   [[ -z "$demo_report" ]] || cp "$demo_report" "$check_dir/report-demo.html"

@@ -3,7 +3,7 @@
 // rendering, as root, without network (unshare -n); a failed check fails the run.
 //
 //   node tests/ReportCheck/check-report.mjs --report allure-report/index.html --layers Unit,Netns,Cluster \
-//        --out allure-report/browser-check [--demo <report-demo>/index.html]
+//        --out allure-report/browser-check [--demo <report-demo>/index.html] [--history .allure-history/history.jsonl]
 //
 // Main report: the tree's top level is the layers that ran; a plugin call that failed as the test expected reads
 // "→ error N as expected" (Netns: RepeatedAddIsRejectedAndChangesNothing; Unit: InvocationErrorTests); with the
@@ -12,7 +12,7 @@
 // failure under "Plugin defect", the failed test carries its evidence (plugin log), and its table highlights
 // exactly one differing cell. Every page load is watched: any request other than file:, data:, blob: or about:
 // is refused and counted, and must be zero. Screenshots of each view go to --out.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
@@ -152,6 +152,28 @@ async function shotWhole(browser, frame, name) {
   await page.close();
 }
 
+// With --history <history.jsonl> holding an earlier run that had this test: its History tab lists that run.
+async function checkHistory(page, query) {
+  if (!args.history) return;
+  let earlier = [];
+  try {
+    earlier = (await readFile(args.history, "utf8")).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    earlier = [];
+  }
+  // The history file already holds this run too (the report appends it): look at the runs before it.
+  const previous = earlier.slice(0, -1).some((run) => Object.values(run.testResults ?? {}).some((t) => (t.fullName ?? "").includes(query)));
+  if (!previous) {
+    console.log(`     (history not checked: no earlier run in ${args.history} ran ${query})`);
+    return;
+  }
+  await page.click("[data-testid=test-result-tab-history]");
+  await waitFor(page, () => document.querySelectorAll("[data-testid=test-result-history-item]").length > 0, "history items", 5000);
+  const items = await page.$$eval("[data-testid=test-result-history-item]", (all) => all.length);
+  check("history: the test's History tab lists the earlier run", items > 0, `${items} earlier results`);
+  await shot(page, "02b-history");
+}
+
 async function checkMain(browser, file) {
   const page = await newPage(browser);
   await open(page, file);
@@ -182,6 +204,7 @@ async function checkMain(browser, file) {
         steps.find((s) => /→/.test(s.title))?.title ?? "");
       const element = await page.$("[data-testid=test-result-steps-root]");
       await shot(page, "02-expected-error-step", element ?? undefined);
+      await checkHistory(page, expectedErrorTest.query);
     }
   }
 
@@ -214,8 +237,12 @@ async function checkDemo(browser, file) {
   await open(page, file, "#/categories");
   await waitFor(page, () => /Plugin defect/.test(document.body.innerText), "the categories tab");
   const categoriesText = await page.evaluate(() => document.body.innerText);
-  check("categories: the demo failure sits in \"Plugin defect\"", /Plugin defect \(a CNI check failed\)\s*\n?\s*1/.test(categoriesText) ||
-    /Plugin defect/.test(categoriesText), categoriesText.split("\n").filter((l) => /defect|problem|Environment|Known/.test(l)).join(" | "));
+  const defect = categoriesText.indexOf("Plugin defect");
+  const demoAt = categoriesText.indexOf("[report demo");
+  const between = defect >= 0 && demoAt > defect ? categoriesText.slice(defect + "Plugin defect".length, demoAt) : "";
+  check("categories: the demo failure sits in \"Plugin defect\"",
+    defect >= 0 && demoAt > defect && !/Harness or sandbox|Environment \(|Known issue/.test(between),
+    categoriesText.split("\n").filter((l) => /defect|problem|Environment|Known|report demo/.test(l)).join(" | "));
   check("categories: nothing else holds it", !/Product errors|Test errors/.test(categoriesText));
   await shot(page, "04-categories");
 
