@@ -19,7 +19,7 @@ internal static class ReachabilityReportDemo
     {
         var directory = Environment.GetEnvironmentVariable(DirectoryVariable);
         if (string.IsNullOrWhiteSpace(directory)) return;
-        // A cell that matched, preferably one that answered (flipped, it reads "yes (expected no)").
+        // A cell that matched, preferably a blocked path: flipped, it reads "no (expected yes)", a path the plugin lost.
         var cell = real.Cells.FirstOrDefault(c => c.AsExpected && c.Expected == Reach.No && c.Probe.Problem is null)
                    ?? real.Cells.FirstOrDefault(c => c.AsExpected && c.Expected == Reach.Yes)
                    ?? throw new InvalidOperationException("the probe run has no cell as expected to flip for the report demo");

@@ -76,7 +76,7 @@ public static class ReachabilityTable
             {
                 var cell = cells.GetValueOrDefault((difference.Source, difference.Target));
                 html.Append("<tr><td>").Append(E(difference.Source)).Append("</td><td>").Append(E(difference.Target)).Append("</td>");
-                AppendCell(html, difference.Expected, difference.Observed, cell);
+                AppendCell(html, difference.Expected, difference.Observed, cell, withHow: false);
                 html.Append("<td>").Append(E(difference.Expected.Symbol())).Append("</td><td>")
                     .Append(E(cell is null ? "" : How(cell))).Append("</td></tr>\n");
             }
@@ -102,7 +102,7 @@ public static class ReachabilityTable
         return html.ToString();
     }
 
-    private static void AppendCell(StringBuilder html, Reach expected, Reach observed, ProbeCell? cell)
+    private static void AppendCell(StringBuilder html, Reach expected, Reach observed, ProbeCell? cell, bool withHow = true)
     {
         if (expected is not (Reach.Yes or Reach.No))
         {
@@ -116,7 +116,7 @@ public static class ReachabilityTable
         html.Append("><span class=\"v\">");
         html.Append(differs ? $"{observed.Symbol()} (expected {expected.Symbol()})" : observed.Symbol());
         html.Append("</span>");
-        if (cell is not null && How(cell) is { Length: > 0 } how) html.Append("<span class=\"how\">").Append(E(how)).Append("</span>");
+        if (withHow && cell is not null && How(cell) is { Length: > 0 } how) html.Append("<span class=\"how\">").Append(E(how)).Append("</span>");
         html.Append("</td>");
     }
 
