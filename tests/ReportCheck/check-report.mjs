@@ -33,9 +33,11 @@ function parseArgs(argv) {
   return parsed;
 }
 
+const t0 = Date.now();
 function check(name, ok, detail = "") {
   results.push({ name, ok: Boolean(ok), detail });
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+  const at = ((Date.now() - t0) / 1000).toFixed(1).padStart(5);
+  console.log(`${ok ? "ok  " : "FAIL"} ${at}s ${name}${detail ? ` — ${detail}` : ""}`);
   return Boolean(ok);
 }
 
@@ -68,8 +70,8 @@ async function newPage(browser) {
   return page;
 }
 
-async function open(page, file, hash = "") {
-  await page.goto(pathToFileURL(path.resolve(file)).href + hash, { waitUntil: "load" });
+async function open(page, file, suffix = "") {
+  await page.goto(pathToFileURL(path.resolve(file)).href + suffix, { waitUntil: "load" });
   await waitFor(page, () => document.querySelector("[data-testid=report-title]") !== null, "the report to render");
 }
 
@@ -88,11 +90,9 @@ async function topLevelSections(page) {
 
 // Searches the tree, opens every section of the filtered tree, and clicks the first leaf whose title matches.
 async function openTest(page, file, query, titlePattern) {
-  await open(page, file);
-  await page.type("[data-testid=search-input]", query);
-  // The tree filters after a short debounce: wait until the page address carries the query.
-  await waitFor(page, (q) => decodeURIComponent(location.search.replace(/\+/g, " ")).includes(q), "the search to apply", 5000, query);
-  await pause(300);
+  // The report reads its search from the address (?query=…), as it writes it when one types into the search box.
+  await open(page, file, `?query=${encodeURIComponent(query)}`);
+  await waitFor(page, (q) => document.querySelector("[data-testid=search-input]")?.value === q, "the search box to show the query", 5000, query);
   for (let round = 0; round < 8; round++) {
     const found = await page.$$eval("[data-testid=tree-leaf]", (leaves, source) => {
       const re = new RegExp(source);
@@ -102,7 +102,7 @@ async function openTest(page, file, query, titlePattern) {
     }, titlePattern.source);
     if (found) {
       await waitFor(page, () => document.querySelector("[data-testid=test-result-info-title]") !== null, "the test page");
-      await pause(300);
+      await pause(150);
       return true;
     }
     // Open every collapsed section (a section is followed by its tree-content when open).
@@ -112,7 +112,7 @@ async function openTest(page, file, query, titlePattern) {
         if (!next || next.getAttribute("data-testid") !== "tree-content") section.click();
       }
     });
-    await pause(250);
+    await pause(150);
   }
   return false;
 }
