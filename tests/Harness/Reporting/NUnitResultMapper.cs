@@ -40,7 +40,7 @@ public static class NUnitResultMapper
     /// Labels computed from the test: the tree (parentSuite = layer, suite = fixture, subSuite = method for
     /// parameterized tests), the <c>layer</c>, one behaviour taxonomy (epic = layer, feature = area — the namespace
     /// below the layer, or the fixture for fixtures directly in the layer —, story = behaviour: [Story], else
-    /// [Feature], else the fixture), severity (attribute, else <see cref="ReportRules.SeverityOf"/>), a tag per
+    /// [Feature], else the fixture, or the test method when the fixture is the feature), severity (attribute, else <see cref="ReportRules.SeverityOf"/>), a tag per
     /// category (and per [Epic]), and where it ran.
     /// </summary>
     public static IReadOnlyList<AllureLabel> LabelsOf(ITest test, string thread)
@@ -66,7 +66,11 @@ public static class NUnitResultMapper
         if (stories.Count == 0) stories = PropertyValues(test, FeatureAttribute.PropertyName);
         labels.Add(new(AllureLabels.Epic, $"{layer} layer"));
         labels.Add(new(AllureLabels.Feature, area ?? topic));
-        labels.AddRange((stories.Count > 0 ? stories : [topic]).Select(v => new AllureLabel(AllureLabels.Story, v)));
+        // A fixture directly in the layer is already the feature: its tests (methods) are the behaviours.
+        var behaviour = area is null && (test.Parent?.TestType == "ParameterizedMethod" ? test.Parent.Name : test.MethodName) is { } methodName
+            ? Humanize(methodName)
+            : topic;
+        labels.AddRange((stories.Count > 0 ? stories : [behaviour]).Select(v => new AllureLabel(AllureLabels.Story, v)));
 
         var severity = PropertyValues(test, SeverityAttribute.PropertyName).FirstOrDefault()
                        ?? ReportRules.SeverityOf(layer, area, ShortName(className));
