@@ -41,7 +41,9 @@ What it does:
   2. builds BashCni.sln once (Release)
   3. runs each layer as its own 'dotnet test --filter Category=<Layer>'; root layers are skipped, with the
      reason, when not running as root
-  4. writes allure-results/ (cleaned first) and renders allure-report/index.html (one self-contained file)
+  4. writes allure-results/ (cleaned first) and renders allure-report/index.html (one self-contained file) with
+     the history of earlier runs (.allure-history/); as root, checks it in headless Chromium without network
+     (screenshots in allure-report/browser-check/)
   5. prints a summary per layer and finally "N passed, N failed, N skipped"; exits non-zero on any failure
 
 Environment: ALLURE_RESULTS_DIR (default ./allure-results), BASHCNI_ARTIFACTS (build output, default
@@ -131,7 +133,23 @@ parse_args() {
 # --- prerequisites -------------------------------------------------------------------------------------------
 
 missing_packages() {
-  packages_missing "${TARGET:-local}" "${LAYERS[@]}"
+  local -a needs=("${LAYERS[@]}")
+  # The report check drives a browser: a chromium binary already on the machine will do (CI runner images ship one).
+  if ((REPORT == 1)) && ! chromium_binary >/dev/null; then needs+=(report); fi
+  packages_missing "${TARGET:-local}" "${needs[@]}"
+}
+
+# The browser the report check drives: $BASHCNI_CHROMIUM, else chromium (Debian) or chromium-browser on PATH.
+chromium_binary() {
+  local candidate
+  for candidate in "${BASHCNI_CHROMIUM:-}" /usr/bin/chromium "$(command -v chromium 2>/dev/null || true)" \
+    "$(command -v chromium-browser 2>/dev/null || true)"; do
+    if [[ -n "$candidate" && -x "$candidate" ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
 }
 
 install_packages() {
@@ -208,11 +226,13 @@ check_report_tools() {
     REPORT=0
     return 0
   fi
-  local have
+  local have have_puppeteer
   have="$(jq -r '.version' "$REPO_DIR/node_modules/allure/package.json" 2>/dev/null || true)"
-  if [[ "$have" != "$(jq -r '.devDependencies.allure' "$REPO_DIR/package.json")" ]]; then
-    say "report: installing the allure CLI (npm ci)"
-    if ! (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error) >"$WORK_DIR/npm.log" 2>&1; then
+  have_puppeteer="$(jq -r '.version' "$REPO_DIR/node_modules/puppeteer-core/package.json" 2>/dev/null || true)"
+  if [[ "$have" != "$(jq -r '.devDependencies.allure' "$REPO_DIR/package.json")" ||
+    "$have_puppeteer" != "$(jq -r '.devDependencies["puppeteer-core"]' "$REPO_DIR/package.json")" ]]; then
+    say "report: installing the allure CLI and puppeteer-core (npm ci; no browser download: the system chromium is used)"
+    if ! (cd "$REPO_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) >"$WORK_DIR/npm.log" 2>&1; then
       tail -n 20 "$WORK_DIR/npm.log" >&2
       say "report: npm ci failed (log above) — the report will not be rendered"
       REPORT=0
@@ -353,15 +373,13 @@ run_bench() {
   fi
 }
 
-render_report() {
-  ((REPORT == 1)) || return 0
-  local out="$REPO_DIR/allure-report"
-  say "report: rendering $out/index.html"
-  if ! (cd "$REPO_DIR" && npx --no-install allure awesome "$ALLURE_RESULTS_DIR" -o "$out" --single-file \
-    --name "$REPORT_NAME") >"$WORK_DIR/allure.log" 2>&1; then
-    tail -n 20 "$WORK_DIR/allure.log" >&2
-    say "report: rendering failed (log above); results are in $ALLURE_RESULTS_DIR"
-    return 0
+# Renders one results directory into a single-file report and strips the analytics tag from it.
+render_one() {
+  local results="$1" out="$2" name="$3" config="$4" log="$5"
+  if ! (cd "$REPO_DIR" && npx --no-install allure awesome "$results" -o "$out" --single-file --name "$name" \
+    --config "$config") >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    return 1
   fi
   # The generated page embeds an analytics tag; remove it so opening the report makes no third-party request.
   perl -0pi -e 's{<script[^>]*googletagmanager[^>]*>\s*</script>\s*}{}g; s{<script>(?:(?!</script>).)*?dataLayer(?:(?!</script>).)*?</script>\s*}{}gs' \
@@ -369,7 +387,84 @@ render_report() {
   if grep -q -e googletagmanager -e 'gtag(' "$out/index.html"; then
     say "report: WARNING: the analytics tag could not be removed from $out/index.html"
   fi
+}
+
+REPORT_CHECK=""
+
+# allure-report/index.html from allure-results/, with the history of earlier runs (allurerc.json: historyPath,
+# .allure-history/ — outside allure-results/, which each run cleans); then the browser check.
+render_report() {
+  ((REPORT == 1)) || return 0
+  local out="$REPO_DIR/allure-report"
+  say "report: rendering $out/index.html (history: $(history_runs) earlier runs in .allure-history/)"
+  if ! render_one "$ALLURE_RESULTS_DIR" "$out" "$REPORT_NAME" "$REPO_DIR/allurerc.json" "$WORK_DIR/allure.log"; then
+    say "report: rendering failed (log above); results are in $ALLURE_RESULTS_DIR"
+    REPORT_CHECK="not run: the report could not be rendered"
+    RUN_FAILED=1
+    return 0
+  fi
   say "report: $out/index.html"
+  check_report "$out"
+}
+
+history_runs() {
+  local file="$REPO_DIR/.allure-history/history.jsonl"
+  if [[ -f "$file" ]]; then wc -l <"$file" | tr -d ' '; else printf '0'; fi
+}
+
+# Opens the rendered report in headless Chromium without network (unshare -n) and checks what a reviewer must
+# see: the tree by layer, a step with an expected error, a reachability table, and — in the report demo (a lab
+# stage result judged with one expected cell flipped, see tests/Cluster/ReachabilityReportDemo.cs) — a failed
+# test in the "plugin defect" category with its evidence and the differing cell highlighted. Screenshots go to
+# allure-report/browser-check/. A failing check fails the run.
+check_report() {
+  local out="$1" layers=() layer demo_report="" check_dir="$1/browser-check"
+  if ! is_root; then
+    REPORT_CHECK="not run: needs root (the browser runs without network under unshare -n)"
+    say "report check: $REPORT_CHECK"
+    return 0
+  fi
+  local browser
+  if ! browser="$(chromium_binary)"; then
+    REPORT_CHECK="FAILED: no chromium to check the report with (apt-get install chromium)"
+    RUN_FAILED=1
+    say "report check: $REPORT_CHECK"
+    return 0
+  fi
+  for layer in "${LAYERS[@]}"; do
+    case "$layer" in
+      unit) layers+=(Unit) ;;
+      netns) layers+=(Netns) ;;
+      cluster) layers+=(Cluster) ;;
+    esac
+  done
+  if [[ " ${layers[*]} " == *" Cluster "* ]]; then
+    if [[ -n "$(find "$REPORT_DEMO_DIR" -maxdepth 1 -name '*-result.json' 2>/dev/null)" ]]; then
+      local demo_config="$WORK_DIR/allurerc.demo.json"
+      # The demo report keeps no history: it must not enter the trend of real runs.
+      jq 'del(.historyPath, .historyLimit)' "$REPO_DIR/allurerc.json" >"$demo_config"
+      if render_one "$REPORT_DEMO_DIR" "$WORK_DIR/report-demo" "$REPORT_NAME (report demo)" "$demo_config" "$WORK_DIR/allure-demo.log"; then
+        demo_report="$WORK_DIR/report-demo/index.html"
+      fi
+    fi
+  fi
+  rm -rf "$check_dir"
+  mkdir -p "$check_dir"
+  say "report check: headless Chromium, no network (layers ${layers[*]:-none}${demo_report:+, with the report demo})"
+  local rc=0
+  PUPPETEER_SKIP_DOWNLOAD=1 BASHCNI_CHROMIUM="$browser" unshare --net -- node "$REPO_DIR/tests/ReportCheck/check-report.mjs" \
+    --report "$out/index.html" --layers "$(IFS=,; printf '%s' "${layers[*]}")" --out "$check_dir" \
+    --history "$REPO_DIR/.allure-history/history.jsonl" \
+    ${demo_report:+--demo "$demo_report"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
+  sed 's/^/  /' "$WORK_DIR/report-check.log"
+  [[ -z "$demo_report" ]] || cp "$demo_report" "$check_dir/report-demo.html"
+  if ((rc == 0)); then
+    REPORT_CHECK="passed: $(tail -n 1 "$WORK_DIR/report-check.log"); screenshots in $check_dir"
+  else
+    REPORT_CHECK="FAILED (exit $rc): $(tail -n 1 "$WORK_DIR/report-check.log")"
+    RUN_FAILED=1
+  fi
+  say "report check: $REPORT_CHECK"
 }
 
 main() {
@@ -386,6 +481,9 @@ main() {
   [[ -z "$TARGET" ]] || export BASHCNI_CLUSTER_TARGET="$TARGET"
   ((PROVISION == 0)) || export BASHCNI_AWS_PROVISION=1
   ((KEEP == 0)) || export BASHCNI_KEEP=1
+  # The cluster layer writes the report demo (one flipped reachability cell) here for the browser check.
+  REPORT_DEMO_DIR="$WORK_DIR/report-demo-results"
+  ((REPORT == 0)) || export BASHCNI_REPORT_DEMO_DIR="$REPORT_DEMO_DIR"
 
   say "BashCni verification: layers ${LAYERS[*]}${PLUGIN_DIR:+, plugin $PLUGIN_DIR}$(is_root || printf ' (not root)')"
   install_packages
@@ -407,6 +505,7 @@ main() {
     printf '  %-8s %s\n' "$layer" "${SUMMARY[$layer]:-}"
   done
   [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || printf '  report   %s\n' "$REPO_DIR/allure-report/index.html"
+  [[ -z "$REPORT_CHECK" ]] || printf '  browser  %s\n' "$REPORT_CHECK"
   printf '%d passed, %d failed, %d skipped\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED"
   if ((TOTAL_FAILED > 0 || RUN_FAILED == 1)); then
     exit 1

@@ -8,7 +8,7 @@
 # Rules:
 #   - every layer: the plugin's tools (bash >= 5 comes with the system; jq, iproute2, util-linux) and curl;
 #     unit: + shellcheck; netns: + ping, iptables, bridge, socat, the reference plugins, strace;
-#     bench: + the reference plugins, strace.
+#     bench: + the reference plugins, strace; report (the rendered report's browser check): + chromium.
 #   - the cluster layer on the local target: + the embedded cluster's runtime and node tools (containerd, runc,
 #     openssh-server, busybox-static, nginx-light, socat, iptables, ping). On a real target (kind, kubeconfig,
 #     aws) the nodes run the pods: nothing of the local runtime is installed.
@@ -22,6 +22,7 @@ readonly PACKAGES_COMMON=(jq iproute2 util-linux curl)
 readonly PACKAGES_UNIT=(shellcheck)
 readonly PACKAGES_NETNS=(iputils-ping iptables bridge-utils socat containernetworking-plugins strace)
 readonly PACKAGES_BENCH=(containernetworking-plugins strace)
+readonly PACKAGES_REPORT=(chromium)
 readonly PACKAGES_CLUSTER_LOCAL=(containerd runc openssh-server busybox-static nginx-light socat iptables iputils-ping)
 
 # package_installed NAME: dpkg says it is installed.
@@ -42,6 +43,7 @@ packages_needed() {
       unit) wanted+=("${PACKAGES_UNIT[@]}") ;;
       netns) wanted+=("${PACKAGES_NETNS[@]}") ;;
       bench) wanted+=("${PACKAGES_BENCH[@]}") ;;
+      report) wanted+=("${PACKAGES_REPORT[@]}") ;;
       cluster) [[ "$target" != local ]] || wanted+=("${PACKAGES_CLUSTER_LOCAL[@]}") ;;
       *) printf 'packages.sh: unknown layer %s\n' "$layer" >&2; return 2 ;;
     esac

@@ -44,11 +44,26 @@ public sealed class ReachabilityTests : ClusterTest
         Evidence.Attach($"probe plan ({stage})", plan.Describe());
 
         var report = await Evidence.StepAsync($"probe the matrix ({stage})", () => ReachabilityProbe.RunAsync(cluster, plan));
-        var grids = report.ExpectedGrid + "\n" + report.ObservedGrid + "\n" + report.DiffGrid;
-        Evidence.Attach($"reachability grids ({stage})", grids);
-        Evidence.Attach($"reachability probes ({stage})", report.RenderEvidence());
-        await TestContext.Progress.WriteLineAsync($"--- reachability, stage {stage} ({report.Duration.TotalSeconds:F1} s)\n{grids}");
+        await TestContext.Progress.WriteLineAsync($"--- reachability, stage {stage} ({report.Duration.TotalSeconds:F1} s)\n{Grids(report)}");
+        // The report's browser check needs a reachability failure to look at: judged from this very probe run,
+        // with one expected cell flipped, into a separate results directory (only when run-tests.sh asks).
+        if (stage == Stages.Lab) await ReachabilityReportDemo.WriteIfAskedAsync(cluster, report, pods);
+        Judge(report);
+    }
 
+    /// <summary>
+    /// The stage's verdict: the table (HTML: expected vs observed per cell, differences highlighted, how each cell
+    /// was probed), the text grids and every attempt attached, then the assertion.
+    /// </summary>
+    internal static void Judge(ProbeReport report)
+    {
+        var stage = report.Plan.Stage;
+        Evidence.Attach($"reachability table ({stage}): {ReachabilityTable.Summary(report)}", ReachabilityTable.Render(report), "text/html", "html");
+        Evidence.Attach($"reachability matrix ({stage}), observed per cell", ReachabilityTable.RenderCsv(report), "text/csv", "csv");
+        Evidence.Attach($"reachability grids ({stage})", Grids(report));
+        Evidence.Attach($"reachability probes ({stage})", report.RenderEvidence());
         Assert.That(report.Diff.IsEmpty, Is.True, report.ToString());
     }
+
+    private static string Grids(ProbeReport report) => report.ExpectedGrid + "\n" + report.ObservedGrid + "\n" + report.DiffGrid;
 }

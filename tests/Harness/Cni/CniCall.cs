@@ -15,6 +15,16 @@ public sealed record CniCall(string ContainerId, string? NetNs, string IfName, N
     /// <summary>Sent on stdin instead of <see cref="Config"/> (e.g. malformed JSON); the config still names the expected version.</summary>
     public string? RawStdin { get; init; }
 
+    /// <summary>
+    /// Set when the test expects this call to fail the CNI way: the report step then reads
+    /// "ADD eth0 → error 111 as expected" and stays green when it does, and is red when the call succeeds or fails
+    /// differently. Null (the default): the call is expected to succeed, and an error shows as a red step.
+    /// </summary>
+    public ExpectedCniError? ExpectedError { get; init; }
+
+    /// <summary>A copy that expects a CNI error: one of <paramref name="codes"/>, or any code when none is given.</summary>
+    public CniCall ExpectingError(params int[] codes) => this with { ExpectedError = new ExpectedCniError([.. codes ?? []]) };
+
     /// <summary>What goes to stdin.</summary>
     public string Stdin => RawStdin ?? Config.ToJson();
 

@@ -72,6 +72,9 @@ public sealed class CniExchange
         }
     }
 
+    /// <summary>Told when <see cref="ExpectError"/> confirmed an error (the report step is renamed "as expected").</summary>
+    internal Action<ExpectedCniError>? ErrorExpected { get; set; }
+
     /// <summary>Throws <see cref="CniCallFailedException"/> unless the plugin exited 0.</summary>
     public CniExchange EnsureSuccess() => Succeeded ? this : throw new CniCallFailedException(this);
 
@@ -90,6 +93,7 @@ public sealed class CniExchange
         var error = Error ?? throw new CniProtocolException($"{Command} failed (exit {ExitCode}) without a CNI error JSON on stdout", this);
         if (code is not null && error.Code != code)
             throw new CniProtocolException($"{Command} failed with code {CniErrorCodes.Describe(error.Code)}, expected {CniErrorCodes.Describe(code.Value)}: {error.Msg}", this);
+        ErrorExpected?.Invoke(code is null ? ExpectedCniError.AnyCode : new ExpectedCniError([code.Value]));
         return error;
     }
 

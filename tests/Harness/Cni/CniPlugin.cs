@@ -86,8 +86,18 @@ public sealed class CniPlugin(string pluginDir, string type, ICommandRunner runn
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(call);
         if (!RecordEvidence) return RunAsync(command, call, cancellationToken);
-        return Evidence.StepAsync($"CNI {command} {call.ContainerId}", async () =>
+        return RecordedAsync(command, call, cancellationToken);
+    }
+
+    // One report step per call, named after its outcome (CniStepNames); the call's inputs and outputs attached to it.
+    private async Task<CniExchange> RecordedAsync(string command, CniCall call, CancellationToken cancellationToken)
+    {
+        StepHandle? step = null;
+        var exchange = await Evidence.StepAsync(CniStepNames.Running(command, call), async () =>
         {
+            step = Evidence.CurrentStepHandle();
+            Evidence.Parameter("container", call.ContainerId);
+            if (call.ExpectedError is { } expected) Evidence.Parameter("expected", expected.ToString());
             Evidence.Attach("env", CniExchange.FormatEnv(EnvironmentFor(command, call)));
             Evidence.Attach("stdin", call.Stdin, "application/json", "json");
             var exchange = await RunAsync(command, call, cancellationToken).ConfigureAwait(false);
@@ -97,7 +107,11 @@ public sealed class CniPlugin(string pluginDir, string type, ICommandRunner runn
             Evidence.Attach("exit", string.Create(CultureInfo.InvariantCulture,
                 $"exit code {exchange.ExitCode}, duration {exchange.Duration.TotalMilliseconds:F1} ms, runner {Runner.Name}{(NodeNetNs is null ? "" : ", netns " + NodeNetNs)}\n"));
             return exchange;
-        });
+        }, exchange => CniStepNames.Conclude(command, call, exchange)).ConfigureAwait(false);
+        // A test that checks the error afterwards (exchange.ExpectError) turns an unexpected-looking error step green.
+        if (step is not null && call.ExpectedError is null)
+            exchange.ErrorExpected = error => step.Conclude(CniStepNames.Conclude(command, call, exchange, error));
+        return exchange;
     }
 
     private async Task<CniExchange> RunAsync(string command, CniCall call, CancellationToken cancellationToken)

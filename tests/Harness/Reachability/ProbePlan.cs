@@ -124,6 +124,17 @@ public sealed partial class ProbePlan
         return match.Success && System.Net.IPAddress.TryParse(match.Groups[1].Value, out _) ? match.Groups[1].Value : null;
     }
 
+    /// <summary>The same plan expecting <paramref name="expected"/> in one probed cell (a deliberately wrong expectation).</summary>
+    public ProbePlan WithExpected(string source, string target, Reach expected)
+    {
+        if (!Probes.Any(p => p.Source == source && p.Target.Text == target))
+            throw new KeyNotFoundException($"the plan probes no cell {source} -> {target}");
+        var matrix = Expected.Clone();
+        matrix[source, target] = expected;
+        var probes = Probes.Select(p => p.Source == source && p.Target.Text == target ? p with { Expected = expected } : p).ToList();
+        return new ProbePlan(Stage, matrix, probes, Options, NodeNames, Notes);
+    }
+
     /// <summary>One line per cell: source, target, address, command or problem; then the notes.</summary>
     public string Describe()
     {

@@ -26,6 +26,24 @@ public sealed class ProbeReport
 
     public TimeSpan Duration { get; }
 
+    /// <summary>
+    /// This report judged against an expectation with one cell flipped (yes ↔ no): the same observations and attempts,
+    /// one difference more or less. The report's own browser check uses it to show what a differing cell looks like.
+    /// </summary>
+    public ProbeReport WithFlippedExpectation(string source, string target)
+    {
+        var cell = Cell(source, target);
+        var flipped = cell.Expected switch
+        {
+            Reach.Yes => Reach.No,
+            Reach.No => Reach.Yes,
+            _ => throw new InvalidOperationException($"{source} -> {target} is not compared (expected {cell.Expected.Symbol()})"),
+        };
+        var plan = Plan.WithExpected(source, target, flipped);
+        var cells = Cells.Select(c => ReferenceEquals(c, cell) ? c with { Probe = c.Probe with { Expected = flipped } } : c).ToList();
+        return new ProbeReport(plan, Observed, cells, Duration);
+    }
+
     public ProbeCell Cell(string source, string target) =>
         Cells.FirstOrDefault(c => c.Source == source && c.Target == target)
         ?? throw new KeyNotFoundException($"no probe for {source} -> {target}");

@@ -19,10 +19,11 @@ public static class AllureLabels
     public const string TestClass = "testClass";
     public const string TestMethod = "testMethod";
     public const string Owner = "owner";
+    public const string Layer = "layer";
 
     private static readonly HashSet<string> SingleValued = new(StringComparer.Ordinal)
     {
-        ParentSuite, Suite, SubSuite, Severity, Host, Thread, Framework, Language, Package, TestClass, TestMethod, Owner,
+        ParentSuite, Suite, SubSuite, Severity, Host, Thread, Framework, Language, Package, TestClass, TestMethod, Owner, Layer, ReportRules.CategoryLabel,
     };
 
     public static bool IsSingleValued(string name) => SingleValued.Contains(name);

@@ -60,11 +60,52 @@ public static class Evidence
         }
     }
 
+    /// <summary>
+    /// A step whose name and status are decided from its value once the body returned (e.g. a plugin call named after
+    /// its outcome: "ADD eth0 → 10.244.1.5/24 (exit 0, 14 ms)", red when the outcome is not the expected one).
+    /// An assertion failing inside the body still marks the step failed; an exception still marks it as the exception says.
+    /// </summary>
+    public static async Task<T> StepAsync<T>(string name, Func<Task<T>> body, Func<T, StepConclusion> conclude)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(conclude);
+        var target = CurrentTarget;
+        if (target is null) return await body().ConfigureAwait(false);
+
+        var (step, failuresBefore) = Open(target, name);
+        T value;
+        try
+        {
+            value = await body().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            target.CompleteStep(step, StatusOf(exception), AllureStatusDetails.FromException(exception));
+            throw;
+        }
+        var conclusion = conclude(value);
+        var failures = NUnitAllureHook.FailedAssertionCount() - failuresBefore;
+        target.CompleteStep(step, failures > 0 ? AllureStatus.Failed : conclusion.Status,
+            failures > 0 ? new AllureStatusDetails($"{failures} assertion(s) failed inside this step", null) : AllureStatusDetails.From(conclusion.Message, null),
+            conclusion.Name);
+        return value;
+    }
+
+    /// <summary>The step open in this async flow (inside a <see cref="StepAsync(string, Func{Task})"/> body), to conclude it again later.</summary>
+    public static StepHandle? CurrentStepHandle()
+    {
+        var target = CurrentTarget;
+        if (target is null) return null;
+        return CurrentStep(target) is { } step ? new StepHandle(target, step) : null;
+    }
+
     /// <summary>Attaches text to the current step (or the test when no step is open).</summary>
     public static void Attach(string name, string content, string mimeType = "text/plain", string extension = "txt")
     {
         var target = CurrentTarget;
         if (target is null) return;
+        // An empty attachment tells a reader nothing and costs a click: leave it out.
+        if (string.IsNullOrWhiteSpace(content)) return;
         var attachment = target.Writer.WriteAttachment(name, content ?? "", mimeType, extension);
         target.AddAttachment(CurrentStep(target), attachment);
     }
@@ -74,7 +115,7 @@ public static class Evidence
     {
         ArgumentNullException.ThrowIfNull(content);
         var target = CurrentTarget;
-        if (target is null) return;
+        if (target is null || content.Length == 0) return;
         var attachment = target.Writer.WriteAttachment(name, content, mimeType, extension);
         target.AddAttachment(CurrentStep(target), attachment);
     }
@@ -86,7 +127,9 @@ public static class Evidence
         var target = CurrentTarget;
         if (target is null) return;
         var extension = Path.GetExtension(path).TrimStart('.');
-        var attachment = target.Writer.WriteAttachment(name, File.ReadAllBytes(path), mimeType ?? MimeTypes.ForExtension(extension),
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length == 0) return;
+        var attachment = target.Writer.WriteAttachment(name, bytes, mimeType ?? MimeTypes.ForExtension(extension),
             extension.Length > 0 ? extension : "txt");
         target.AddAttachment(CurrentStep(target), attachment);
     }

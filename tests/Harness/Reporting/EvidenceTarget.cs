@@ -24,14 +24,26 @@ public sealed class EvidenceTarget
         lock (_gate) (parent ?? (AllureExecutable)Root).Steps.Add(step);
     }
 
-    internal void CompleteStep(AllureStep step, AllureStatus status, AllureStatusDetails? details)
+    internal void CompleteStep(AllureStep step, AllureStatus status, AllureStatusDetails? details, string? name = null)
     {
         lock (_gate)
         {
+            if (name is not null) step.Name = name;
             step.Stop = AllureJson.Now();
             step.Status = status;
             step.StatusDetails = details;
             step.Stage = AllureStage.Finished;
+        }
+    }
+
+    /// <summary>Renames a finished step and changes its status (a later, better-informed verdict on it); its timing stays.</summary>
+    internal void Reconclude(AllureStep step, string name, AllureStatus status, AllureStatusDetails? details)
+    {
+        lock (_gate)
+        {
+            step.Name = name;
+            step.Status = status;
+            step.StatusDetails = details;
         }
     }
 
@@ -64,7 +76,7 @@ public sealed class EvidenceTarget
         }
     }
 
-    internal void AddLabel(AllureLabel label)
+    public void AddLabel(AllureLabel label)
     {
         if (Root is not AllureResult result) return;
         lock (_gate)
@@ -75,7 +87,7 @@ public sealed class EvidenceTarget
         }
     }
 
-    internal void AddLink(AllureLink link)
+    public void AddLink(AllureLink link)
     {
         if (Root is not AllureResult result) return;
         lock (_gate) result.Links.Add(link);

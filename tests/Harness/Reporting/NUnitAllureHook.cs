@@ -35,10 +35,9 @@ public static class NUnitAllureHook
         Guard(test.FullName, () =>
         {
             for (var t = test.Parent; t is not null; t = t.Parent) SuitesWithStartedTests.TryAdd(t.Id, 0);
-            var thread = Thread.CurrentThread;
-            var threadLabel = $"{Environment.ProcessId}@{Environment.MachineName}.{thread.Name ?? "thread"}({thread.ManagedThreadId})";
             var testCase = new AllureTestCase(writer, NUnitResultMapper.Describe(test));
-            testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(test, threadLabel));
+            testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(test, ThreadLabel(test)));
+            foreach (var link in NUnitResultMapper.LinksOf(test)) testCase.Target.AddLink(link);
             Running[test.Id] = testCase;
         });
     }
@@ -50,8 +49,10 @@ public static class NUnitAllureHook
         {
             var result = TestExecutionContext.CurrentContext.CurrentResult;
             AttachOutput(testCase.Target, result);
-            testCase.Finish(NUnitResultMapper.StatusOf(result.ResultState),
-                AllureStatusDetails.From(result.Message, result.StackTrace));
+            var status = NUnitResultMapper.StatusOf(result.ResultState);
+            if (NUnitResultMapper.CategoryLabelOf(test, status, result.Message, result.StackTrace) is { } category)
+                testCase.Target.AddLabel(category);
+            testCase.Finish(status, AllureStatusDetails.From(result.Message, result.StackTrace));
             Written[test.Id] = testCase.Result.Uuid;
         });
     }
@@ -73,6 +74,14 @@ public static class NUnitAllureHook
             WriteContainers(writer, root);
         });
         Volatile.Write(ref _writer, null);
+    }
+
+    // The timeline groups by host, then thread: "Netns ParallelWorker#2" (the layer's process, NUnit's worker).
+    private static string ThreadLabel(ITest test)
+    {
+        var thread = Thread.CurrentThread;
+        var name = string.IsNullOrEmpty(thread.Name) ? $"thread {thread.ManagedThreadId}" : thread.Name;
+        return $"{NUnitResultMapper.LayerOf(test)} {name}";
     }
 
     /// <summary>The evidence target of the current NUnit context: the running test, or a fixture's set-up/tear-down.</summary>
@@ -104,9 +113,13 @@ public static class NUnitAllureHook
             var result = NUnitResultMapper.Describe(node.Test);
             result.Start = AllureJson.ToEpochMs(node.StartTime);
             var testCase = new AllureTestCase(writer, result);
-            testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(node.Test, $"{Environment.ProcessId}@{Environment.MachineName}"));
+            testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(node.Test, $"{NUnitResultMapper.LayerOf(node.Test)}: not started"));
+            foreach (var link in NUnitResultMapper.LinksOf(node.Test)) testCase.Target.AddLink(link);
             AttachOutput(testCase.Target, node);
-            testCase.Finish(NUnitResultMapper.StatusOf(node.ResultState), AllureStatusDetails.From(node.Message, node.StackTrace),
+            var status = NUnitResultMapper.StatusOf(node.ResultState);
+            if (NUnitResultMapper.CategoryLabelOf(node.Test, status, node.Message, node.StackTrace) is { } category)
+                testCase.Target.AddLabel(category);
+            testCase.Finish(status, AllureStatusDetails.From(node.Message, node.StackTrace),
                 Math.Max(result.Start, AllureJson.ToEpochMs(node.EndTime)));
             Written[node.Test.Id] = result.Uuid;
             return;
@@ -139,14 +152,59 @@ public static class NUnitAllureHook
         var setUps = MethodNames<OneTimeSetUpAttribute>(fixture.Test);
         var tearDowns = MethodNames<OneTimeTearDownAttribute>(fixture.Test);
         var site = fixture.ResultState.Site;
+        // A fixture's own failing set-up or tear-down is shown once, as a result of its own in the fixture's suite;
+        // in the container it would be copied as a red "Set up"/"Tear down" into every test of the fixture.
         if (setUps.Count > 0 || evidence?.SetUp is not null || site == FailureSite.SetUp)
-            container.Befores.Add(Phase(evidence?.SetUp, setUps, "OneTimeSetUp", start, Math.Max(start, Math.Min(firstTest, stop)),
-                site == FailureSite.SetUp ? fixture : null));
+        {
+            var phase = Phase(evidence?.SetUp, setUps, "OneTimeSetUp", start, Math.Max(start, Math.Min(firstTest, stop)),
+                site == FailureSite.SetUp ? fixture : null);
+            if (site == FailureSite.SetUp) WriteFixturePhase(fixture, phase);
+            else container.Befores.Add(phase);
+        }
         if (tearDowns.Count > 0 || evidence?.TearDown is not null || site == FailureSite.TearDown)
-            container.Afters.Add(Phase(evidence?.TearDown, tearDowns, "OneTimeTearDown", Math.Min(Math.Max(lastTest, start), stop), stop,
-                site == FailureSite.TearDown ? fixture : null));
+        {
+            var phase = Phase(evidence?.TearDown, tearDowns, "OneTimeTearDown", Math.Min(Math.Max(lastTest, start), stop), stop,
+                site == FailureSite.TearDown ? fixture : null);
+            if (site == FailureSite.TearDown) WriteFixturePhase(fixture, phase);
+            else container.Afters.Add(phase);
+        }
         return container;
     }
+
+    /// <summary>
+    /// Writes a fixture's failed one-time set-up or tear-down as one result of its own (label <c>fixturePhase</c>),
+    /// named "&lt;Fixture&gt;: OneTimeTearDown: Method", with the phase's steps, attachments and failure.
+    /// </summary>
+    private static void WriteFixturePhase(ITestResult fixture, AllureStep phase)
+    {
+        var writer = Writer;
+        if (writer is null) return;
+        var fullName = $"{fixture.Test.FullName}.{phase.Name.Split(':')[0]}";
+        var result = new AllureResult
+        {
+            Name = $"{fixture.Test.Name}: {phase.Name}",
+            FullName = fullName,
+            HistoryId = NUnitResultMapper.HistoryId(fullName, []),
+            TestCaseId = NUnitResultMapper.HistoryId(fullName, []),
+            Start = phase.Start,
+        };
+        result.TitlePath.Add(NUnitResultMapper.LayerOf(fixture.Test));
+        result.TitlePath.Add(fixture.Test.Name);
+        result.Steps.AddRange(phase.Steps);
+        result.Attachments.AddRange(phase.Attachments);
+        result.Parameters.AddRange(phase.Parameters);
+        var testCase = new AllureTestCase(writer, result);
+        testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, $"{NUnitResultMapper.LayerOf(fixture.Test)} fixture"));
+        testCase.Target.AddLabel(new AllureLabel(FixturePhaseLabel, phase.Name.Split(':')[0]));
+        foreach (var link in NUnitResultMapper.LinksOf(fixture.Test)) testCase.Target.AddLink(link);
+        var status = phase.Status ?? AllureStatus.Broken;
+        if (NUnitResultMapper.CategoryLabelOf(fixture.Test, status, fixture.Message, fixture.StackTrace) is { } category)
+            testCase.Target.AddLabel(category);
+        testCase.Finish(status, phase.StatusDetails, Math.Max(phase.Start, phase.Stop));
+    }
+
+    /// <summary>Label of a result that stands for a fixture's failed OneTimeSetUp/OneTimeTearDown rather than a test.</summary>
+    public const string FixturePhaseLabel = "fixturePhase";
 
     private static AllureStep Phase(EvidenceTarget? recorded, List<string> methods, string kind, long start, long stop, ITestResult? failed)
     {

@@ -38,8 +38,10 @@ public static class NUnitResultMapper
 
     /// <summary>
     /// Labels computed from the test: the tree (parentSuite = layer, suite = fixture, subSuite = method for
-    /// parameterized tests), behaviours (epic/feature/story from attributes, else from the layer and namespace),
-    /// severity, a tag per category, and where it ran.
+    /// parameterized tests), the <c>layer</c>, one behaviour taxonomy (epic = layer, feature = area — the namespace
+    /// below the layer, or the fixture for fixtures directly in the layer —, story = behaviour: [Story], else
+    /// [Feature], else the fixture, or the test method when the fixture is the feature), severity (attribute, else <see cref="ReportRules.SeverityOf"/>), a tag per
+    /// category (and per [Epic]), and where it ran.
     /// </summary>
     public static IReadOnlyList<AllureLabel> LabelsOf(ITest test, string thread)
     {
@@ -57,21 +59,24 @@ public static class NUnitResultMapper
         };
         if (test.Parent is { } parent && parent.TestType == "ParameterizedMethod")
             labels.Add(new(AllureLabels.SubSuite, parent.Name));
+        labels.Add(new(AllureLabels.Layer, layer));
 
-        var epics = PropertyValues(test, EpicAttribute.PropertyName);
-        var features = PropertyValues(test, FeatureAttribute.PropertyName);
-        var stories = PropertyValues(test, StoryAttribute.PropertyName);
         var topic = Humanize(fixtureName);
-        labels.AddRange((epics.Count > 0 ? epics : [$"{layer} layer"]).Select(v => new AllureLabel(AllureLabels.Epic, v)));
-        labels.AddRange((features.Count > 0 ? features : [area ?? topic]).Select(v => new AllureLabel(AllureLabels.Feature, v)));
-        if (stories.Count > 0)
-            labels.AddRange(stories.Select(v => new AllureLabel(AllureLabels.Story, v)));
-        else if (features.Count == 0 && area is not null)
-            labels.Add(new(AllureLabels.Story, topic));
+        var stories = PropertyValues(test, StoryAttribute.PropertyName);
+        if (stories.Count == 0) stories = PropertyValues(test, FeatureAttribute.PropertyName);
+        labels.Add(new(AllureLabels.Epic, $"{layer} layer"));
+        labels.Add(new(AllureLabels.Feature, area ?? topic));
+        // A fixture directly in the layer is already the feature: its tests (methods) are the behaviours.
+        var behaviour = area is null && (test.Parent?.TestType == "ParameterizedMethod" ? test.Parent.Name : test.MethodName) is { } methodName
+            ? Humanize(methodName)
+            : topic;
+        labels.AddRange((stories.Count > 0 ? stories : [behaviour]).Select(v => new AllureLabel(AllureLabels.Story, v)));
 
-        var severity = PropertyValues(test, SeverityAttribute.PropertyName).FirstOrDefault() ?? "normal";
+        var severity = PropertyValues(test, SeverityAttribute.PropertyName).FirstOrDefault()
+                       ?? ReportRules.SeverityOf(layer, area, ShortName(className));
         labels.Add(new(AllureLabels.Severity, severity));
-        labels.AddRange(CategoriesOf(test).Select(c => new AllureLabel(AllureLabels.Tag, c)));
+        labels.AddRange(CategoriesOf(test).Concat(PropertyValues(test, EpicAttribute.PropertyName)).Distinct(StringComparer.Ordinal)
+            .Select(c => new AllureLabel(AllureLabels.Tag, c)));
         labels.Add(new(AllureLabels.Host, Environment.MachineName));
         labels.Add(new(AllureLabels.Thread, thread));
         labels.Add(new(AllureLabels.Framework, "nunit"));
@@ -80,6 +85,28 @@ public static class NUnitResultMapper
         if (className.Length > 0) labels.Add(new(AllureLabels.TestClass, className));
         if (test.MethodName is { } method) labels.Add(new(AllureLabels.TestMethod, method));
         return labels;
+    }
+
+    /// <summary>The CNI spec section the test's fixture checks, and the test's source file (<see cref="ReportRules"/>).</summary>
+    public static IReadOnlyList<AllureLink> LinksOf(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var className = test.ClassName ?? FixtureOf(test)?.ClassName ?? "";
+        var links = new List<AllureLink>();
+        if (ReportRules.SpecLinkOf(ShortName(className)) is { } spec) links.Add(spec);
+        if (ReportRules.SourceLinkOf(className) is { } source) links.Add(source);
+        return links;
+    }
+
+    /// <summary>The <see cref="ReportRules.CategoryLabel"/> of a finished test, or null when it passed.</summary>
+    public static AllureLabel? CategoryLabelOf(ITest test, AllureStatus status, string? message, string? trace)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var layer = LayerOf(test);
+        var className = test.ClassName ?? FixtureOf(test)?.ClassName ?? "";
+        var category = ReportRules.CategoryOf(status, layer, AreaOf(NamespaceOf(className), layer), ShortName(className),
+            PropertyValues(test, KnownIssueAttribute.PropertyName).Count > 0, message, trace);
+        return category is null ? null : new AllureLabel(ReportRules.CategoryLabel, category);
     }
 
     /// <summary>

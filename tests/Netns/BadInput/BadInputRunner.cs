@@ -45,7 +45,13 @@ public static class BadInputRunner
             foreach (var (key, value) in (JsonObject)BadInputCase.Fill(c.IpamPatch, values)!)
                 config = value is null ? config.WithoutIpamField(key) : config.WithIpamField(key, value);
         var env = c.Env.ToDictionary(kv => kv.Key, kv => BadInputCase.Fill(kv.Value, values), StringComparer.Ordinal);
-        var call = TestNode.Call(target, config) with { ExtraEnv = env, RawStdin = BadInputCase.Fill(c.StdinRaw, values) };
+        var call = TestNode.Call(target, config) with
+        {
+            ExtraEnv = env,
+            RawStdin = BadInputCase.Fill(c.StdinRaw, values),
+            ExpectedError = new ExpectedCniError(node.Profile.Has(PluginProfile.ErrorCodes) ? c.AcceptedCodes
+                : c.SpecCode is { } specCode ? [specCode] : []),
+        };
 
         var before = await SnapshotAsync(node, target).ConfigureAwait(false);
         var exchange = await node.Plugin.InvokeAsync(c.Command, call).ConfigureAwait(false);

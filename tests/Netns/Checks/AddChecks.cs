@@ -103,7 +103,9 @@ public static class AddChecks
         var (pod, first) = await node.AddPodAsync(config).ConfigureAwait(false);
         if (!first.Succeeded) return Verdict.Fail(check, "first ADD failed: " + first.Stdout.Trim());
         var before = await StateAsync(node, pod).ConfigureAwait(false);
-        var second = await node.Plugin.AddAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+        var second = await node.Plugin.AddAsync(node.Profile.Has(PluginProfile.ErrorCodes)
+            ? TestNode.Call(pod, config).ExpectingError(111)
+            : TestNode.Call(pod, config).ExpectingError()).ConfigureAwait(false);
         var after = await StateAsync(node, pod).ConfigureAwait(false);
         var p = new List<string>();
         if (second.Succeeded) p.Add("the second ADD succeeded: " + second.Stdout.Trim());

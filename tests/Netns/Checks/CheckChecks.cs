@@ -43,7 +43,7 @@ public static class CheckChecks
                 await pod.BashAsync("ip link del eth0").ConfigureAwait(false);
                 break;
         }
-        var result = await node.Plugin.CheckAsync(call).ConfigureAwait(false);
+        var result = await node.Plugin.CheckAsync(drift == Drift.None ? call : call.ExpectingError()).ConfigureAwait(false);
         if (drift == Drift.None)
         {
             if (!result.Succeeded) p.Add($"CHECK right after ADD failed: {result.Stdout.Trim()} {AddChecks.Tail(result.Stderr)}");

@@ -104,11 +104,12 @@ public sealed class NUnitResultMapperTests
             Assert.That(One(AllureLabels.Suite), Is.EqualTo(nameof(NUnitResultMapperTests)));
             Assert.That(One(AllureLabels.SubSuite), Is.EqualTo(nameof(LabelsCarryTheTreeBehavioursSeverityTagsAndOrigin)),
                 "parameterized tests are grouped under their method");
-            Assert.That(All(AllureLabels.Epic), Is.EqualTo(new[] { "Reporting" }));
-            Assert.That(All(AllureLabels.Feature), Is.EqualTo(new[] { "Allure results" }), "inherited from the fixture");
+            Assert.That(All(AllureLabels.Epic), Is.EqualTo(new[] { "Unit layer" }), "epic is the layer, whatever [Epic] says");
+            Assert.That(All(AllureLabels.Feature), Is.EqualTo(new[] { "Reporting" }), "feature is the area (namespace below the layer)");
+            Assert.That(One(AllureLabels.Layer), Is.EqualTo("Unit"));
             Assert.That(All(AllureLabels.Story), Is.EqualTo(new[] { "Labels", "NUnit mapping" }), "nearest first");
             Assert.That(One(AllureLabels.Severity), Is.EqualTo("critical"));
-            Assert.That(All(AllureLabels.Tag), Is.EquivalentTo(new[] { "Slow", "Unit" }));
+            Assert.That(All(AllureLabels.Tag), Is.EquivalentTo(new[] { "Slow", "Unit", "Reporting" }), "categories and [Epic] become tags");
             Assert.That(One(AllureLabels.Thread), Is.EqualTo("worker-1"));
             Assert.That(One(AllureLabels.Host), Is.EqualTo(Environment.MachineName));
             Assert.That(One(AllureLabels.Framework), Is.EqualTo("nunit"));
