@@ -79,13 +79,13 @@ public sealed class NetnsLayer
         return SandboxHost.GetSharedAsync();
     }
 
-    /// <summary>The run's profile; ignores the test when its plugin is not there.</summary>
+    /// <summary>The run's profile; fails the test when its plugin is not there (a missing plugin is never a skip).</summary>
     public static PluginProfile RequireProfile()
     {
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
         var profile = PluginProfile.Current;
         if (!File.Exists(profile.PluginPath))
-            Assert.Ignore($"plugin '{profile.PluginPath}' not found: set BASH_CNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
+            Assert.Fail($"plugin '{profile.PluginPath}' not found: set BASH_CNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
         return profile;
     }
 }
