@@ -153,7 +153,7 @@ public sealed class SandboxHost : IAsyncDisposable
             .ExecuteAsync(CancellationToken.None);
         var host = new SandboxHost(task, task.ProcessId, release);
 
-        var finished = await Task.WhenAny(ready.Task, task.Task, Task.Delay(TimeSpan.FromSeconds(20), cancellationToken)).ConfigureAwait(false);
+        var finished = await Task.WhenAny(ready.Task, task.Task, Task.Delay(TimeSpan.FromMinutes(2), cancellationToken)).ConfigureAwait(false);
         if (finished != ready.Task)
         {
             await host.DisposeAsync().ConfigureAwait(false);
