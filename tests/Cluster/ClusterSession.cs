@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BashCni.Harness;
 using BashCni.Harness.Cluster;
+using BashCni.Harness.Layers;
 using k8s;
 using k8s.Models;
 
@@ -50,9 +51,13 @@ public sealed class ClusterSession
     public static IReadOnlyList<V1Pod> LoadLabPods() =>
         KubernetesYaml.LoadAllFromString(File.ReadAllText(RepoPaths.Fixture("deploy.yaml"))).OfType<V1Pod>().ToList();
 
+    /// <summary>The final check (ClusterFinalChecks) the teardown records its findings for.</summary>
+    public const string TeardownCheck = "cluster teardown";
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        await LayerState.RecordHostBeforeAsync().ConfigureAwait(false);
         Target = ClusterFactory.TargetFromEnvironment();
         if (ClusterFactory.UnavailableReason(Target) is { } why)
         {
@@ -96,22 +101,34 @@ public sealed class ClusterSession
         }
     }
 
+    /// <summary>
+    /// Tears the cluster down. What the teardown finds (anything left, pod sandboxes the runtime could not remove —
+    /// e.g. a failing CNI DEL) is recorded for the layer's final check <see cref="TeardownCheck"/>, so it counts as one
+    /// failed test (plain dotnet test: this teardown fails).
+    /// </summary>
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_cluster is null) return;
+        var problems = new List<string>();
         var cluster = _cluster;
         _cluster = null;
-        var clock = Stopwatch.StartNew();
-        try
+        if (cluster is not null)
         {
-            await cluster.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                problems.Add(e.Message);
+            }
             if (cluster is LocalCluster { TeardownNotes.Count: > 0 } local)
-                await TestContext.Progress.WriteLineAsync("teardown notes:\n- " + string.Join("\n- ", local.TeardownNotes)).ConfigureAwait(false);
+                problems.AddRange(local.TeardownNotes);
+            await TestContext.Progress.WriteLineAsync($"cluster '{Target}' torn down in {clock.Elapsed.TotalSeconds:F1} s" +
+                (problems.Count == 0 ? "" : ":\n- " + string.Join("\n- ", problems))).ConfigureAwait(false);
         }
-        await TestContext.Progress.WriteLineAsync($"cluster '{Target}' torn down in {clock.Elapsed.TotalSeconds:F1} s").ConfigureAwait(false);
+        if (!await LayerState.RecordCheckAsync(TeardownCheck, problems).ConfigureAwait(false))
+            Assert.That(problems, Is.Empty, "the cluster's teardown was not clean");
     }
 }

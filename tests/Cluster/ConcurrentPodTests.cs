@@ -23,6 +23,8 @@ public sealed class ConcurrentPodTests : ClusterTest
         var cidr = Cidr.Parse(Cluster.Nodes.Single(n => n.Name == nodeName).PodCidr);
         var burst = Enumerable.Range(1, BurstSize).Select(i => Clone(template, $"burst-{i}")).ToList();
         var created = new List<string>();
+        var burstIps = new List<string>();
+        Exception? primary = null;
         try
         {
             var deploys = burst.Select(async pod =>
@@ -32,6 +34,7 @@ public sealed class ConcurrentPodTests : ClusterTest
             }).ToList();
             await Evidence.StepAsync($"create {BurstSize} pods on {nodeName} at once", () => Task.WhenAll(deploys));
             var states = await Task.WhenAll(burst.Select(p => PodWaits.RunningWithIpAsync(Cluster, p.Metadata.Name)));
+            burstIps.AddRange(states.Select(s => s.Ip!));
             var lab = new List<PodState>();
             foreach (var pod in ClusterSession.LabPods)
                 if (await Cluster.GetPodAsync(pod.Metadata.Name) is { } state) lab.Add(state);
@@ -58,8 +61,15 @@ public sealed class ConcurrentPodTests : ClusterTest
                 }
             });
         }
+        catch (Exception e)
+        {
+            primary = e;
+            throw;
+        }
         finally
         {
+            // Deleting the burst is part of what is tested: a failed deletion (a failing CNI DEL) fails the test;
+            // when the test already failed, it is added to the evidence of that failure.
             var failures = new List<string>();
             foreach (var name in created)
             {
@@ -72,7 +82,19 @@ public sealed class ConcurrentPodTests : ClusterTest
                     failures.Add($"{name}: {e.Message}");
                 }
             }
-            if (failures.Count > 0) Evidence.Attach("burst pods that could not be deleted", string.Join('\n', failures));
+            // On the local cluster a deletion is synchronous (CRI RemovePodSandbox runs the CNI DEL): the burst's
+            // reservations must be gone with it.
+            if (failures.Count == 0 && Cluster.Kind == "local" && burstIps.Count > 0)
+            {
+                var store = await NodeFacts.IpamStoreAsync(Cluster, nodeName);
+                failures.AddRange(burstIps.Where(store.ContainsKey).Select(ip => $"{ip} still reserved after its pod was deleted"));
+            }
+            if (failures.Count > 0)
+            {
+                var text = "deleting the burst pods failed:\n  " + string.Join("\n  ", failures);
+                Evidence.Attach("burst pods that could not be deleted", text);
+                if (primary is null) Assert.Fail(text);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Reporting;
 using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Support;
@@ -5,12 +6,17 @@ using BashCni.Tests.Netns.Support;
 namespace BashCni.Tests.Netns;
 
 /// <summary>
-/// Starts the layer's shared sandbox and ends it: snapshots of the root namespace before the sandbox exists and
-/// after it is gone, and of the sandbox at start and end, must be equal — nothing is left behind.
+/// Starts the layer's shared sandbox and ends it. The host snapshot before the sandbox exists is recorded for the
+/// layer's final check (<see cref="NetnsFinal.NetnsFinalChecks"/>, a separate test process after this one); at the
+/// end, the sandbox's snapshot must equal the one at start (recorded as the final check "netns sandbox").
+/// Without run-tests.sh's state directory (plain dotnet test) both comparisons fail this teardown instead.
 /// </summary>
 [SetUpFixture]
 public sealed class NetnsLayer
 {
+    /// <summary>The final check the sandbox comparison is recorded for.</summary>
+    public const string SandboxCheck = "netns sandbox";
+
     private static HostSnapshot? _hostBefore;
     private static SandboxSnapshot? _sandboxBefore;
 
@@ -21,7 +27,7 @@ public sealed class NetnsLayer
     public async Task StartAsync()
     {
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
-        _hostBefore = await HostSnapshot.TakeAsync().ConfigureAwait(false);
+        _hostBefore = await LayerState.RecordHostBeforeAsync().ConfigureAwait(false);
         var sandbox = await SandboxHost.GetSharedAsync().ConfigureAwait(false);
         _sandboxBefore = await SandboxSnapshot.TakeAsync(sandbox).ConfigureAwait(false);
         await TestContext.Progress.WriteLineAsync(
@@ -33,23 +39,37 @@ public sealed class NetnsLayer
     {
         if (_hostBefore is null) return;
         var problems = new List<string>();
-        if (_sandboxBefore is not null)
+        try
         {
-            var sandbox = await SandboxHost.GetSharedAsync().ConfigureAwait(false);
-            var after = await SandboxSnapshot.TakeAsync(sandbox).ConfigureAwait(false);
-            problems.AddRange(after.DifferencesFrom(_sandboxBefore).Select(d => "sandbox: " + d));
+            if (_sandboxBefore is null)
+                problems.Add("the sandbox's snapshot at start was not taken");
+            else
+            {
+                var sandbox = await SandboxHost.GetSharedAsync().ConfigureAwait(false);
+                var after = await SandboxSnapshot.TakeAsync(sandbox).ConfigureAwait(false);
+                problems.AddRange(after.DifferencesFrom(_sandboxBefore));
+            }
         }
-        await SandboxHost.DisposeSharedAsync().ConfigureAwait(false);
-        var hostAfter = await HostSnapshot.TakeAsync().ConfigureAwait(false);
-        problems.AddRange(hostAfter.DifferencesFrom(_hostBefore).Select(d => "root namespace: " + d));
-        if (problems.Count > 0)
+        finally
         {
-            var text = "the netns layer left things behind:\n  " + string.Join("\n  ", problems);
+            await SandboxHost.DisposeSharedAsync().ConfigureAwait(false);
+        }
+        if (await LayerState.RecordCheckAsync(SandboxCheck, problems).ConfigureAwait(false))
+        {
+            await TestContext.Progress.WriteLineAsync($"netns layer: sandbox {(problems.Count == 0 ? "clean" : "NOT clean")} " +
+                "(checked by NetnsFinalChecks after this process)").ConfigureAwait(false);
+            return;
+        }
+        // Not ordered by run-tests.sh: compare the host here (the sandbox is gone, this process is not).
+        var hostAfter = await HostSnapshot.TakeAsync().ConfigureAwait(false);
+        var all = problems.Select(d => "sandbox: " + d)
+            .Concat((hostAfter with { TempEntries = [] }).DifferencesFrom(_hostBefore with { TempEntries = [] }).Select(d => "root namespace: " + d)).ToList();
+        if (all.Count > 0)
+        {
+            var text = "the netns layer left things behind:\n  " + string.Join("\n  ", all);
             Evidence.Attach("leftovers", text);
-            await TestContext.Progress.WriteLineAsync(text).ConfigureAwait(false);
             Assert.Fail(text);
         }
-        await TestContext.Progress.WriteLineAsync("netns layer: root namespace and sandbox clean").ConfigureAwait(false);
     }
 
     /// <summary>The layer's sandbox (started by the set-up fixture, or on first use).</summary>
@@ -59,13 +79,13 @@ public sealed class NetnsLayer
         return SandboxHost.GetSharedAsync();
     }
 
-    /// <summary>The run's profile; ignores the test when its plugin is not there.</summary>
+    /// <summary>The run's profile; fails the test when its plugin is not there (a missing plugin is never a skip).</summary>
     public static PluginProfile RequireProfile()
     {
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
         var profile = PluginProfile.Current;
         if (!File.Exists(profile.PluginPath))
-            Assert.Ignore($"plugin '{profile.PluginPath}' not found: set BASH_CNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
+            Assert.Fail($"plugin '{profile.PluginPath}' not found: set BASH_CNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
         return profile;
     }
 }

@@ -461,6 +461,9 @@ public sealed class KubernetesCluster : ICluster
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        // What could not be removed is reported (thrown after everything was released): a pod whose deletion fails
+        // may be a failing CNI DEL, which the cluster layer's teardown check must show.
+        var problems = new List<string>();
         try
         {
             if (!_settings.Keep)
@@ -470,12 +473,18 @@ public sealed class KubernetesCluster : ICluster
                 foreach (var name in leftovers)
                 {
                     try { await DeletePodAsync(name).ConfigureAwait(false); }
-                    catch (Exception e) when (e is HttpOperationException or TimeoutException or HttpRequestException) { }
+                    catch (Exception e) when (e is HttpOperationException or TimeoutException or HttpRequestException)
+                    {
+                        problems.Add($"pod {name} could not be deleted: {e.Message}");
+                    }
                 }
                 if (_createdNamespace)
                 {
                     try { await _client.CoreV1.DeleteNamespaceAsync(Namespace).ConfigureAwait(false); }
-                    catch (Exception e) when (e is HttpOperationException or HttpRequestException) { }
+                    catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+                    {
+                        problems.Add($"namespace {Namespace} could not be deleted: {e.Message}");
+                    }
                 }
             }
         }
@@ -485,6 +494,8 @@ public sealed class KubernetesCluster : ICluster
             _client.Dispose();
             if (_owned is not null) await _owned.DisposeAsync().ConfigureAwait(false);
         }
+        if (problems.Count > 0)
+            throw new InvalidOperationException("cluster teardown was not clean:\n- " + string.Join("\n- ", problems));
     }
 
     private INodeAccess AccessFor(string nodeName) =>

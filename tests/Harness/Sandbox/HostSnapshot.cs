@@ -3,9 +3,10 @@ using System.Text.RegularExpressions;
 namespace BashCni.Harness.Sandbox;
 
 /// <summary>
-/// What the root network namespace looks like (read-only commands in the root namespace): links, addresses,
-/// routes, policy rules, <c>/run/netns</c> entries, firewall rules, top-level <c>/run</c> entries, and the processes this
-/// test process started.
+/// What the machine looks like outside the sandbox (read-only commands in the root namespace): links, addresses,
+/// routes, policy rules, <c>/run/netns</c> entries, firewall rules, the entries (names, not file contents) under
+/// <see cref="WatchedDirectories"/> and the run's temporary directory (<c>BASHCNI_RUN_TMP</c>, set by run-tests.sh),
+/// and the processes this test process started.
 /// Taken before and after a layer to assert that nothing was left behind.
 /// </summary>
 public sealed partial record HostSnapshot(
@@ -15,9 +16,18 @@ public sealed partial record HostSnapshot(
     IReadOnlyList<string> Rules,
     IReadOnlyList<string> NetnsEntries,
     IReadOnlyList<string> Firewall,
-    IReadOnlyList<string> RunEntries,
+    IReadOnlyList<string> Entries,
+    IReadOnlyList<string> TempEntries,
     IReadOnlyList<string> ChildProcesses)
 {
+    /// <summary>Host directories nothing of a run may add to or remove from (a missing one must stay missing).</summary>
+    public static readonly IReadOnlyList<string> WatchedDirectories =
+        ["/run", "/var/run/netns", "/etc/cni", "/opt/cni", "/var/lib/cni", "/var/log"];
+
+    /// <summary>The run's own temporary directory (every test process of a run-tests.sh layer has it as TMPDIR), or null.</summary>
+    public static string? RunTemporaryDirectory =>
+        Environment.GetEnvironmentVariable("BASHCNI_RUN_TMP") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+
     private const string ScriptText = """
         set -uo pipefail
         echo '## links'; ip -br link | awk '{print $1, $2}' | sort
@@ -26,7 +36,14 @@ public sealed partial record HostSnapshot(
         echo '## rules'; ip rule | sort
         echo '## netns'; ls -A /run/netns 2>/dev/null | sort
         echo '## firewall'; { iptables-save 2>/dev/null || true; } | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
-        echo '## run'; ls -A /run 2>/dev/null | sort
+        echo '## entries'
+        for d in "$@"; do [ "$d" = -- ] && break; [ -e "$d" ] || [ -L "$d" ] && find "$d" 2>/dev/null; done | sort -u
+        echo '## temp'
+        seen=0
+        for d in "$@"; do
+          if [ "$d" = -- ]; then seen=1; continue; fi
+          [ "$seen" = 1 ] && [ -d "$d" ] && find "$d" -mindepth 1 2>/dev/null
+        done | grep -Ev '/(dotnet-diagnostic-|clr-debug-pipe-|\.dotnet|\.msbuild|MSBuildTemp)' | sort -u
         echo '## children'
         for p in /proc/[0-9]*; do
           pid=${p#/proc/}
@@ -42,10 +59,12 @@ public sealed partial record HostSnapshot(
     /// <summary>Takes a snapshot of the root namespace. Runs only reading commands.</summary>
     public static async Task<HostSnapshot> TakeAsync(CancellationToken ct = default)
     {
-        var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText], null, ct).ConfigureAwait(false);
+        string[] temp = RunTemporaryDirectory is { } tmp ? [tmp] : [];
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText, "snapshot", .. WatchedDirectories, "--", .. temp], null, ct)
+            .ConfigureAwait(false);
         var sections = new SnapshotSections(r.Stdout);
         List<string> S(string key) => sections[key];
-        return new HostSnapshot(S("links"), S("addresses"), S("routes"), S("rules"), S("netns"), S("firewall"), S("run"),
+        return new HostSnapshot(S("links"), S("addresses"), S("routes"), S("rules"), S("netns"), S("firewall"), S("entries"), S("temp"),
             Descendants(S("children"), Environment.ProcessId));
     }
 
@@ -84,7 +103,8 @@ public sealed partial record HostSnapshot(
         Compare("rule", before.Rules, Rules);
         Compare("/run/netns entry", before.NetnsEntries, NetnsEntries);
         Compare("firewall rule", before.Firewall.Where(IsRule).ToList(), Firewall.Where(IsRule).ToList());
-        diffs.AddRange(RunEntries.Except(before.RunEntries).Select(x => $"/run entry added: {x}"));
+        Compare("host entry", before.Entries, Entries);
+        Compare("entry of the run's temporary directory", before.TempEntries, TempEntries);
         diffs.AddRange(ChildProcesses.Select(p => "process still running: " + p));
         return diffs;
     }
@@ -96,5 +116,14 @@ public sealed partial record HostSnapshot(
 
     public override string ToString() =>
         string.Join("\n", new[] { "links:" }.Concat(Links).Append("routes:").Concat(Routes).Append("netns:").Concat(NetnsEntries)
-            .Append("children:").Concat(ChildProcesses));
+            .Append("entries:").Concat(Entries).Append("temp:").Concat(TempEntries).Append("children:").Concat(ChildProcesses));
+
+    /// <summary>Writes the snapshot to a file (for a later process to compare with).</summary>
+    public async Task SaveAsync(string path, CancellationToken ct = default) =>
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(this), ct).ConfigureAwait(false);
+
+    /// <summary>Reads a snapshot written by <see cref="SaveAsync"/>.</summary>
+    public static async Task<HostSnapshot> LoadAsync(string path, CancellationToken ct = default) =>
+        System.Text.Json.JsonSerializer.Deserialize<HostSnapshot>(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false))
+        ?? throw new InvalidOperationException($"{path} holds no host snapshot");
 }

@@ -15,7 +15,8 @@ public sealed class SandboxHost : IAsyncDisposable
 {
     /// <summary>
     /// Directories that get a private tmpfs inside the sandbox, in this order (all of /run first, so nothing a plugin
-    /// or runtime writes under /run — locks, sockets, state — reaches the real machine).
+    /// or runtime writes under /run — locks, sockets, state — reaches the real machine). A directory the machine does
+    /// not have is created inside a private overlay of its nearest existing ancestor, never on the machine.
     /// </summary>
     public static readonly IReadOnlyList<string> PrivateDirectories =
         ["/run", "/run/netns", "/var/lib/cni", "/etc/cni/net.d", "/opt/cni/bin", "/var/log", "/run/containerd", "/run/sshd"];
@@ -24,7 +25,37 @@ public sealed class SandboxHost : IAsyncDisposable
         set -euo pipefail
         if ip link show eth0 >/dev/null 2>&1; then echo "sandbox guard: eth0 is visible, refusing to continue" >&2; exit 98; fi
         if ip route show default | grep -q .; then echo "sandbox guard: a default route is visible, refusing to continue" >&2; exit 98; fi
-        for d in "$@"; do mkdir -p "$d"; mount -t tmpfs -o mode=0755 tmpfs "$d"; done
+        # Nothing here may write to the machine's directories. /run is mounted first, so nothing lands in the machine's
+        # /run; every mount is made with -n (libmount keeps no utab or lock under /run/mount); a mount point that does
+        # not exist (e.g. /etc/cni/net.d on a fresh machine) is made inside an overlay of its nearest existing
+        # ancestor, whose upper layer lives on the private /run, with the ancestor's own submounts bound back.
+        [ "${1:-}" = /run ] || { echo "sandbox: the first private directory must be /run" >&2; exit 97; }
+        mount -n -t tmpfs -o mode=0755 tmpfs /run
+        shift
+        overlaid=" "
+        overlay() {
+          local dir="$1" stash sub kept=""
+          stash="/run/.sandbox-overlay/$(printf '%s' "${dir#/}" | tr / _)"
+          mkdir -p "$stash/lower" "$stash/upper" "$stash/work"
+          mount -n --rbind "$dir" "$stash/lower"
+          mount -n -t overlay overlay -o "lowerdir=$stash/lower,upperdir=$stash/upper,workdir=$stash/work" "$dir"
+          while read -r sub; do
+            [ -n "$kept" ] && case "$sub/" in "$kept"/*) continue ;; esac
+            kept="$sub"
+            mount -n --rbind "$stash/lower${sub#"$dir"}" "$sub"
+          done < <(findmnt -rn -o TARGET --task $$ | awk -v p="$dir/" 'index($0, p) == 1' | sort)
+          overlaid+="$dir "
+        }
+        for d in "$@"; do
+          if [ ! -d "$d" ]; then
+            a="$(dirname "$d")"
+            while [ ! -d "$a" ]; do a="$(dirname "$a")"; done
+            [ "$a" != / ] || { echo "sandbox: cannot make $d without writing the machine's /" >&2; exit 97; }
+            case "$a" in /run|/run/*) ;; *) case "$overlaid" in *" $a "*) ;; *) overlay "$a" ;; esac ;; esac
+            mkdir -p "$d"
+          fi
+          mount -n -t tmpfs -o mode=0755 tmpfs "$d"
+        done
         ip link set lo up
         echo "READY $$"
         cat >/dev/null || true
@@ -122,7 +153,7 @@ public sealed class SandboxHost : IAsyncDisposable
             .ExecuteAsync(CancellationToken.None);
         var host = new SandboxHost(task, task.ProcessId, release);
 
-        var finished = await Task.WhenAny(ready.Task, task.Task, Task.Delay(TimeSpan.FromSeconds(20), cancellationToken)).ConfigureAwait(false);
+        var finished = await Task.WhenAny(ready.Task, task.Task, Task.Delay(TimeSpan.FromMinutes(2), cancellationToken)).ConfigureAwait(false);
         if (finished != ready.Task)
         {
             await host.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BashCni.Harness.Layers;
 using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Support;
 
@@ -40,19 +41,36 @@ public sealed class BadInputTests
         }
     }
 
+    /// <summary>The final check (NetnsFinalChecks) this fixture's teardown records its findings for.</summary>
+    public const string NodesCheck = "bad-input nodes";
+
+    /// <summary>
+    /// Deletes the resident pods and checks that the nodes are left clean; the findings are recorded for the layer's
+    /// final check <see cref="NodesCheck"/>, so they count as one failed test (plain dotnet test: this teardown fails).
+    /// </summary>
     [OneTimeTearDown]
     public async Task StopNodesAsync()
     {
         var leftovers = new List<string>();
         foreach (var node in _nodes)
         {
-            foreach (var pod in node.Node.Pods.Where(p => p.Name.Length > 0 && !p.IsDeleted))
-                await node.Plugin.DelAsync(TestNode.Call(pod, node.Config()));
-            var left = await node.ReservationsAsync(node.Config());
-            leftovers.AddRange(left.Keys.Select(k => $"{node.Node.Name}: {k} still reserved"));
-            leftovers.AddRange(await node.DisposeAndCheckAsync());
+            try
+            {
+                foreach (var pod in node.Node.Pods.Where(p => p.Name.Length > 0 && !p.IsDeleted))
+                {
+                    var del = await node.Plugin.DelAsync(TestNode.Call(pod, node.Config()));
+                    if (!del.Succeeded) leftovers.Add($"{node.Node.Name}: DEL of {pod.Name} failed: {del}");
+                }
+                var left = await node.ReservationsAsync(node.Config());
+                leftovers.AddRange(left.Keys.Select(k => $"{node.Node.Name}: {k} still reserved"));
+            }
+            finally
+            {
+                leftovers.AddRange(await node.DisposeAndCheckAsync());
+            }
         }
-        Assert.That(leftovers, Is.Empty, "the bad-input nodes left things behind");
+        if (!await LayerState.RecordCheckAsync(NodesCheck, leftovers))
+            Assert.That(leftovers, Is.Empty, "the bad-input nodes left things behind");
     }
 
     [TestCaseSource(nameof(Cases))]

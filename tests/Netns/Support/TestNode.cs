@@ -61,8 +61,10 @@ public sealed class TestNode : IAsyncDisposable
         finally
         {
             var leftovers = await node.DisposeAndCheckAsync().ConfigureAwait(false);
-            if (passed && leftovers.Count > 0)
-                Assert.Fail($"node {node.Node.Name} left things behind:\n  " + string.Join("\n  ", leftovers));
+            var text = $"node {node.Node.Name} left things behind:\n  " + string.Join("\n  ", leftovers);
+            // After a failure (already red) the leftovers are evidence of it; after a pass they are the failure.
+            if (leftovers.Count > 0 && !passed) Evidence.Attach("left behind", text);
+            if (leftovers.Count > 0 && passed) Assert.Fail(text);
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class BootstrapScriptTests
         var syntax = await LocalRunner.Instance.RunAsync("bash", ["-n"], new CommandOptions { Stdin = script });
         Assert.That(syntax.ExitCode, Is.Zero, syntax.Stderr);
         var shellcheck = await LocalRunner.Instance.RunAsync("bash", ["-c", "command -v shellcheck"]);
-        if (!shellcheck.Succeeded) Assert.Ignore("shellcheck is not installed (apt-get install shellcheck)");
+        if (!shellcheck.Succeeded) Assert.Fail("shellcheck is not installed (apt-get install shellcheck; ./run-tests.sh installs it)");
         var lint = await LocalRunner.Instance.RunAsync("shellcheck", ["-S", "warning", "-s", "bash", "-"], new CommandOptions { Stdin = script });
         Assert.That(lint.ExitCode, Is.Zero, lint.Stdout);
     }

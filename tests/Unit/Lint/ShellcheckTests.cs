@@ -40,7 +40,7 @@ public sealed class ShellcheckTests
     {
         var path = Path.Combine(RepoPaths.Root, script);
         if (FindOnPath("shellcheck") is null)
-            Assert.Ignore("shellcheck is not installed: apt-get install shellcheck (./run-tests.sh installs it)");
+            Assert.Fail("shellcheck is not installed: apt-get install shellcheck (./run-tests.sh installs it)");
         var result = await Evidence.StepAsync($"shellcheck -S warning {script}", () =>
             LocalRunner.Instance.RunAsync("shellcheck", ["-S", "warning", "-x", "-f", "gcc", Path.GetFileName(path)],
                 new CommandOptions { WorkingDirectory = Path.GetDirectoryName(path) }));

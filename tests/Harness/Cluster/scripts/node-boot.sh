@@ -8,6 +8,8 @@
 # imports the pause image, writes NODE_DIR/ready, imports the workload images, writes NODE_DIR/images-ready
 # and then sleeps until it is killed.
 # SSH_DIR holds host_key and authorized_keys (made per run by the harness).
+# The node runs inside the harness's sandbox (SandboxHost), whose mount namespace already has every directory below
+# as a private mount point; mounts are made with -n, so libmount writes nothing under /run/mount either.
 # Only containerd.sock (in NODE_DIR, outside the private mounts) is reachable from outside the node.
 set -euo pipefail
 
@@ -28,15 +30,15 @@ private_mounts() {
   local dir
   for dir in "${PRIVATE_DIRS[@]}"; do
     [[ -d "$dir" ]] || fail "$dir does not exist on this machine"
-    mount -t tmpfs -o mode=0755 tmpfs "$dir"
+    mount -n -t tmpfs -o mode=0755 tmpfs "$dir"
   done
   # A sysfs of the node's own network namespace (as `ip netns exec` gives), with the host's cgroup
   # hierarchies bound back under it: runc finds its cgroup mounts in /proc/self/mountinfo.
   mkdir -p /run/host-cgroup
-  mount --rbind /sys/fs/cgroup /run/host-cgroup
-  mount -t sysfs sysfs /sys
-  mount --rbind /run/host-cgroup /sys/fs/cgroup
-  umount -l /run/host-cgroup
+  mount -n --rbind /sys/fs/cgroup /run/host-cgroup
+  mount -n -t sysfs sysfs /sys
+  mount -n --rbind /run/host-cgroup /sys/fs/cgroup
+  umount -n -l /run/host-cgroup
   rmdir /run/host-cgroup
   mkdir -p /run/sshd /run/netns /run/containerd /var/log/pods
   chmod 0755 /run/sshd
