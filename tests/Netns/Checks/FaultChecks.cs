@@ -46,13 +46,14 @@ public static class FaultChecks
     /// <summary>
     /// Another process holds the store lock: ADD waits, then fails with code 11 after <c>lockTimeout</c> (not before it,
     /// and not much later: <see cref="LockTimeoutMargin"/>) and
-    /// reserves nothing; once the lock is free, ADD works.
+    /// reserves nothing; once the lock is free, ADD works. <paramref name="withTimeout"/>: a config that sets
+    /// <c>lockTimeout</c> = <paramref name="lockTimeoutSeconds"/> itself (in any form); default the node's config with it.
     /// </summary>
-    public static async Task<Verdict> HeldLockEndsInCode11Async(TestNode node, int lockTimeoutSeconds = 2)
+    public static async Task<Verdict> HeldLockEndsInCode11Async(TestNode node, int lockTimeoutSeconds = 2, NetworkConfig? withTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         const string check = "a held store lock ends in code 11 within lockTimeout";
-        var config = node.Config().LockTimeout(lockTimeoutSeconds);
+        var config = withTimeout ?? node.Config().LockTimeout(lockTimeoutSeconds);
         var storeDir = $"{node.Node.DataDir}/{config.Name}";
         await node.Runner.RunCheckedAsync("mkdir", ["-p", storeDir]).ConfigureAwait(false);
         int? pid = await StartLockHolderAsync(node, storeDir + "/lock").ConfigureAwait(false);
