@@ -67,7 +67,7 @@ public static class CheckChecks
             if (!result.Succeeded) p.Add($"CHECK right after ADD failed: {result.Stdout.Trim()} {AddChecks.Tail(result.Stderr)}");
             else if (result.Stdout.Trim().Length > 0) p.Add("CHECK printed something on success: " + result.Stdout.Trim());
         }
-        else if (result.Succeeded) p.Add($"CHECK passed although {drift} was done by hand");
+        else if (result.Succeeded) p.Add($"CHECK passed although the pod's {drift} was done by hand");
         else if (result.Error is null) p.Add($"CHECK failed without a CNI error on stdout: {result.Stdout.Trim()}");
         else if (node.Profile.Has(PluginProfile.ErrorCodes))
         {
