@@ -1,7 +1,7 @@
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Cni;
-using BashCni.Harness.Cri.V1;
 using BashCni.Harness.Reporting;
+using BashCni.Tests.Cluster.Checks;
 
 namespace BashCni.Tests.Cluster;
 
@@ -57,26 +57,9 @@ public sealed class PodLifecycleTests : ClusterTest
             return;
         }
         var template = ClusterSession.LabPods.Single(p => p.Metadata.Name == "bash-worker-1");
-        var pod = k8s.KubernetesYaml.Deserialize<k8s.Models.V1Pod>(k8s.KubernetesYaml.Serialize(template));
-        pod.Metadata.Name = "bash-del-twice";
-        await local.DeployPodAsync(pod);
-        var state = await PodWaits.RunningWithIpAsync(local, pod.Metadata.Name);
-        var nodeName = state.Node;
-        var sandboxId = local.SandboxIdOf(pod.Metadata.Name)!;
-        var cri = local.NodeOf(nodeName).RequireCri();
-
-        // StopPodSandbox tears the network down (DEL with the netns); a second stop and the remove call DEL again,
-        // the runtime passing an empty or vanished CNI_NETNS. Each must succeed, and the address must be gone.
-        await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandboxId });
-        await cri.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = sandboxId });
-        await local.DeletePodAsync(pod.Metadata.Name);
-        var store = await NodeFacts.IpamStoreAsync(local, nodeName);
-        Evidence.Attach("IPAM store after the deletes", Render(store));
-        Assert.Multiple(() =>
-        {
-            Assert.That(store.Keys, Does.Not.Contain(state.Ip), $"address {state.Ip} released");
-            Assert.That(store.Values, Does.Not.Contain(sandboxId), "no reservation left for the deleted sandbox");
-        });
+        var verdict = await PodChecks.RepeatedDeletesOfASandboxSucceedAsync(local, template, "bash-del-twice");
+        Evidence.Attach("IPAM store after the deletes", verdict.Detail);
+        verdict.AssertPassed();
     }
 
     private static string Render(IReadOnlyDictionary<string, string> store) =>

@@ -40,8 +40,12 @@ public sealed class LocalCluster : ICluster
     private readonly RunResidue _residue;
     private int _disposed;
 
-    private LocalCluster(SandboxHost sandbox, string runDir, string runId, string imageDir, string rootLinksBefore)
+    private readonly IReadOnlyDictionary<string, string> _pluginDirs;
+
+    private LocalCluster(SandboxHost sandbox, string runDir, string runId, string imageDir, string rootLinksBefore,
+        IReadOnlyDictionary<string, string>? pluginDirs)
     {
+        _pluginDirs = pluginDirs ?? new Dictionary<string, string>(StringComparer.Ordinal);
         _sandbox = sandbox;
         RunDirectory = runDir;
         RunId = runId;
@@ -82,8 +86,17 @@ public sealed class LocalCluster : ICluster
             : throw new ArgumentException($"no node '{nodeName}' in the local cluster (nodes: {string.Join(", ", _nodes.Keys)})", nameof(nodeName));
 
     /// <summary>Builds (or reuses) the images, starts the sandbox, network, nodes, SSH and CRI; throws with the reason if anything fails.</summary>
-    public static async Task<LocalCluster> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<LocalCluster> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>, with the plugin directory each node is prepared from (node name →
+    /// directory; nodes not named get the plugin under test, <see cref="RepoPaths.PluginDir"/>). The cluster layer's
+    /// self-test runs a deliberately broken variant on each worker this way.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string>? pluginDirs, CancellationToken cancellationToken = default)
     {
+        if (pluginDirs?.Keys.FirstOrDefault(n => DefaultNodes.All(d => d.Name != n)) is { } unknown)
+            throw new ArgumentException($"no node '{unknown}' in the local cluster", nameof(pluginDirs));
         if (SandboxHost.UnavailableReason is { } why) throw new InvalidOperationException(why);
         var clock = Stopwatch.StartNew();
         var rootLinks = await RootLinksAsync(cancellationToken).ConfigureAwait(false);
@@ -95,7 +108,7 @@ public sealed class LocalCluster : ICluster
         var runId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         var runDir = Path.Combine(Path.GetTempPath(), "bashcni-cluster-" + runId);
         var sandbox = await SandboxHost.StartAsync(cancellationToken).ConfigureAwait(false);
-        var cluster = new LocalCluster(sandbox, runDir, runId, imageDir, rootLinks);
+        var cluster = new LocalCluster(sandbox, runDir, runId, imageDir, rootLinks, pluginDirs);
         cluster._timings["images"] = imagesTime;
         try
         {
@@ -167,9 +180,9 @@ public sealed class LocalCluster : ICluster
 
     public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
     {
-        var install = await InstallScriptAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(_nodes.Values.Select(async node =>
         {
+            var install = await InstallScriptAsync(node.Name, PluginDirOf(node.Name), cancellationToken).ConfigureAwait(false);
             // The node's own hostname (UTS namespace) is checked in the same SSH command.
             var name = NodeShell.ShellQuote(node.Name);
             var script = $"[ \"$(hostname)\" = {name} ] || {{ echo \"node reports hostname $(hostname), expected \"{name} >&2; exit 90; }}\n" +
@@ -189,14 +202,16 @@ public sealed class LocalCluster : ICluster
         }, TimeSpan.FromSeconds(15), cancellationToken: cancellationToken))).ConfigureAwait(false);
     }
 
+    /// <summary>The plugin directory the node is prepared from.</summary>
+    public string PluginDirOf(string nodeName) => _pluginDirs.TryGetValue(nodeName, out var dir) ? dir : RepoPaths.PluginDir;
+
     /// <summary>
-    /// install.sh of the plugin under test. A plugin directory without one (e.g. a deliberately broken copy holding
+    /// install.sh of a plugin directory for a node. A plugin directory without one (e.g. a deliberately broken copy holding
     /// only bash-cni, bash-cni-ipam and lib/) is staged into the run directory beside the product's install.sh,
     /// which installs the binaries found beside itself.
     /// </summary>
-    private async Task<string> InstallScriptAsync(CancellationToken ct)
+    private async Task<string> InstallScriptAsync(string nodeName, string pluginDir, CancellationToken ct)
     {
-        var pluginDir = RepoPaths.PluginDir;
         var own = Path.Combine(pluginDir, "install.sh");
         if (File.Exists(own)) return own;
         var product = Path.Combine(RepoPaths.Root, "src", "Plugin", "install.sh");
@@ -204,7 +219,7 @@ public sealed class LocalCluster : ICluster
             throw new InvalidOperationException(
                 $"cannot install the plugin under test: {pluginDir} has no install.sh (and no bash-cni to stage beside {product}); " +
                 "set BASH_CNI_PLUGIN_DIR to a plugin directory");
-        var staged = Path.Combine(RunDirectory, "plugin");
+        var staged = Path.Combine(RunDirectory, "plugin-" + nodeName);
         Directory.CreateDirectory(staged);
         await LocalRunner.Instance.RunCheckedAsync("cp", ["-a", "--", pluginDir + "/.", staged + "/"], cancellationToken: ct).ConfigureAwait(false);
         await LocalRunner.Instance.RunCheckedAsync("cp", ["-a", "--", product, Path.Combine(staged, "install.sh")], cancellationToken: ct).ConfigureAwait(false);

@@ -21,6 +21,18 @@ public sealed class BrokenVariants : IAsyncDisposable
         return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>The variant files (fixtures/plugins/broken/variants/NAME.sh): the names, for test case sources.</summary>
+    public static IReadOnlyList<string> FileNames =>
+        Directory.GetFiles(RepoPaths.Fixture("plugins", "broken", "variants"), "*.sh")
+            .Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Every variant with the check it must trip and the problem it must cause (<c>make-broken.sh --table</c>).</summary>
+    public static async Task<IReadOnlyList<BrokenVariant>> CatalogAsync()
+    {
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--table"]).ConfigureAwait(false);
+        return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(BrokenVariant.Parse).ToList();
+    }
+
     /// <summary>Writes every variant of <paramref name="sourcePluginDir"/>; throws with the script's message when a patch no longer applies.</summary>
     public static async Task<BrokenVariants> GenerateAsync(string sourcePluginDir)
     {

@@ -1,13 +1,15 @@
-using BashCni.Harness.Cni;
-using BashCni.Tests.Netns.Checks;
+using BashCni.Harness;
+using BashCni.Harness.Reporting;
 using BashCni.Tests.Netns.Support;
 
 namespace BashCni.Tests.Netns.SelfTest;
 
 /// <summary>
-/// Proof that the checks can fail: each deliberately broken variant of the plugin (one bug class each) is run through
-/// the check(s) meant to catch that class, and at least one must go red. The same checks pass on the real plugin in the
-/// conformance fixtures, so a red verdict here is the bug, not the check.
+/// Proof that the checks can fail, each for the reason it exists: every deliberately broken variant of the plugin
+/// (fixtures/plugins/broken/variants, one bug class each) names the check that must catch it and the problem that
+/// check must report. The self-test runs exactly that check on the variant and requires that it failed with that
+/// problem, and not merely because the ADD it starts from broke (unless the variant names that failure). The same
+/// checks pass on the real plugin in the conformance fixtures, so the red verdict is the bug, not the check.
 /// </summary>
 [TestFixture]
 [Category("Netns")]
@@ -16,35 +18,13 @@ public sealed class SelfTests
 {
     private BrokenVariants? _variants;
     private PluginProfile? _base;
+    private IReadOnlyDictionary<string, BrokenVariant> _catalog = new Dictionary<string, BrokenVariant>();
 
-    /// <summary>Variant → the checks that must catch it.</summary>
-    private static readonly IReadOnlyDictionary<string, Func<TestNode, Task<Verdict>>[]> Catchers =
-        new Dictionary<string, Func<TestNode, Task<Verdict>>[]>(StringComparer.Ordinal)
-        {
-            // Exclusive creates keep parallel ADDs apart even without the lock most of the time, so the direct
-            // catcher is the held-lock check: an unlocked store does not wait for the lock holder.
-            ["unlocked-store"] = [n => FaultChecks.HeldLockEndsInCode11Async(n), n => IpamChecks.ParallelAddDelAsync(n, 16)],
-            ["substring-release"] = [DelChecks.ReleaseIsExactAsync],
-            ["broadcast-handed-out"] = [n => IpamChecks.ReservedAddressesAreNeverHandedOutAsync(n)],
-            ["pod-iface-in-host-ns"] = [async n => (await AddChecks.AddMatchesKernelAsync(n, CniVersions.V031)).Verdict],
-            ["del-needs-netns"] =
-            [
-                n => DelChecks.DelSucceedsAndReleasesAsync(n, CniVersions.V031, DelCase.EmptyNetns),
-                n => DelChecks.DelSucceedsAndReleasesAsync(n, CniVersions.V031, DelCase.NetnsDeleted),
-            ],
-            ["no-rollback"] = [FaultChecks.FailedAddRollsBackAsync],
-            ["wrong-result-version"] = [async n => (await AddChecks.AddMatchesKernelAsync(n, CniVersions.V031)).Verdict],
-            ["errors-on-stderr-only"] = [ErrorChecks.ErrorsAreCniJsonOnStdoutAsync],
-            ["check-not-implemented"] =
-            [
-                n => CheckChecks.CheckSeesDriftAsync(n, Drift.AddressRemoved),
-                n => CheckChecks.CheckSeesDriftAsync(n, Drift.InterfaceRemoved),
-            ],
-            ["exhaustion-without-error"] = [IpamChecks.ExhaustionIsACniErrorAsync],
-            ["duplicate-addresses"] = [n => IpamChecks.ParallelAddDelAsync(n, 8)],
-        };
+    /// <summary>Check families (see <see cref="Catcher.Family"/>) no variant turns red, each with the reason.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FamiliesWithoutVariant = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    public static IEnumerable<string> Variants => Catchers.Keys;
+    public static IEnumerable<TestCaseData> Variants =>
+        BrokenVariants.FileNames.Select(name => new TestCaseData(name).SetName($"BrokenVariantIsCaught({name})"));
 
     [OneTimeSetUp]
     public async Task GenerateAsync()
@@ -53,6 +33,7 @@ public sealed class SelfTests
         // The variants are patched copies of this project's plugin: under another profile, use src/Plugin.
         _base = current.IsBashCni ? current : PluginProfile.Load("bash-cni");
         if (!File.Exists(_base.PluginPath)) Assert.Ignore($"bash-cni not found at {_base.PluginPath}: the self-test patches it");
+        _catalog = (await BrokenVariants.CatalogAsync()).ToDictionary(v => v.Name, StringComparer.Ordinal);
         _variants = await BrokenVariants.GenerateAsync(_base.PluginDir);
     }
 
@@ -62,28 +43,73 @@ public sealed class SelfTests
         if (_variants is not null) await _variants.DisposeAsync();
     }
 
+    /// <summary>
+    /// The generator, its variant files, the catchers and fixtures/plugins/broken/README.md agree: every variant names
+    /// a check some catcher runs, its problem is a valid regex, and the README's table is the generator's.
+    /// </summary>
     [Test]
     public async Task EveryVariantOfTheGeneratorHasACatcher()
     {
         var names = await BrokenVariants.NamesAsync();
+        var table = VariantTable(_catalog.Values);
+        await TestContext.Out.WriteLineAsync(table);
+        Evidence.Attach("variant → check", table);
+        var readme = await File.ReadAllTextAsync(RepoPaths.Fixture("plugins", "broken", "README.md"));
         Assert.Multiple(() =>
         {
             Assert.That(names, Has.Count.GreaterThanOrEqualTo(8));
-            Assert.That(names, Is.EquivalentTo(Catchers.Keys), "make-broken.sh --list and the self-test's catchers differ");
+            Assert.That(names, Is.EqualTo(BrokenVariants.FileNames), "make-broken.sh --list and the files in variants/ differ");
+            Assert.That(_catalog.Keys, Is.EquivalentTo(names), "make-broken.sh --table and --list differ");
+            foreach (var v in _catalog.Values)
+                Assert.That(Catchers.All.ContainsKey(v.Check), Is.True,
+                    $"variant '{v.Name}' names the check '{v.Check}', which no catcher runs (known: {string.Join("; ", Catchers.All.Keys.Where(k => !k.StartsWith("bad input ", StringComparison.Ordinal)))})");
+            Assert.That(readme.ReplaceLineEndings("\n"), Does.Contain(table),
+                "fixtures/plugins/broken/README.md does not hold the generator's variant → check table (rows sorted by variant); paste the table above");
         });
+    }
+
+    /// <summary>Every check family some catcher runs is turned red by at least one variant, or is listed with the reason it is not.</summary>
+    [Test]
+    public void EveryCheckFamilyHasAVariant()
+    {
+        var named = _catalog.Values.Select(v => v.Check).ToHashSet(StringComparer.Ordinal);
+        var families = Catchers.All.Values.GroupBy(c => c.Family).ToList();
+        var lines = families.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f =>
+        {
+            var by = _catalog.Values.Where(v => f.Any(c => c.Check == v.Check)).Select(v => v.Name).ToList();
+            return $"{f.Key}: {(by.Count > 0 ? string.Join(", ", by) : FamiliesWithoutVariant.TryGetValue(f.Key, out var why) ? "no variant — " + why : "NO VARIANT")}";
+        }).ToList();
+        Evidence.Attach("check family → variants", string.Join('\n', lines));
+        var uncovered = families.Where(f => !f.Any(c => named.Contains(c.Check)) && !FamiliesWithoutVariant.ContainsKey(f.Key)).Select(f => f.Key).ToList();
+        Assert.That(uncovered, Is.Empty, "check families no broken variant turns red (add a variant in fixtures/plugins/broken/variants)");
     }
 
     [TestCaseSource(nameof(Variants))]
     public async Task BrokenVariantIsCaught(string variant)
     {
+        Assert.That(_catalog.TryGetValue(variant, out var v), Is.True, $"make-broken.sh --table does not list '{variant}'");
+        Assert.That(Catchers.All.TryGetValue(v!.Check, out var catcher), Is.True, $"no catcher runs the check '{v.Check}' that variant '{variant}' names");
+        Evidence.Parameter("check", v.Check);
+        Evidence.Parameter("problem", v.Problem);
         var profile = _base!.WithPluginDir(_variants!.DirOf(variant));
-        var verdicts = new List<Verdict>();
-        foreach (var check in Catchers[variant])
-            await TestNode.RunAsync(async node => verdicts.Add(await check(node)), profile);
-        var report = string.Join("\n", verdicts.Select(v => v.ToString()));
+        Verdict? verdict = null;
+        await TestNode.RunAsync(async node => verdict = await catcher!.Run(node), profile);
+        var report = $"variant {variant}: {v.Bug}\nmust trip: {v.Check}\nwith a problem matching: {v.Problem}\n\n{verdict}";
         await TestContext.Out.WriteLineAsync(report);
-        Harness.Reporting.Evidence.Attach($"verdicts on {variant}", report);
-        Assert.That(verdicts.Any(v => !v.Passed), Is.True,
-            $"the broken variant '{variant}' passed every check meant to catch it:\n{report}");
+        Evidence.Attach($"verdict on {variant}", report);
+        var problems = verdict!.Problems;
+        Assert.Multiple(() =>
+        {
+            Assert.That(verdict.Check, Is.EqualTo(v.Check), $"the catcher for '{v.Check}' ran another check");
+            Assert.That(verdict.Passed, Is.False, $"the broken variant '{variant}' passed the check meant to catch it:\n{report}");
+            Assert.That(problems.Any(p => v.ProblemPattern.IsMatch(p)), Is.True,
+                $"'{v.Check}' failed on '{variant}', but not with a problem matching /{v.Problem}/:\n{report}");
+            var setUp = problems.Where(p => BrokenVariant.SetUpFailure.IsMatch(p) && !v.ProblemPattern.IsMatch(p)).ToList();
+            Assert.That(setUp, Is.Empty, $"'{v.Check}' failed on '{variant}' because the ADD it starts from failed, not for the bug:\n{report}");
+        });
     }
+
+    /// <summary>The variant → check table, rows sorted by variant name.</summary>
+    public static string VariantTable(IEnumerable<BrokenVariant> variants) =>
+        BrokenVariant.TableHeader + "\n" + string.Join("\n", variants.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v.TableRow)) + "\n";
 }

@@ -1,0 +1,22 @@
+namespace BashCni.Tests.Cluster.Checks;
+
+/// <summary>
+/// The outcome of one cluster check run against a cluster, as a value: the layer's tests assert it passed on the
+/// plugin under test, the cluster self-test asserts it failed, with the named problem, on a deliberately broken one.
+/// </summary>
+public sealed record ClusterVerdict(string Check, IReadOnlyList<string> Problems, string Detail = "")
+{
+    public bool Passed => Problems.Count == 0;
+
+    public static ClusterVerdict Of(string check, IEnumerable<string> problems, string detail = "") => new(check, problems.ToList(), detail);
+
+    /// <summary>Fails the current test with every problem listed.</summary>
+    public void AssertPassed()
+    {
+        if (!Passed) Assert.Fail(ToString());
+    }
+
+    public override string ToString() =>
+        (Passed ? $"{Check}: passed" : $"{Check}: {Problems.Count} problem(s)\n  - " + string.Join("\n  - ", Problems)) +
+        (Detail.Length > 0 ? "\n" + Detail : "");
+}
