@@ -1,0 +1,15 @@
+using BashCni.Tests.Netns.Checks;
+using BashCni.Tests.Netns.SelfTest;
+
+namespace BashCni.Tests.Netns.Faults;
+
+/// <summary>The kill trials as a catcher for the self-test: one trial at each kill point.</summary>
+public static class FaultCatchers
+{
+    [CatcherSource]
+    public static IEnumerable<Catcher> All()
+    {
+        yield return new Catcher("SIGKILL at each point of an ADD's progress, then DEL, leaves nothing",
+            node => FaultChecks.KilledAddIsCleanedByDelAsync(node, KillPoints.All, new Dictionary<string, int>(StringComparer.Ordinal)));
+    }
+}
