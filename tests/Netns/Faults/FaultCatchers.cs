@@ -3,7 +3,7 @@ using BashCni.Tests.Netns.SelfTest;
 
 namespace BashCni.Tests.Netns.Faults;
 
-/// <summary>The kill trials as a catcher for the self-test: one trial at each kill point.</summary>
+/// <summary>The kill trials (one trial at each kill point) and the bridge race as catchers for the self-test.</summary>
 public static class FaultCatchers
 {
     [CatcherSource]
@@ -11,5 +11,6 @@ public static class FaultCatchers
     {
         yield return new Catcher("SIGKILL at each point of an ADD's progress, then DEL, leaves nothing",
             node => FaultChecks.KilledAddIsCleanedByDelAsync(node, KillPoints.All, new Dictionary<string, int>(StringComparer.Ordinal)));
+        yield return new Catcher(RaceChecks.BridgeCheck, RaceChecks.ConcurrentBridgeCreationAsync);
     }
 }

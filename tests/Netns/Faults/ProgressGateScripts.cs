@@ -10,44 +10,55 @@ public static class ProgressGateScripts
     /// <summary>
     /// The gate: installed as <c>ip</c>, <c>flock</c> and <c>sleep</c> in <c>GATE/bin</c>. It knows these steps of an ADD
     /// (by the environment the plugin's processes inherit): <c>lock</c> (the helper's <c>flock</c> of the store lock),
-    /// <c>pair</c> (the <c>ip</c> that creates the veth pair), <c>pod</c> (the <c>ip</c> in the pod namespace, before it
+    /// <c>bridge-lock</c> (the <c>flock</c> of the bridge's lock file), <c>pair</c> (the <c>ip</c> batch that creates
+    /// the veth pair), <c>bridge</c> (the <c>ip</c> batch that creates the bridge), <c>pod</c> (the <c>ip</c> in the pod namespace, before it
     /// runs) and <c>pod-done</c> (the same <c>ip</c> after it configured the pod end, before it exits); and of a DEL:
     /// <c>del-waits</c> (DEL's <c>sleep</c> between two looks for the processes of a killed ADD — reported, never held).
-    /// With <c>BASHCNI_GATE_STEP</c> naming the step, the program reports and waits for "go"; anything else runs the real
+    /// With <c>BASHCNI_GATE_STEP</c> naming the step, the program reports and waits for a line on <c>go-STEP</c>; anything else runs the real
     /// program at once. The FIFOs are opened read-write, so neither side ever blocks in open().
     /// </summary>
     public const string Gate = """
         #!/bin/bash
         set -uo pipefail
         name="${0##*/}" gate="${BASHCNI_GATE_DIR:?}" step="" real=""
-        case "$name:${CNI_COMMAND:-}" in
-            flock:ADD) step=lock ;;
-            ip:ADD)
-                if [[ " $* " == *" -n "* || ( -n "${CNI_NETNS:-}" && /proc/self/ns/net -ef "${CNI_NETNS:-}" ) ]]; then
-                    step=pod
-                elif [[ " $* " == *" -batch "* ]]; then
-                    step=pair
-                fi ;;
-            sleep:DEL) step=del-waits ;;
-        esac
         for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
             if [[ -x "$d/$name" ]]; then real="$d/$name"; break; fi
         done
         [[ -n "$real" ]] || { echo "gate: no $name found" >&2; exit 127; }
+        case "$name:${CNI_COMMAND:-}" in
+            flock:ADD)
+                step=bridge-lock
+                [[ " $* " != *" -E "* ]] || step=lock ;;
+            ip:ADD)
+                if [[ " $* " == *" -n "* || ( -n "${CNI_NETNS:-}" && /proc/self/ns/net -ef "${CNI_NETNS:-}" ) ]]; then
+                    step=pod
+                elif [[ " $* " == *" -batch "* ]]; then
+                    # The batch is read here to tell the pair from the bridge, then handed to the real ip.
+                    input="$(cat; echo x)"; input="${input%x}"
+                    step=pair
+                    [[ "$input" != *" type bridge"* ]] || step=bridge
+                    if [[ "${BASHCNI_GATE_STEP:-}" == "$step" ]]; then
+                        printf 'reached %s %d\n' "$step" "$$" 1<>"$gate/events"
+                        IFS= read -r _ <>"$gate/go-$step"
+                    fi
+                    exec "$real" "$@" <<<"$input"
+                fi ;;
+            sleep:DEL) step=del-waits ;;
+        esac
         if [[ "$step" == del-waits ]]; then
             printf 'del-waits %d\n' "$$" 1<>"$gate/events"
             exec "$real" "$@"
         fi
         if [[ -n "$step" && "${BASHCNI_GATE_STEP:-}" == "$step" ]]; then
             printf 'reached %s %d\n' "$step" "$$" 1<>"$gate/events"
-            IFS= read -r _ <>"$gate/go"
+            IFS= read -r _ <>"$gate/go-$step"
             exec "$real" "$@"
         fi
         if [[ -n "$step" && "${BASHCNI_GATE_STEP:-}" == "$step-done" ]]; then
             rc=0
             "$real" "$@" || rc=$?
             printf 'reached %s-done %d\n' "$step" "$$" 1<>"$gate/events"
-            IFS= read -r _ <>"$gate/go"
+            IFS= read -r _ <>"$gate/go-$step-done"
             exit "$rc"
         fi
         exec "$real" "$@"
@@ -64,7 +75,7 @@ public static class ProgressGateScripts
     public const string Trial = """
         set -uo pipefail
         plugin=$1 conf=$2 gate=$3 id=$4 netns=$5 podns=$6 args=$7 store=$8 ip=$9 step=${10} sfile=${11} scall=${12} swhen=${13}
-        mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go" || exit 2
+        mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-$step" || exit 2
         for p in ip flock sleep; do ln -s ../../gate.sh "$gate/bin/$p"; done
         exec 3<>"$gate/events"
         cni=(env "CNI_CONTAINERID=$id" "CNI_NETNS=$netns" CNI_IFNAME=eth0 "CNI_ARGS=$args" "CNI_PATH=${plugin%/*}"
@@ -108,7 +119,7 @@ public static class ProgressGateScripts
         if [[ -n "$held" ]]; then
             next "DEL to wait or end"
             [[ "$ev" == del-waits* ]] && waited=yes
-            echo go 1<>"$gate/go"
+            echo go 1<>"$gate/go-$step"
         fi
         while [[ "$ev" != del-exit* && "$ev" != timeout ]]; do next del-exit; done
         echo "del-waited $waited"
