@@ -8,13 +8,18 @@ namespace BashCni.Tests.Netns.Checks;
 public static class RaceChecks
 {
     public const string BridgeCheck = "concurrent ADDs on a node without a bridge create it once";
+    public const string BridgeTimeoutCheck = "an ADD whose bridge lock timed out takes the bridge another ADD made";
 
     /// <summary>
     /// ADD A holds the bridge's lock in the middle of creating the bridge; ADD B asks for that lock (the kernel shows
     /// it blocked in flock) before A goes on. Both ADDs must succeed with one bridge carrying the gateway, both host
     /// veths its ports, two distinct addresses set in the pods.
     /// </summary>
-    public static async Task<Verdict> ConcurrentBridgeCreationAsync(TestNode node)
+    /// <remarks>
+    /// With <paramref name="lockTimesOut"/>, B's wait for the lock ends at once as if its timeout had passed: B sets up
+    /// the bridge itself while A is held; then A, whose bridge batch now meets an existing bridge, must succeed too.
+    /// </remarks>
+    public static async Task<Verdict> ConcurrentBridgeCreationAsync(TestNode node, bool lockTimesOut = false)
     {
         ArgumentNullException.ThrowIfNull(node);
         var config = node.Config();
@@ -27,12 +32,17 @@ public static class RaceChecks
         var a = await node.CreatePodAsync("race-a").ConfigureAwait(false);
         var b = await node.CreatePodAsync("race-b").ConfigureAwait(false);
         var run = await node.Runner.RunCheckedAsync("bash",
-            ["-c", BridgeRaceScript.Text, "race", node.Plugin.PluginPath, conf, dir + "/g", a.ContainerId, a.Path, b.ContainerId, b.Path, a.CniArgs, b.CniArgs],
-            new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(3) }).ConfigureAwait(false);
+            ["-c", BridgeRaceScript.Text, "race", node.Plugin.PluginPath, conf, dir + "/g", a.ContainerId, a.Path, b.ContainerId, b.Path, a.CniArgs, b.CniArgs,
+             lockTimesOut ? "bridge-lock-timeout" : "bridge-lock"],
+            new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(8) }).ConfigureAwait(false);
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var p = new List<string>();
         if (!lines.Contains("a-holds-bridge-lock")) p.Add("ADD A never reached its bridge creation (the node already had a bridge?)");
-        if (lines.FirstOrDefault(l => l.StartsWith("b-passed-lock-while-a-held-it", StringComparison.Ordinal)) is { } passed)
+        if (lockTimesOut)
+        {
+            if (!lines.Contains("b-lock-timed-out")) p.Add("ADD B never asked for the bridge's lock");
+        }
+        else if (lines.FirstOrDefault(l => l.StartsWith("b-passed-lock-while-a-held-it", StringComparison.Ordinal)) is { } passed)
             p.Add($"ADD B went on to set up the bridge while A held the bridge's lock: {passed}");
         else if (!lines.Contains("b-blocked-on-lock")) p.Add("ADD B was never seen blocked on the bridge's lock");
         foreach (var tag in new[] { "a", "b" })
@@ -50,6 +60,6 @@ public static class RaceChecks
             if ((await pod.LinkAsync("eth0").ConfigureAwait(false))?.Ipv4.FirstOrDefault() is { } address) addresses.Add(address.Cidr);
         if (addresses.Distinct().Count() != 2) p.Add($"pod addresses: {string.Join(", ", addresses)}, expected two distinct ones");
         foreach (var pod in new[] { a, b }) await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
-        return Verdict.Of(BridgeCheck, p, string.Join("\n", lines));
+        return Verdict.Of(lockTimesOut ? BridgeTimeoutCheck : BridgeCheck, p, string.Join("\n", lines));
     }
 }

@@ -11,6 +11,7 @@ public static class FaultCatchers
     {
         yield return new Catcher("SIGKILL at each point of an ADD's progress, then DEL, leaves nothing",
             node => FaultChecks.KilledAddIsCleanedByDelAsync(node, KillPoints.All, new Dictionary<string, int>(StringComparer.Ordinal)));
-        yield return new Catcher(RaceChecks.BridgeCheck, RaceChecks.ConcurrentBridgeCreationAsync);
+        yield return new Catcher(RaceChecks.BridgeCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node));
+        yield return new Catcher(RaceChecks.BridgeTimeoutCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node, lockTimesOut: true));
     }
 }

@@ -14,8 +14,10 @@ public static class ProgressGateScripts
     /// the veth pair), <c>bridge</c> (the <c>ip</c> batch that creates the bridge), <c>pod</c> (the <c>ip</c> in the pod namespace, before it
     /// runs) and <c>pod-done</c> (the same <c>ip</c> after it configured the pod end, before it exits); and of a DEL:
     /// <c>del-waits</c> (DEL's <c>sleep</c> between two looks for the processes of a killed ADD — reported, never held).
+    /// <c>bridge-lock-timeout</c> makes the bridge lock's <c>flock</c> fail at once, as its timeout would.
     /// With <c>BASHCNI_GATE_STEP</c> naming the step, the program reports and waits for a line on <c>go-STEP</c>; anything else runs the real
-    /// program at once. The FIFOs are opened read-write, so neither side ever blocks in open().
+    /// program at once. The FIFOs are opened read-write, so neither side ever blocks in open(); a gate opens its
+    /// <c>go</c> FIFO before it reports, so a "go" written right after the report cannot be lost.
     /// </summary>
     public const string Gate = """
         #!/bin/bash
@@ -38,27 +40,35 @@ public static class ProgressGateScripts
                     step=pair
                     [[ "$input" != *" type bridge"* ]] || step=bridge
                     if [[ "${BASHCNI_GATE_STEP:-}" == "$step" ]]; then
+                        exec 9<>"$gate/go-$step"
                         printf 'reached %s %d\n' "$step" "$$" 1<>"$gate/events"
-                        IFS= read -r _ <>"$gate/go-$step"
+                        IFS= read -r _ <&9
+                        exec 9<&-
                     fi
                     exec "$real" "$@" <<<"$input"
                 fi ;;
             sleep:DEL) step=del-waits ;;
         esac
+        if [[ "$step" == bridge-lock && "${BASHCNI_GATE_STEP:-}" == bridge-lock-timeout ]]; then
+            printf 'reached bridge-lock-timeout %d\n' "$$" 1<>"$gate/events"
+            exit 1 # what flock -w says when the lock was not obtained in time
+        fi
         if [[ "$step" == del-waits ]]; then
             printf 'del-waits %d\n' "$$" 1<>"$gate/events"
             exec "$real" "$@"
         fi
         if [[ -n "$step" && "${BASHCNI_GATE_STEP:-}" == "$step" ]]; then
+            exec 9<>"$gate/go-$step"
             printf 'reached %s %d\n' "$step" "$$" 1<>"$gate/events"
-            IFS= read -r _ <>"$gate/go-$step"
-            exec "$real" "$@"
+            IFS= read -r _ <&9
+            exec 9<&- "$real" "$@"
         fi
         if [[ -n "$step" && "${BASHCNI_GATE_STEP:-}" == "$step-done" ]]; then
             rc=0
             "$real" "$@" || rc=$?
+            exec 9<>"$gate/go-$step-done"
             printf 'reached %s-done %d\n' "$step" "$$" 1<>"$gate/events"
-            IFS= read -r _ <>"$gate/go-$step-done"
+            IFS= read -r _ <&9
             exit "$rc"
         fi
         exec "$real" "$@"

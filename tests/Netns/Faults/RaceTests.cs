@@ -21,4 +21,14 @@ public sealed class RaceTests
         await TestContext.Out.WriteLineAsync(verdict.ToString());
         verdict.AssertPassed();
     });
+
+    /// <summary>The bridge lock's wait ends (as after its timeout, under load) while another ADD is making the bridge.</summary>
+    [Test]
+    public Task AddWhoseBridgeLockTimedOutTakesTheBridgeAnotherMade() => TestNode.RunAsync(async node =>
+    {
+        if (!node.Profile.IsBashCni) Assert.Ignore("the gates stand in for bash-cni's own `ip` and `flock` steps");
+        var verdict = await RaceChecks.ConcurrentBridgeCreationAsync(node, lockTimesOut: true);
+        await TestContext.Out.WriteLineAsync(verdict.ToString());
+        verdict.AssertPassed();
+    });
 }
