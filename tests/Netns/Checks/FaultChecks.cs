@@ -182,7 +182,7 @@ public static class FaultChecks
             var run = await node.Runner.RunCheckedAsync("bash",
                 ["-c", ProgressGateScripts.Trial, "trial", node.Plugin.PluginPath, conf, gate, pod.ContainerId, pod.Path, pod.Name,
                  pod.CniArgs, store, KillTrialAddress, point.GateStep ?? "", file, point.Call, point.When.ToString(CultureInfo.InvariantCulture)],
-                new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(3) }).ConfigureAwait(false);
+                new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(8) }).ConfigureAwait(false);
             var outcome = KillTrialOutcome.Parse(run.Stdout);
             var at = $"trial {i} at {point.Name}";
             var missed = point.Expect.Where(e => !outcome.Observed.Contains(e)).ToList();

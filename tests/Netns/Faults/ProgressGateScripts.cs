@@ -94,8 +94,8 @@ public static class ProgressGateScripts
         if [[ -n "$sfile" ]]; then
             run=(strace -qq -o /dev/null -P "$sfile" -e "trace=$scall" -e "inject=$scall:signal=KILL:when=$swhen" "$plugin")
         fi
-        next() { # next event line into ev (a missing event within 60 s is reported, not waited for longer)
-            IFS= read -r -t 60 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }
+        next() { # next event line into ev (a missing event is reported after 120 s: a guard against a hang, not a bound)
+            IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }
         }
         ( "${cni[@]}" CNI_COMMAND=ADD "BASHCNI_GATE_STEP=$step" "${run[@]}" <"$conf" >"$gate/add.out" 2>"$gate/add.err" &
           echo "add-pid $!" >&3; wait "$!"; echo "add-exit $?" >&3 ) &
