@@ -7,8 +7,9 @@ set -euo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_DIR
 readonly DEFAULT_LAYERS=(unit netns cluster)
-readonly APT_PACKAGES=(iproute2 jq iputils-ping util-linux iptables bridge-utils shellcheck socat containerd runc
-  containernetworking-plugins openssh-server busybox-static nginx-light curl strace)
+# Which Debian packages the chosen layers and target need (and never containerd/runc over Docker's containerd.io).
+# shellcheck source=.ci/packages.sh
+source "$REPO_DIR/.ci/packages.sh"
 readonly REPORT_NAME="BashCni verification"
 
 usage() {
@@ -130,22 +131,19 @@ parse_args() {
 # --- prerequisites -------------------------------------------------------------------------------------------
 
 missing_packages() {
-  local pkg status
-  for pkg in "${APT_PACKAGES[@]}"; do
-    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
-    [[ "$status" == "install ok installed" ]] || printf '%s\n' "$pkg"
-  done
+  packages_missing "${TARGET:-local}" "${LAYERS[@]}"
 }
 
 install_packages() {
-  local -a missing
+  local -a missing needed
+  mapfile -t needed < <(packages_needed "${TARGET:-local}" "${LAYERS[@]}")
   if ! command -v dpkg-query >/dev/null 2>&1; then
-    say "not a Debian/Ubuntu system (no dpkg-query): install by hand: ${APT_PACKAGES[*]}"
+    say "not a Debian/Ubuntu system (no dpkg-query): install by hand: ${needed[*]}"
     return 0
   fi
   mapfile -t missing < <(missing_packages)
   if ((${#missing[@]} == 0)); then
-    say "packages: all ${#APT_PACKAGES[@]} present"
+    say "packages: all ${#needed[@]} needed present"
     return 0
   fi
   if ((INSTALL == 0)) || ! is_root; then

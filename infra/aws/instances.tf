@@ -13,6 +13,7 @@ resource "aws_instance" "node" {
   user_data = templatefile("${path.module}/cloud-init.yaml.tftpl", {
     hostname                 = local.nodes[count.index].name
     kubernetes_minor_version = var.kubernetes_minor_version
+    lab_hosts                = join("\n", [for n in local.nodes : "${n.private_ip} ${n.name}"])
   })
   user_data_replace_on_change = true
 

@@ -43,8 +43,8 @@ variable "kubernetes_minor_version" {
   default     = "1.32"
 
   validation {
-    condition     = can(regex("^1\\.[0-9]+$", var.kubernetes_minor_version))
-    error_message = "kubernetes_minor_version is a minor version such as 1.32."
+    condition     = can(regex("^1\\.[0-9]+$", var.kubernetes_minor_version)) && try(tonumber(split(".", var.kubernetes_minor_version)[1]) >= 31, false)
+    error_message = "kubernetes_minor_version is a minor version such as 1.32, at least 1.31: the bootstrap writes kubeadm's v1beta4 configuration, which kubeadm reads from 1.31 on."
   }
 }
 

@@ -96,7 +96,7 @@ validate() {
         ipv4_parse_cidr "$NETWORK" || die "--network $NETWORK is not an IPv4 CIDR"
         (( CIDR_ADDR == CIDR_NET )) || die "--network $NETWORK has host bits set"
     fi
-    command -v jq >/dev/null || say "warning: jq is not installed; the plugin needs it for some configurations"
+    command -v jq >/dev/null || die "jq is not installed (the plugin needs it: apt-get install jq)"
     command -v flock >/dev/null || die "flock (util-linux) is not installed"
     command -v ip >/dev/null || die "ip (iproute2) is not installed"
 }

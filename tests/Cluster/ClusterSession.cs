@@ -38,6 +38,8 @@ public sealed class ClusterSession
     public static ICluster Require()
     {
         if (_unavailable is not null) Assert.Ignore(_unavailable);
+        if (_startFailure is BashCni.Harness.Kubernetes.ClusterNotConfiguredException notConfigured) Assert.Fail(notConfigured.WhatToSet);
+        if (_startFailure is BashCni.Harness.Kubernetes.PreflightFailedException preflight) Assert.Fail(preflight.Message);
         if (_startFailure is not null) Assert.Fail($"the cluster did not come up: {_startFailure}");
         return _cluster ?? throw new InvalidOperationException("the cluster session did not run");
     }
@@ -54,7 +56,11 @@ public sealed class ClusterSession
         Target = ClusterFactory.TargetFromEnvironment();
         if (ClusterFactory.UnavailableReason(Target) is { } why)
         {
-            _unavailable = why;
+            // A real target was chosen explicitly: not configured is a failure naming what to set, never a skip.
+            if (Target != "local")
+                _startFailure = new BashCni.Harness.Kubernetes.ClusterNotConfiguredException(Target, why);
+            else
+                _unavailable = why;
             return;
         }
         var clock = Stopwatch.StartNew();
@@ -63,6 +69,11 @@ public sealed class ClusterSession
             // KubernetesClient's YAML loader takes seconds to initialise: let it do so while the cluster starts.
             var labPods = Task.Run(LoadLabPods);
             _cluster = await ClusterFactory.CreateAsync(Target).ConfigureAwait(false);
+            if (_cluster is BashCni.Harness.Kubernetes.KubernetesCluster real)
+            {
+                real.Progress = line => TestContext.Progress.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+                await real.PreflightAsync().ConfigureAwait(false); // first: a cluster that cannot work says why at once
+            }
             var started = clock.Elapsed;
             _labPods = await labPods.ConfigureAwait(false);
             await _cluster.PrepareNodesAsync().ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed class ReachabilityTests : ClusterTest
         Evidence.Parameter("stage", stage);
         Evidence.Parameter("cluster", cluster.Kind);
         await Evidence.StepAsync($"apply stage {stage}", () => Stages.ApplyAsync(cluster, stage));
+        await TestContext.Progress.WriteLineAsync($"stage {stage} applied on {string.Join(", ", cluster.Nodes.Select(n => n.Name))}; probing via {cluster.PodNetworkVia}");
 
         var pods = new List<PodState>();
         foreach (var pod in ClusterSession.LabPods)

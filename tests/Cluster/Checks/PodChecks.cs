@@ -81,8 +81,8 @@ public static partial class PodChecks
         foreach (var (pod, _, state) in states)
         {
             if (state is null) { p.Add($"pod {pod} does not exist"); continue; }
-            var result = await cluster.ExecInPodAsync(pod, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]).ConfigureAwait(false);
-            if (!result.Succeeded) result = await cluster.ExecInPodAsync(pod, ["hostname", "-i"]).ConfigureAwait(false);
+            // Read from the pod's network namespace with the probe tools (the nginx image has no `ip`).
+            var result = await cluster.ExecInPodNetworkAsync(pod, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]).ConfigureAwait(false);
             seen.Add($"{pod}: {result.Stdout.Trim()}");
             if (!result.Succeeded) { p.Add($"reading eth0's address inside {pod} failed: {result}"); continue; }
             var inside = Ipv4Pattern().Matches(result.Stdout).Select(m => m.Groups[1].Value).ToList();

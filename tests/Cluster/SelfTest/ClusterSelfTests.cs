@@ -13,16 +13,17 @@ namespace BashCni.Tests.ClusterSelfTest;
 /// <summary>
 /// Proof that the cluster layer's checks can fail: the broken variants whose file names a cluster check
 /// (fixtures/plugins/broken/variants, <c># cluster-check:</c> / <c># cluster-problem:</c>) are installed on the workers of
-/// a second local cluster — one variant per worker, the master keeps the plugin under test — the lab's pods are
-/// deployed, and each variant's check, run on its worker's pods, must fail with the named problem. Two variants
-/// share one cluster start (a few seconds), so the self-test stays cheap.
+/// a second local cluster — one variant per node — the lab's pods (and one more on the master) are deployed, and each
+/// variant's check, run on its node's pods, must fail with the named problem. Three variants share one cluster start
+/// (a few seconds), so the self-test stays cheap.
 /// </summary>
 [TestFixture]
 [Category("Cluster")]
 [NonParallelizable]
 public sealed class ClusterSelfTests
 {
-    private static readonly string[] Workers = ["worker-1", "worker-2"];
+    /// <summary>The nodes that take a variant each, in the order variants are placed (alphabetical by name).</summary>
+    private static readonly string[] Slots = ["worker-1", "worker-2", "master"];
 
     /// <summary>Cluster check name → how to run it for the variant installed on a node (the lab pods deployed).</summary>
     private static readonly IReadOnlyDictionary<string, Func<LocalCluster, string, IReadOnlyList<V1Pod>, Task<ClusterVerdict>>> Catchers =
@@ -41,6 +42,7 @@ public sealed class ClusterSelfTests
     private readonly List<LocalCluster> _clusters = [];
     private readonly List<string> _teardownProblems = [];
     private readonly List<string> _teardownNotes = [];
+    private readonly List<string> _deployNotes = [];
     private IReadOnlyList<ClusterVariant> _catalog = [];
     private IReadOnlyList<V1Pod> _labPods = [];
     private string? _variantsDir;
@@ -55,6 +57,31 @@ public sealed class ClusterSelfTests
             .Where(f => File.ReadLines(f).Any(l => l.StartsWith("# cluster-check: ", StringComparison.Ordinal)))
             .Select(f => new TestCaseData(Path.GetFileNameWithoutExtension(f)).SetName($"BrokenVariantTurnsItsClusterCheckRed({Path.GetFileNameWithoutExtension(f)})"));
 
+    /// <summary>Deploys a pod and waits until it runs with an IP; false (and a note) when it does not.</summary>
+    private async Task<bool> DeployAsync(LocalCluster cluster, V1Pod pod)
+    {
+        try
+        {
+            await cluster.DeployPodAsync(pod);
+            await PodWaits.RunningWithIpAsync(cluster, pod.Metadata.Name, TimeSpan.FromSeconds(30));
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            lock (_deployNotes) _deployNotes.Add($"{pod.Metadata.Name} on {PodTranslator.TargetNode(pod)}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>The lab's pods and a copy of bash-worker-1 on the master, so the master can take a variant too.</summary>
+    private static IReadOnlyList<V1Pod> WithAPodOnTheMaster(IReadOnlyList<V1Pod> lab)
+    {
+        var pod = k8s.KubernetesYaml.Deserialize<V1Pod>(k8s.KubernetesYaml.Serialize(lab.Single(p => p.Metadata.Name == "bash-worker-1")));
+        pod.Metadata.Name = "bash-master";
+        pod.Spec.NodeSelector = new Dictionary<string, string> { [PodTranslator.HostnameLabel] = "master" };
+        return [.. lab, pod];
+    }
+
     private static IReadOnlyList<V1Pod> OnNode(IReadOnlyList<V1Pod> pods, string node) =>
         pods.Where(p => PodTranslator.TargetNode(p) == node).ToList();
 
@@ -64,7 +91,7 @@ public sealed class ClusterSelfTests
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
         var table = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--cluster-table"]);
         _catalog = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ClusterVariant.Parse).ToList();
-        _labPods = ClusterSession.LoadLabPods();
+        _labPods = WithAPodOnTheMaster(ClusterSession.LoadLabPods());
         if (_catalog.Count == 0) return;
         _variantsDir = Directory.CreateTempSubdirectory("bashcni-broken-cluster-").FullName;
         try
@@ -72,17 +99,19 @@ public sealed class ClusterSelfTests
             // The variants are patched copies of this project's plugin.
             await LocalRunner.Instance.RunCheckedAsync("bash",
                 [Script, Path.Combine(RepoPaths.Root, "src", "Plugin"), _variantsDir, .. _catalog.Select(v => v.Name)]);
-            foreach (var batch in _catalog.Chunk(Workers.Length))
+            foreach (var batch in _catalog.Chunk(Slots.Length))
             {
-                var dirs = batch.Select((v, i) => (Node: Workers[i], Dir: Path.Combine(_variantsDir, v.Name))).ToDictionary(x => x.Node, x => x.Dir, StringComparer.Ordinal);
+                var dirs = batch.Select((v, i) => (Node: Slots[i], Dir: Path.Combine(_variantsDir, v.Name))).ToDictionary(x => x.Node, x => x.Dir, StringComparer.Ordinal);
                 var cluster = await LocalCluster.StartAsync(dirs);
                 _clusters.Add(cluster);
-                for (var i = 0; i < batch.Length; i++) _placement[batch[i].Name] = (cluster, Workers[i]);
+                for (var i = 0; i < batch.Length; i++) _placement[batch[i].Name] = (cluster, Slots[i]);
                 await cluster.PrepareNodesAsync();
-                await Task.WhenAll(_labPods.Select(pod => cluster.DeployPodAsync(pod)));
-                await Task.WhenAll(_labPods.Select(pod => PodWaits.RunningWithIpAsync(cluster, pod.Metadata.Name)));
+                // A broken plugin may keep a pod from starting: that is for the variant's check to judge (the pod
+                // is then missing or not Running), so a failed deployment is noted, not thrown.
+                var running = await Task.WhenAll(_labPods.Select(pod => DeployAsync(cluster, pod)));
                 await TestContext.Progress.WriteLineAsync(
-                    $"cluster self-test: {string.Join(", ", dirs.Select(d => $"{Path.GetFileName(d.Value)} on {d.Key}"))} — {_labPods.Count} pods running");
+                    $"cluster self-test: {string.Join(", ", dirs.Select(d => $"{Path.GetFileName(d.Value)} on {d.Key}"))} — " +
+                    $"{running.Count(r => r)} of {_labPods.Count} pods running");
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -125,7 +154,7 @@ public sealed class ClusterSelfTests
     [Order(0)]
     public async Task EveryClusterVariantNamesACheckOfTheLayer()
     {
-        var rows = _catalog.Select((v, i) => v.TableRow(Workers[i % Workers.Length]));
+        var rows = _catalog.Select((v, i) => v.TableRow(Slots[i % Slots.Length]));
         var table = ClusterVariant.TableHeader + "\n" + string.Join("\n", rows) + "\n";
         await TestContext.Out.WriteLineAsync(table);
         Evidence.Attach("variant → cluster check", table);
@@ -154,7 +183,9 @@ public sealed class ClusterSelfTests
         Evidence.Parameter("check", v.Check);
         Evidence.Parameter("node", node);
         var verdict = await run!(cluster, node, _labPods);
-        var report = $"variant {variant} on {node}\nmust trip: {v.Check}\nwith a problem matching: {v.Problem}\n\n{verdict}";
+        var notes = _deployNotes.Where(n => n.Contains($" on {node}: ", StringComparison.Ordinal)).ToList();
+        var report = $"variant {variant} on {node}\nmust trip: {v.Check}\nwith a problem matching: {v.Problem}\n\n{verdict}" +
+            (notes.Count > 0 ? "\n\npods that did not start on " + node + ":\n" + string.Join('\n', notes) : "");
         await TestContext.Out.WriteLineAsync(report);
         Evidence.Attach($"verdict on {variant}", report);
         Assert.Multiple(() =>

@@ -13,7 +13,8 @@ public static class ClusterFactory
     }
 
     /// <summary>
-    /// Why the target cannot run on this machine (to pass to Assert.Ignore), or null when it can be tried.
+    /// Why the target cannot run on this machine, or null when it can be tried. The cluster layer skips the local
+    /// target with it (no root) and fails a chosen real target with it (what to set).
     /// </summary>
     public static string? UnavailableReason(string target) => target switch
     {

@@ -7,7 +7,11 @@ namespace BashCni.Harness.Cluster;
 public sealed record ClusterNode(string Name, string Address, string PodCidr);
 
 /// <summary>A pod's state as far as the tests care.</summary>
-public sealed record PodState(string Name, string Node, string? Ip, string Phase);
+public sealed record PodState(string Name, string Node, string? Ip, string Phase)
+{
+    /// <summary>Why the pod cannot come up (e.g. "ErrImagePull: …"), or null while it may.</summary>
+    public string? Problem { get; init; }
+}
 
 /// <summary>
 /// A cluster the cluster layer runs against: the embedded local one (node namespaces + containerd CRI + sshd)
@@ -39,6 +43,21 @@ public interface ICluster : IAsyncDisposable
 
     /// <summary>Runs a command inside the pod's (first) container.</summary>
     Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a network tool (ping, curl, ip) in the pod's network namespace from a container that carries it, whatever
+    /// the pod's own image holds (the official nginx image has no ping). Real clusters and the local one use an
+    /// ephemeral debug container in the pod; the default runs the command in the pod's first container.
+    /// </summary>
+    Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
+        ExecInPodAsync(podName, command, cancellationToken);
+
+    /// <summary>Makes <see cref="ExecInPodNetworkAsync"/> ready for the pod (e.g. adds and starts the debug container,
+    /// image pull included), so the first probe is not charged with it. Default: nothing to do.</summary>
+    Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>How <see cref="ExecInPodNetworkAsync"/> reaches the pod's network namespace (e.g. "ephemeral container").</summary>
+    string PodNetworkVia => "exec in pod";
 
     /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
     Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);

@@ -347,6 +347,74 @@ public sealed class LocalCluster : ICluster
             response.Stdout.ToStringUtf8(), response.Stderr.ToStringUtf8(), clock.Elapsed);
     }
 
+    /// <summary>The image of the probe container (the stand-in of fixtures/deploy.yaml's tool pod image: ping, curl, ip).</summary>
+    public const string ProbeImage = "docker.io/nicolaka/netshoot:v0.13";
+
+    /// <summary>The probe container's name, as on a real cluster.</summary>
+    public const string ProbeContainerName = "bashcni-probe";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _probeContainers = new(StringComparer.Ordinal);
+
+    /// <summary>The same way as a real cluster: an ephemeral container in the pod (for the runtime, a container created
+    /// in the pod's sandbox, as kubelet does for ephemeral containers), so nginx needs no ping here either.</summary>
+    public string PodNetworkVia => "ephemeral container";
+
+    /// <summary>Runs the command in the pod's network namespace from the probe container (image <see cref="ProbeImage"/>),
+    /// created in the pod's sandbox on first use — what kubelet does for <c>kubectl debug</c>'s ephemeral container.</summary>
+    public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var id = await ProbeContainerAsync(podName, cancellationToken).ConfigureAwait(false);
+        if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        var request = new ExecSyncRequest { ContainerId = id, Timeout = 60 };
+        request.Cmd.AddRange(command);
+        var clock = Stopwatch.StartNew();
+        var response = await pod.Node.RequireCri().Runtime.ExecSyncAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new CommandResult($"debug {podName} ({ProbeContainerName}) -- {string.Join(' ', command)}", response.ExitCode,
+            response.Stdout.ToStringUtf8(), response.Stderr.ToStringUtf8(), clock.Elapsed);
+    }
+
+    /// <summary>Creates and starts the pod's probe container (once).</summary>
+    public Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default) =>
+        ProbeContainerAsync(podName, cancellationToken);
+
+    private async Task<string> ProbeContainerAsync(string podName, CancellationToken cancellationToken)
+    {
+        if (!_pods.TryGetValue(podName, out var pod)) throw new InvalidOperationException($"no pod {podName} in the local cluster");
+        var created = _probeContainers.GetOrAdd(pod.SandboxId, _ => new Lazy<Task<string>>(() => StartProbeContainerAsync(pod, CancellationToken.None)));
+        try
+        {
+            return await created.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(pod.SandboxId, created));
+            throw;
+        }
+    }
+
+    private static async Task<string> StartProbeContainerAsync(LocalPod pod, CancellationToken ct)
+    {
+        var cri = pod.Node.RequireCri();
+        var v1Pod = new V1Pod { Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = pod.Namespace } };
+        var container = new V1Container { Name = ProbeContainerName, Image = ProbeImage, Command = ["sleep", "infinity"] };
+        try
+        {
+            var created = await cri.Runtime.CreateContainerAsync(new CreateContainerRequest
+            {
+                PodSandboxId = pod.SandboxId,
+                Config = PodTranslator.ContainerConfig(v1Pod, container, pod.Uid),
+                SandboxConfig = pod.SandboxConfig,
+            }, cancellationToken: ct).ConfigureAwait(false);
+            await cri.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = created.ContainerId }, cancellationToken: ct).ConfigureAwait(false);
+            return created.ContainerId;
+        }
+        catch (RpcException e)
+        {
+            throw new InvalidOperationException($"probe container of pod {pod.Name} on node {pod.Node.Name} did not start: {e.Status.Detail}", e);
+        }
+    }
+
     public Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default) =>
         NodeOf(nodeName).RequireShell().RunAsync(script, cancellationToken: cancellationToken);
 

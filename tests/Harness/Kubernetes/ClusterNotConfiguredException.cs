@@ -2,7 +2,7 @@ namespace BashCni.Harness.Kubernetes;
 
 /// <summary>
 /// Thrown when a Kubernetes-backed cluster target was chosen but what it needs is not set. The message names what
-/// to set; the cluster fixture turns it into <c>Assert.Ignore(message)</c>.
+/// to set; the cluster layer fails every test with it (an explicitly chosen target that cannot run is red, never a skip).
 /// </summary>
 public sealed class ClusterNotConfiguredException : Exception
 {

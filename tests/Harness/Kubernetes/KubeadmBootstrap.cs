@@ -143,17 +143,24 @@ public sealed partial class KubeadmBootstrap(AwsLabOutputs outputs, IReadOnlyDic
     private async Task WaitForNodeAsync(string name, CancellationToken cancellationToken)
     {
         progress($"waiting for {name} (SSH and cloud-init)");
+        string? failed = null;
         await WaitUntilAsync($"{name} ready (cloud-init wrote /var/lib/bash-cni/node-ready)", async ct =>
         {
             try
             {
-                return (await nodes[name].RunAsync("test -f /var/lib/bash-cni/node-ready", ct).ConfigureAwait(false)).Succeeded;
+                var state = await nodes[name].RunAsync(
+                    "if test -f /var/lib/bash-cni/node-ready; then echo ready; " +
+                    "elif test -f /var/lib/bash-cni/node-failed; then cat /var/lib/bash-cni/node-failed; tail -n 30 /var/log/cloud-init-output.log; exit 3; " +
+                    "else exit 1; fi", ct).ConfigureAwait(false);
+                if (state.ExitCode == 3) failed = state.Stdout.Trim();
+                return state.Succeeded || failed is not null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return false; // still booting: SSH refused or keys not installed yet
             }
         }, NodeReadyTimeout, cancellationToken).ConfigureAwait(false);
+        if (failed is not null) throw new InvalidOperationException($"{name}: the node preparation (cloud-init) failed:\n{failed}");
     }
 
     private static async Task WaitUntilAsync(string what, Func<CancellationToken, ValueTask<bool>> probe, TimeSpan timeout,

@@ -1,5 +1,6 @@
 using System.Net;
 using BashCni.Harness.Cluster;
+using BashCni.Harness.Reachability;
 using BashCni.Harness.Reporting;
 using BashCni.Harness.Sandbox;
 using k8s;
@@ -20,13 +21,21 @@ namespace BashCni.Harness.Kubernetes;
 public sealed class KubernetesCluster : ICluster
 {
     private const string HostnameLabel = "kubernetes.io/hostname";
+
+    /// <summary>The ephemeral container every probe runs in (added once per source pod).</summary>
+    public const string ProbeContainerName = "bashcni-probe";
+
+    /// <summary>How probes reach a pod's network namespace on a real cluster (<see cref="ProbeAttempt.Via"/>).</summary>
+    public const string ProbeVia = "ephemeral container";
     private readonly k8s.Kubernetes _client;
     private readonly KubernetesTargetSettings _settings;
     private readonly IReadOnlyDictionary<string, INodeAccess> _access;
     private readonly IAsyncDisposable? _owned;
     private readonly HashSet<string> _deployed = new(StringComparer.Ordinal);
     private readonly Lock _deployedLock = new();
-    private bool _createdNamespace;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _probeContainers = new(StringComparer.Ordinal);
+    private volatile bool _createdNamespace;
+    private volatile bool _namespaceReady;
     private int _disposed;
 
     private KubernetesCluster(k8s.Kubernetes client, KubernetesTargetSettings settings, IReadOnlyList<ClusterNode> nodes,
@@ -43,6 +52,9 @@ public sealed class KubernetesCluster : ICluster
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>Lab node names ↔ the cluster's.</summary>
+    public NodeNameMap NodeMap => _settings.NodeMap;
+
     /// <summary>The namespace the test pods live in.</summary>
     public string Namespace => _settings.Namespace;
 
@@ -52,13 +64,36 @@ public sealed class KubernetesCluster : ICluster
     /// <summary>How long one exec in a pod may take (default 60 s).</summary>
     public TimeSpan ExecTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a Terminating namespace of an earlier run may take to go before this run creates it again (default 3 minutes).</summary>
+    public TimeSpan NamespaceTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long the node may take to tear a deleted pod down after the API object is gone (default 2 minutes).</summary>
+    public TimeSpan NodeTeardownTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long the probe container of a pod may take to run, image pull included (default 5 minutes).</summary>
+    public TimeSpan ProbeContainerTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The image of the probe container: the lab's tool pod image (fixtures/deploy.yaml's bash pods), so the
+    /// nodes have it already; it carries ping, curl, wget and ip.</summary>
+    public string ProbeImage { get; init; } = "docker.io/nicolaka/netshoot:v0.13";
+
+    /// <summary>Where progress lines go (pods scheduled, pulling, running; probe containers). Default: nowhere.</summary>
+    public Action<string> Progress { get; set; } = _ => { };
+
     /// <summary>
     /// Connects to the cluster the settings name and reads its nodes. Throws <see cref="ClusterNotConfiguredException"/>
     /// when the settings lack what is needed (KUBECONFIG, SSH key). <paramref name="owned"/> (e.g. provisioned machines)
     /// is disposed with the cluster.
     /// </summary>
     public static async Task<KubernetesCluster> CreateAsync(KubernetesTargetSettings settings, ICommandRunner runner,
-        IAsyncDisposable? owned = null, CancellationToken cancellationToken = default)
+        IAsyncDisposable? owned = null, CancellationToken cancellationToken = default) =>
+        await CreateAsync(settings, runner, null, owned, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="CreateAsync(KubernetesTargetSettings, ICommandRunner, IAsyncDisposable?, CancellationToken)"/>,
+    /// with the node access made by <paramref name="accessFactory"/> (lab name, cluster name) instead of the settings
+    /// (a node double in unit tests).</summary>
+    public static async Task<KubernetesCluster> CreateAsync(KubernetesTargetSettings settings, ICommandRunner runner,
+        Func<string, string, INodeAccess>? accessFactory, IAsyncDisposable? owned = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(runner);
@@ -76,7 +111,7 @@ public sealed class KubernetesCluster : ICluster
                 var labName = settings.NodeMap.ToLab(clusterName);
                 var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address ?? "";
                 nodes.Add(new ClusterNode(labName, address, node.Spec?.PodCIDR ?? ""));
-                access[labName] = CreateAccess(settings, runner, labName, clusterName, address);
+                access[labName] = accessFactory?.Invoke(labName, clusterName) ?? CreateAccess(settings, runner, labName, clusterName, address);
             }
             var missing = settings.NodeMap.Pairs.Values.Except(list.Items.Select(n => n.Metadata.Name)).ToList();
             if (missing.Count > 0)
@@ -111,8 +146,27 @@ public sealed class KubernetesCluster : ICluster
             : throw new InvalidOperationException($"node {master.Name} has no default route; set BASHCNI_OUTSIDE_HOST");
     }
 
+    /// <summary>The images the lab's pods and the probe container use (checked by the pre-flight).</summary>
+    public IReadOnlyList<string> Images { get; init; } = ["docker.io/library/nginx:1.27", "docker.io/nicolaka/netshoot:v0.13"];
+
+    /// <summary>The pre-flight report, once <see cref="PreflightAsync"/> ran.</summary>
+    public string? PreflightReport { get; private set; }
+
+    /// <summary>Checks the cluster before anything is installed (see <see cref="Preflight"/>); writes the report to
+    /// the progress output and the test report; throws <see cref="PreflightFailedException"/> when it is not usable.</summary>
+    public async Task PreflightAsync(CancellationToken cancellationToken = default)
+    {
+        var (report, passed) = await Preflight.RunAsync(Nodes, _settings.NodeMap, (node, script, ct) => RunOnNodeAsync(node, script, ct),
+            Images.Append(ProbeImage).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        PreflightReport = report;
+        Progress(report.TrimEnd());
+        Evidence.Attach("pre-flight", report);
+        if (!passed) throw new PreflightFailedException(report);
+    }
+
     public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
     {
+        if (PreflightReport is null) await PreflightAsync(cancellationToken).ConfigureAwait(false);
         var withoutCidr = Nodes.Where(n => n.PodCidr.Length == 0).Select(n => n.Name).ToList();
         if (withoutCidr.Count > 0)
             throw new InvalidOperationException(
@@ -135,7 +189,17 @@ public sealed class KubernetesCluster : ICluster
         await Evidence.StepAsync($"create pod {name} on {(copy.Spec.NodeSelector is { } sel && sel.TryGetValue(HostnameLabel, out var target) ? target : "any node")}", async () =>
         {
             Evidence.Attach($"pod {name}", KubernetesYaml.Serialize(copy), "text/yaml", "yaml");
-            await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content.Contains("being terminated", StringComparison.Ordinal))
+            {
+                // NamespaceLifecycle admission: the namespace began terminating after we looked. Wait it out, create again.
+                _namespaceReady = false;
+                await EnsureNamespaceAsync(cancellationToken).ConfigureAwait(false);
+                await _client.CoreV1.CreateNamespacedPodAsync(copy, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }).ConfigureAwait(false);
         lock (_deployedLock) _deployed.Add(name);
     }
@@ -164,47 +228,166 @@ public sealed class KubernetesCluster : ICluster
         return copy;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _podStages = new(StringComparer.Ordinal);
+
+    /// <summary>Where a pod is on its way up (scheduled, pulling, running, ready) and what stops it (a failed pull).</summary>
+    public static (string Stage, string? Problem) Stage(V1Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (pod.Metadata?.DeletionTimestamp is not null) return ("terminating", null);
+        if (string.IsNullOrEmpty(pod.Spec?.NodeName)) return ("not scheduled yet", null);
+        var statuses = pod.Status?.ContainerStatuses ?? [];
+        var waiting = statuses.Select(c => c.State?.Waiting).FirstOrDefault(w => w is not null);
+        if (waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName" or "CreateContainerConfigError")
+            return ($"{waiting.Reason}", $"{waiting.Reason}: {waiting.Message}");
+        if (pod.Status?.Phase == "Running")
+            return (statuses.Count > 0 && statuses.All(c => c.Ready) ? "ready" : "running", null);
+        if (pod.Status?.Phase is "Failed" or "Succeeded") return (pod.Status.Phase, $"phase {pod.Status.Phase}");
+        return (waiting?.Reason is { Length: > 0 } r ? $"scheduled on {pod.Spec.NodeName}, {r} (pulling the image or setting up the network)"
+            : $"scheduled on {pod.Spec.NodeName}", null);
+    }
+
     public async Task<PodState?> GetPodAsync(string podName, CancellationToken cancellationToken = default)
     {
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false);
         if (pod is null) return null;
         var node = pod.Spec?.NodeName is { Length: > 0 } n ? _settings.NodeMap.ToLab(n) : "";
-        return new PodState(podName, node, pod.Status?.PodIP is { Length: > 0 } ip ? ip : null, pod.Status?.Phase ?? "Unknown");
+        var (stage, problem) = Stage(pod);
+        if (_podStages.TryGetValue(podName, out var last) is false || last != stage)
+        {
+            _podStages[podName] = stage;
+            Progress($"pod {podName}: {stage}");
+        }
+        return new PodState(podName, node, pod.Status?.PodIP is { Length: > 0 } ip ? ip : null, pod.Status?.Phase ?? "Unknown") { Problem = problem };
     }
 
+    /// <summary>
+    /// Deletes the pod gracefully (its terminationGracePeriodSeconds) and returns once the API object is gone AND its
+    /// node no longer holds it: the address's IPAM store entry and the host veth are gone, i.e. the kubelet has run the
+    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.)
+    /// </summary>
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
         await Evidence.StepAsync($"delete pod {podName}", async () =>
         {
+            var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false);
+            var ip = pod?.Status?.PodIP is { Length: > 0 } a ? a : null;
+            var node = pod?.Spec?.NodeName is { Length: > 0 } n ? _settings.NodeMap.ToLab(n) : null;
+            PodNodeState? before = null;
+            string? veth = null;
+            if (ip is not null && node is not null)
+            {
+                before = await NodeStateAsync(node, ip, null, cancellationToken).ConfigureAwait(false);
+                if (before.StoreOwner is { } owner) veth = PodNodeState.HostVethName(owner, before.StoreIfname ?? "eth0");
+            }
             try
             {
-                await _client.CoreV1.DeleteNamespacedPodAsync(podName, Namespace, gracePeriodSeconds: 0,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                await _client.CoreV1.DeleteNamespacedPodAsync(podName, Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
             }
-            var gone = new ResiliencePipelineBuilder<bool>()
-                .AddTimeout(PodDeletionTimeout)
-                .AddRetry(new RetryStrategyOptions<bool>
+            await Waits.UntilAsync($"pod {podName} gone from the API after its deletion", async ct =>
+                await ReadPodAsync(podName, ct).ConfigureAwait(false) is { } left
+                    ? Waits.Probe.NotYet(left.Metadata.DeletionTimestamp is null ? "no deletionTimestamp yet" : "terminating (deletionTimestamp set)")
+                    : Waits.Probe.Ok, PodDeletionTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            if (before?.StoreOwner is { } id && node is not null)
+            {
+                PodNodeState? last = null;
+                await Waits.UntilAsync($"node {node} done with pod {podName} ({ip}, container {id})", async ct =>
                 {
-                    ShouldHandle = new PredicateBuilder<bool>().HandleResult(false),
-                    MaxRetryAttempts = int.MaxValue,
-                    Delay = TimeSpan.FromMilliseconds(500),
-                    BackoffType = DelayBackoffType.Constant,
-                })
-                .Build();
-            try
-            {
-                await gone.ExecuteAsync(async ct => await ReadPodAsync(podName, ct).ConfigureAwait(false) is null, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (TimeoutRejectedException e)
-            {
-                throw new TimeoutException($"pod {podName} still exists {PodDeletionTimeout.TotalSeconds:F0} s after its deletion", e);
+                    last = await NodeStateAsync(node, ip!, veth, ct).ConfigureAwait(false);
+                    var storeHeld = last.StoreOwner == id;
+                    return storeHeld || last.HostVethPresent ? Waits.Probe.NotYet(last.ToString()) : Waits.Probe.Ok;
+                }, NodeTeardownTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                Evidence.Attach($"node {node} after deleting {podName}", $"{ip}: store entry of {id} gone, host veth {veth} gone");
             }
         }).ConfigureAwait(false);
         lock (_deployedLock) _deployed.Remove(podName);
+    }
+
+    private async Task<PodNodeState> NodeStateAsync(string node, string ip, string? veth, CancellationToken cancellationToken)
+    {
+        var result = await AccessFor(node).RunAsync(PodNodeState.Script(ip, veth), cancellationToken).ConfigureAwait(false);
+        return PodNodeState.Parse(result.EnsureSuccess().Stdout);
+    }
+
+    /// <summary>How probes reach a pod's network namespace here: <see cref="ProbeVia"/>.</summary>
+    public string PodNetworkVia => ProbeVia;
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in the pod's network namespace from an ephemeral container
+    /// (<see cref="ProbeContainerName"/>, image <see cref="ProbeImage"/>) added to the pod once, as <c>kubectl debug</c>
+    /// does (a strategic merge patch of the ephemeralcontainers subresource, stable since Kubernetes 1.25). The pod's own
+    /// image needs no tools: the official nginx image has no ping.
+    /// </summary>
+    public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        await PreparePodNetworkExecAsync(podName, cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the probe container to the pod (once per pod) and waits until it runs (bounded by <see cref="ProbeContainerTimeout"/>).</summary>
+    public async Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default)
+    {
+        var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
+                  ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
+        var key = pod.Metadata.Uid ?? podName;
+        var ready = _probeContainers.GetOrAdd(key, _ => new Lazy<Task>(() => AddProbeContainerAsync(podName, CancellationToken.None)));
+        try
+        {
+            await ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _probeContainers.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, ready));
+            throw;
+        }
+    }
+
+    private async Task AddProbeContainerAsync(string podName, CancellationToken cancellationToken)
+    {
+        var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
+                  ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
+        if (pod.Spec.EphemeralContainers?.Any(c => c.Name == ProbeContainerName) != true)
+        {
+            var patch = new
+            {
+                spec = new
+                {
+                    ephemeralContainers = new[]
+                    {
+                        new { name = ProbeContainerName, image = ProbeImage, imagePullPolicy = "IfNotPresent", command = new[] { "sleep", "infinity" } },
+                    },
+                },
+            };
+            Progress($"pod {podName}: adding ephemeral container {ProbeContainerName} ({ProbeImage})");
+            await _client.CoreV1.PatchNamespacedPodEphemeralcontainersAsync(
+                new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.StrategicMergePatch), podName, Namespace,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        string? lastSeen = null;
+        await Waits.UntilAsync($"ephemeral container {ProbeContainerName} running in pod {podName}", async ct =>
+        {
+            var current = await ReadPodAsync(podName, ct).ConfigureAwait(false);
+            if (current is null) return Waits.Probe.Failed("the pod is gone");
+            var status = current.Status?.EphemeralContainerStatuses?.FirstOrDefault(c => c.Name == ProbeContainerName);
+            var seen = status?.State?.Running is not null ? "running"
+                : status?.State?.Terminated is { } t ? $"terminated ({t.Reason} {t.Message})"
+                : status?.State?.Waiting is { } w ? $"waiting ({w.Reason}{(w.Message is { Length: > 0 } m ? ": " + m : "")})"
+                : "no status yet";
+            if (seen != lastSeen) Progress($"pod {podName}: probe container {seen}");
+            lastSeen = seen;
+            return seen switch
+            {
+                "running" => Waits.Probe.Ok,
+                _ when status?.State?.Terminated is not null => Waits.Probe.Failed(seen),
+                _ when status?.State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName" =>
+                    Waits.Probe.Failed($"{seen} — the nodes must be able to pull {ProbeImage}"),
+                _ => Waits.Probe.NotYet(seen),
+            };
+        }, ProbeContainerTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
@@ -212,8 +395,13 @@ public sealed class KubernetesCluster : ICluster
         ArgumentNullException.ThrowIfNull(command);
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
                   ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
-        var container = pod.Spec.Containers[0].Name;
-        var line = $"kubectl exec {podName} -- {string.Join(' ', command)}";
+        return await ExecAsync(podName, pod.Spec.Containers[0].Name, command, $"kubectl exec {podName}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CommandResult> ExecAsync(string podName, string container, IReadOnlyList<string> command, string how,
+        CancellationToken cancellationToken)
+    {
+        var line = $"{how} -- {string.Join(' ', command)}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ExecTimeout);
         var stdout = "";
@@ -240,7 +428,8 @@ public sealed class KubernetesCluster : ICluster
         }
         catch (KubernetesException e)
         {
-            // The API could not start the command (e.g. executable not found): report it as the shell would.
+            // The kubelet could not start the command (e.g. executable not found): an InternalError status on the
+            // error channel, not an exit code. Report it as the shell would.
             exitCode = 127;
             stderr += e.Message;
         }
@@ -315,18 +504,49 @@ public sealed class KubernetesCluster : ICluster
         }
     }
 
+    /// <summary>
+    /// Makes sure the namespace exists and is Active; safe when the four pods are deployed at once: a create that
+    /// loses the race (409 AlreadyExists) reads again. A namespace still Terminating from an earlier run (creates in
+    /// it get 403) is waited out (bounded by <see cref="NamespaceTimeout"/>) and then created again.
+    /// </summary>
     private async Task EnsureNamespaceAsync(CancellationToken cancellationToken)
     {
-        try
+        if (_namespaceReady) return;
+        var reportedTerminating = false;
+        await Waits.UntilAsync($"namespace {Namespace} Active", async ct =>
         {
-            await _client.CoreV1.ReadNamespaceAsync(Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            _createdNamespace = true;
-        }
+            V1Namespace? ns;
+            try
+            {
+                ns = await _client.CoreV1.ReadNamespaceAsync(Namespace, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                ns = null;
+            }
+            if (ns is null)
+            {
+                try
+                {
+                    await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } },
+                        cancellationToken: ct).ConfigureAwait(false);
+                    _createdNamespace = true;
+                    return Waits.Probe.Ok;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    return Waits.Probe.NotYet("created at the same time by another deploy (409 AlreadyExists); reading again");
+                }
+            }
+            if (ns.Status?.Phase == "Terminating" || ns.Metadata.DeletionTimestamp is not null)
+            {
+                if (!reportedTerminating) Progress($"namespace {Namespace} is still Terminating (an earlier run's teardown): waiting for it to go");
+                reportedTerminating = true;
+                return Waits.Probe.NotYet("Terminating (an earlier run's teardown still runs)");
+            }
+            return Waits.Probe.Ok;
+        }, NamespaceTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        _namespaceReady = true;
     }
 
     private static INodeAccess CreateAccess(KubernetesTargetSettings settings, ICommandRunner runner, string labName,

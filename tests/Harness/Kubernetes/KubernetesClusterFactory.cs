@@ -11,7 +11,8 @@ public static class KubernetesClusterFactory
 {
     public static bool Serves(string target) => KubernetesTargetSettings.Targets.Contains(target);
 
-    /// <summary>Why the target cannot be used as configured (for Assert.Ignore), or null when it can be tried.</summary>
+    /// <summary>Why the target cannot be used as configured (the cluster layer fails with it: a chosen target that is
+    /// not configured is red), or null when it can be tried.</summary>
     public static string? UnavailableReason(string target, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;

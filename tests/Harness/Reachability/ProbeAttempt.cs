@@ -9,5 +9,5 @@ public sealed record ProbeAttempt(int Pass, string CommandLine, int? ExitCode, s
 
     public override string ToString() =>
         $"pass {Pass}: {Outcome.Symbol()} (exit {(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")}, " +
-        $"{Duration.TotalMilliseconds:F0} ms) {CommandLine}{(Output.Length == 0 ? "" : "\n      " + Output.Replace("\n", "\n      ", StringComparison.Ordinal))}";
+        $"{Duration.TotalMilliseconds:F0} ms{(Via.Length == 0 ? "" : ", via " + Via)}) {CommandLine}{(Output.Length == 0 ? "" : "\n      " + Output.Replace("\n", "\n      ", StringComparison.Ordinal))}";
 }

@@ -9,8 +9,13 @@ public sealed record ProbeCell(PlannedProbe Probe, IReadOnlyList<ProbeAttempt> A
 
     public Reach Expected => Probe.Expected;
 
-    /// <summary>The last attempt's outcome, or <see cref="Reach.Error"/> when nothing could run.</summary>
-    public Reach Observed => Attempts.Count == 0 ? Reach.Error : Attempts[^1].Outcome;
+    /// <summary>
+    /// <see cref="Reach.Error"/> when nothing could run; <see cref="Reach.Yes"/> when any attempt got an answer where
+    /// none was expected (a path seen is final, whatever later attempts saw); else the last attempt's outcome.
+    /// </summary>
+    public Reach Observed => Attempts.Count == 0 ? Reach.Error
+        : Expected == Reach.No && Attempts.Any(a => a.Outcome == Reach.Yes) ? Reach.Yes
+        : Attempts[^1].Outcome;
 
     public bool AsExpected => Observed == Expected;
 }

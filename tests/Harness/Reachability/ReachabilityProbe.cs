@@ -7,9 +7,11 @@ using Polly.Timeout;
 namespace BashCni.Harness.Reachability;
 
 /// <summary>
-/// Runs a <see cref="ProbePlan"/> from inside the pods through <see cref="ICluster.ExecInPodAsync"/>: a fast first
-/// pass over every cell (bounded concurrency), then a bounded second pass (Polly retries) only for the cells that
-/// differ from the expectation — a transient first miss does not fail a test, a real difference persists.
+/// Runs a <see cref="ProbePlan"/> in the pods' network namespaces through <see cref="ICluster.ExecInPodNetworkAsync"/>
+/// (each attempt records how: <see cref="ProbeAttempt.Via"/>): a fast first pass over every cell (bounded
+/// concurrency), then a bounded second pass (Polly retries) only for expected-"yes" cells that were not reached and
+/// for probe errors — a transient first miss does not fail a test, a real difference persists. A path seen on an
+/// expected-"no" cell is final: one answer proves the path exists, and no later miss may replace it.
 /// </summary>
 public static class ReachabilityProbe
 {
@@ -30,10 +32,28 @@ public static class ReachabilityProbe
         var timeout = new ResiliencePipelineBuilder().AddTimeout(options.ExecTimeout).Build();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken };
 
-        await Parallel.ForEachAsync(groups, parallel, async (group, ct) =>
-            group.Attempts.Add(await AttemptAsync(cluster, group, 1, timeout, options.ExecTimeout, ct).ConfigureAwait(false))).ConfigureAwait(false);
+        // Each source pod's way in (e.g. its debug container, image pull included) is made ready before the first
+        // pass, so no probe is charged with it; a pod whose way in fails has its cells' first attempts say why.
+        var unprepared = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var sources = plan.Probes.Where(p => p.Problem is null).Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(sources, parallel, async (source, ct) =>
+        {
+            try
+            {
+                await cluster.PreparePodNetworkExecAsync(source, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                unprepared[source] = $"{cluster.PodNetworkVia} for pod {source} not ready: {e.GetType().Name}: {e.Message}";
+            }
+        }).ConfigureAwait(false);
 
-        var differing = groups.Where(g => g.Runnable && !g.Agrees(g.Attempts[^1].Outcome)).ToList();
+        await Parallel.ForEachAsync(groups, parallel, async (group, ct) =>
+            group.Attempts.Add(unprepared.TryGetValue(group.Probes[0].Source, out var why) && group.Runnable
+                ? new ProbeAttempt(1, group.Probes[0].Display, null, Trim(why), TimeSpan.Zero, Reach.Error) { Via = cluster.PodNetworkVia }
+                : await AttemptAsync(cluster, group, 1, timeout, options.ExecTimeout, ct).ConfigureAwait(false))).ConfigureAwait(false);
+
+        var differing = groups.Where(g => g.Runnable && g.Retryable(g.Attempts[^1].Outcome)).ToList();
         if (differing.Count > 0 && options.SecondPassAttempts > 0)
         {
             await Parallel.ForEachAsync(differing, parallel, async (group, ct) =>
@@ -62,7 +82,8 @@ public static class ReachabilityProbe
         return new ProbeReport(plan, observed, cells, clock.Elapsed);
     }
 
-    /// <summary>Retries until the outcome agrees with the expectation, at most <see cref="ReachabilityOptions.SecondPassAttempts"/> runs.</summary>
+    /// <summary>Retries while the outcome may still be transient (<see cref="ProbeGroup.Retryable"/>), at most
+    /// <see cref="ReachabilityOptions.SecondPassAttempts"/> runs.</summary>
     private static ResiliencePipeline<ProbeAttempt> SecondPass(ProbeGroup group, ReachabilityOptions options)
     {
         var builder = new ResiliencePipelineBuilder<ProbeAttempt>();
@@ -73,7 +94,7 @@ public static class ReachabilityProbe
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } attempt && !group.Agrees(attempt.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } attempt && group.Retryable(attempt.Outcome)),
             });
         return builder.Build();
     }
@@ -83,25 +104,26 @@ public static class ReachabilityProbe
     {
         var probe = group.Probes[0];
         if (probe.Problem is { } problem)
-            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error);
+            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error) { Via = "not run" };
+        var via = cluster.PodNetworkVia;
         var clock = Stopwatch.StartNew();
         try
         {
             var result = await timeout.ExecuteAsync(
-                async ct => await cluster.ExecInPodAsync(probe.Source, probe.Command, ct).ConfigureAwait(false),
+                async ct => await cluster.ExecInPodNetworkAsync(probe.Source, probe.Command, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             var output = Trim((result.Stdout.Trim() + "\n" + result.Stderr.Trim()).Trim());
             return new ProbeAttempt(pass, probe.Display, result.ExitCode, output, clock.Elapsed,
-                ProbeCommands.Classify(result.ExitCode, result.Stdout, result.Stderr));
+                ProbeCommands.Classify(result.ExitCode, result.Stdout, result.Stderr)) { Via = via };
         }
         catch (TimeoutRejectedException)
         {
-            return new ProbeAttempt(pass, probe.Display, null, $"no result within {execTimeout.TotalSeconds:F0} s", clock.Elapsed, Reach.Error);
+            return new ProbeAttempt(pass, probe.Display, null, $"no result within {execTimeout.TotalSeconds:F0} s", clock.Elapsed, Reach.Error) { Via = via };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new ProbeAttempt(pass, probe.Display, null, Trim($"exec in pod {probe.Source} failed: {e.GetType().Name}: {e.Message}"),
-                clock.Elapsed, Reach.Error);
+            return new ProbeAttempt(pass, probe.Display, null, Trim($"{via} in pod {probe.Source} failed: {e.GetType().Name}: {e.Message}"),
+                clock.Elapsed, Reach.Error) { Via = via };
         }
     }
 
@@ -117,5 +139,9 @@ public static class ReachabilityProbe
         public bool Runnable => Probes[0].Problem is null;
 
         public bool Agrees(Reach outcome) => Probes.All(p => p.Expected == outcome);
+
+        /// <summary>Worth another attempt: a probe error, or an expected-"yes" cell not reached. An answer where "no"
+        /// was expected is a path seen and final (a later miss must not hide the leak).</summary>
+        public bool Retryable(Reach outcome) => outcome == Reach.Error || (outcome == Reach.No && Probes.Any(p => p.Expected == Reach.Yes));
     }
 }

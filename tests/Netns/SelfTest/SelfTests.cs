@@ -80,9 +80,26 @@ public sealed class SelfTests
             return $"{f.Key}: {(by.Count > 0 ? string.Join(", ", by) : FamiliesWithoutVariant.TryGetValue(f.Key, out var why) ? "no variant — " + why : "NO VARIANT")}";
         }).ToList();
         Evidence.Attach("check family → variants", string.Join('\n', lines));
+        TestContext.Out.WriteLine(string.Join('\n', lines));
         var uncovered = families.Where(f => !f.Any(c => named.Contains(c.Check)) && !FamiliesWithoutVariant.ContainsKey(f.Key)).Select(f => f.Key).ToList();
         Assert.That(uncovered, Is.Empty, "check families no broken variant turns red (add a variant in fixtures/plugins/broken/variants)");
     }
+
+    /// <summary>The set-up failures the checks report are recognised as such, and findings are not.</summary>
+    [TestCase("ADD failed: exit 1, stdout {}, stderr x", true)]
+    [TestCase("first ADD failed: {}", true)]
+    [TestCase("ADD 3 of 5 failed: {}", true)]
+    [TestCase("ADD 2 failed: exit 1", true)]
+    [TestCase("ADD abc123/net1 failed: {}", true)]
+    [TestCase("ADD of the other pod failed: {}", true)]
+    [TestCase("ADD of the resident pod failed: {}", true)]
+    [TestCase("ADD after the lock was released failed: {}", false)]
+    [TestCase("ADD after GC failed (range still full?): {}", false)]
+    [TestCase("the second ADD failed with code 100, the contract says 111: x", false)]
+    [TestCase("ADD succeeded while another process held the store lock", false)]
+    [TestCase("pod eth0 is not up", false)]
+    public void SetUpFailuresAreTellable(string problem, bool isSetUp) =>
+        Assert.That(BrokenVariant.SetUpFailure.IsMatch(problem), Is.EqualTo(isSetUp), problem);
 
     [TestCaseSource(nameof(Variants))]
     public async Task BrokenVariantIsCaught(string variant)

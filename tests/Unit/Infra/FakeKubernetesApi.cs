@@ -1,30 +1,63 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using NUnit.Framework;
 
 namespace BashCni.Tests.Unit.Infra;
 
 /// <summary>
-/// A tiny stand-in for the Kubernetes API on 127.0.0.1 (plain HTTP): a fixed node list, namespaces and pods kept in
-/// memory. A created pod is reported Running on the node its hostname nodeSelector names, with an address from that
-/// node's podCIDR; a deleted pod is still returned once (terminating) before it is gone. Every request is recorded.
+/// A strict stand-in for kube-apiserver (plus the kubelets behind it) on 127.0.0.1, plain HTTP, for everything
+/// <see cref="BashCni.Harness.Kubernetes.KubernetesCluster"/> calls. Each behaviour names its upstream source:
+/// <list type="bullet">
+/// <item>[conv] the API conventions, kubernetes/community contributors/devel/sig-architecture/api-conventions.md</item>
+/// <item>[registry] k8s.io/apiserver pkg/registry/generic/registry/store.go and pkg/registry/core/pod/strategy.go</item>
+/// <item>[lifecycle] plugin/pkg/admission/namespace/lifecycle/admission.go (the NamespaceLifecycle admission plugin)</item>
+/// <item>[nsctl] pkg/controller/namespace/deletion/namespaced_resources_deleter.go (namespace controller)</item>
+/// <item>[kubelet-exec] pkg/kubelet/cri/streaming/remotecommand/exec.go + k8s.io/apimachinery pkg/api/errors NewInternalError</item>
+/// <item>[containerd] containerd internal/cri/server/container_execsync.go + runc libcontainer (missing binary)</item>
+/// <item>[ws] k8s.io/apiserver pkg/util/wsstream/conn.go (channel.k8s.io: one leading channel byte per message)</item>
+/// <item>[images] nginxinc/docker-nginx mainline/debian/Dockerfile (nginx, gettext-base, curl on debian:bookworm-slim);
+/// nicolaka/netshoot Dockerfile (iputils ping, curl, wget, iproute2, bash, …)</item>
+/// </list>
+/// Time never drives it: the kubelet side advances one step on each read of the pod (and each node query), so tests
+/// choose their points by observed progress.
 /// </summary>
 internal sealed class FakeKubernetesApi : IAsyncDisposable
 {
+    /// <summary>Executables of the images fixtures/deploy.yaml uses (and the probe image). [images]</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> ImageTools { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+    {
+        ["docker.io/library/nginx:1.27"] = new HashSet<string>(StringComparer.Ordinal)
+            { "sh", "bash", "nginx", "curl", "cat", "sleep", "ls", "env", "envsubst", "grep", "sed", "awk", "head", "tail", "id", "hostname" },
+        ["docker.io/nicolaka/netshoot:v0.13"] = new HashSet<string>(StringComparer.Ordinal)
+            { "sh", "bash", "ping", "curl", "wget", "ip", "nc", "sleep", "cat", "ls", "env", "grep", "sed", "awk", "head", "tail", "id", "hostname", "nsenter", "tcpdump" },
+    };
+
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentBag<Task> _handlers = [];
     private readonly JsonArray _nodes;
-    private readonly ConcurrentDictionary<string, JsonObject> _pods = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _terminating = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, JsonObject> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakePod> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeNodeState> _nodeStates = new(StringComparer.Ordinal);
+    private int _namespaceReadsHeld;
+    private int _namespaceReadsArrived;
+    private readonly TaskCompletionSource _namespaceReadsReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _uid;
 
     public FakeKubernetesApi(JsonArray nodes)
     {
         _nodes = nodes;
+        foreach (var node in nodes.OfType<JsonObject>())
+        {
+            var name = node["metadata"]!["name"]!.GetValue<string>();
+            _nodeStates[name] = new FakeNodeState(name);
+        }
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -37,6 +70,79 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     public int Port { get; }
 
     public ConcurrentQueue<(string Method, string Path, string Body)> Requests { get; } = new();
+
+    /// <summary>Status codes answered, in order (method, path, code).</summary>
+    public ConcurrentQueue<(string Method, string Path, int Code)> Answers { get; } = new();
+
+    /// <summary>Images whose pull fails (ErrImagePull, then ImagePullBackOff), e.g. a registry the nodes cannot reach.</summary>
+    public HashSet<string> UnpullableImages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Kubelet syncs a deleted pod's node side needs before CNI DEL has run (store entry and host veth gone).</summary>
+    public int TeardownSyncs { get; set; } = 3;
+
+    /// <summary>Reads of a Terminating namespace (after its pods are gone) before the namespace controller removes it. [nsctl]</summary>
+    public int NamespaceFinalizeReads { get; set; } = 2;
+
+    /// <summary>What a command that exists in the container answers: (pod, container, argv) → exit code, stdout, stderr. Default: exit 0.</summary>
+    public Func<string, string, IReadOnlyList<string>, (int ExitCode, string Stdout, string Stderr)> OnExec { get; set; } =
+        (_, _, _) => (0, "", "");
+
+    /// <summary>Overrides the waiting reason of an ephemeral container (pod, container → reason, null = none), e.g. ErrImagePull.</summary>
+    public Func<string, string, string?> OnEphemeralStatus { get; set; } = (_, _) => null;
+
+    /// <summary>Every exec the double ran or refused: pod, container, argv.</summary>
+    public ConcurrentQueue<(string Pod, string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
+
+    /// <summary>Holds every namespace GET until <paramref name="count"/> of them have arrived (forces the read-then-create interleaving).</summary>
+    public void HoldNamespaceReadsUntil(int count) => _namespaceReadsHeld = count;
+
+    /// <summary>Puts a namespace in place, optionally already Terminating (a quick re-run after a teardown). [conv]</summary>
+    public void AddNamespace(string name, bool terminating = false)
+    {
+        lock (_gate)
+        {
+            var ns = NamespaceObject(name);
+            if (terminating) MarkTerminating(ns);
+            _namespaces[name] = ns;
+        }
+    }
+
+    /// <summary>The node side of a cluster node (the kubelet, the CNI store, host links), as a node access sees it.</summary>
+    public FakeNodeState NodeState(string clusterNodeName)
+    {
+        lock (_gate) return _nodeStates[clusterNodeName];
+    }
+
+    /// <summary>One kubelet sync on a node: tears deleted pods further down (called for each node query).</summary>
+    public void SyncNode(string clusterNodeName)
+    {
+        lock (_gate)
+        {
+            foreach (var pod in _pods.Values.Where(p => p.NodeName == clusterNodeName && p.Deleted).ToList()) AdvanceTeardown(pod);
+            foreach (var orphan in _orphans.Where(p => p.NodeName == clusterNodeName).ToList()) AdvanceTeardown(orphan);
+        }
+    }
+
+    private readonly List<FakePod> _orphans = [];
+
+    /// <summary>What the node holds for address <paramref name="ip"/> and link <paramref name="hostVeth"/>, read
+    /// without a kubelet sync (a test's own look at the node).</summary>
+    public (string? StoreOwner, bool LinkPresent) NodeHolds(string clusterNodeName, string ip, string? hostVeth)
+    {
+        lock (_gate)
+        {
+            var node = _nodeStates[clusterNodeName];
+            return (node.Store.GetValueOrDefault(ip), hostVeth is not null && node.HostLinks.Contains(hostVeth));
+        }
+    }
+
+    /// <summary>The node-side answer to a <see cref="BashCni.Harness.Kubernetes.PodNodeState"/> query (one kubelet sync first).</summary>
+    public string AnswerPodNodeStateQuery(string clusterNodeName, string ip, string hostVeth)
+    {
+        SyncNode(clusterNodeName);
+        var (owner, link) = NodeHolds(clusterNodeName, ip, hostVeth == "-" ? null : hostVeth);
+        return (owner is null ? "" : $"store {owner} eth0\n") + (link ? $"link {hostVeth}\n" : "");
+    }
 
     public string Kubeconfig => $$"""
         apiVersion: v1
@@ -70,14 +176,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             {
                 return;
             }
-            try
+            // Requests are served concurrently, as the API server does (the race tests depend on it).
+            _handlers.Add(Task.Run(async () =>
             {
-                await HandleAsync(context).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException)
-            {
-                // the client went away
-            }
+                try
+                {
+                    await HandleAsync(context).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is HttpListenerException or IOException or WebSocketException or ObjectDisposedException)
+                {
+                    // the client went away
+                }
+            }));
         }
     }
 
@@ -90,82 +200,415 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var path = request.Url!.AbsolutePath;
         Requests.Enqueue((request.HttpMethod, path, body));
         var parts = path.Trim('/').Split('/');
-        var (status, json) = (request.HttpMethod, parts) switch
+        if (parts is ["api", "v1", "namespaces", _, "pods", var execPod, "exec"] && request.IsWebSocketRequest)
         {
-            ("GET", ["api", "v1", "nodes"]) => (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "NodeList", ["items"] = _nodes.DeepClone() }),
-            ("GET", ["api", "v1", "namespaces", var ns]) => _namespaces.ContainsKey(ns)
-                ? (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } })
-                : NotFound("namespaces", ns),
-            ("POST", ["api", "v1", "namespaces"]) => CreateNamespace(body),
-            ("DELETE", ["api", "v1", "namespaces", var ns]) => _namespaces.TryRemove(ns, out _) ? (200, Status("Success")) : NotFound("namespaces", ns),
-            ("POST", ["api", "v1", "namespaces", _, "pods"]) => CreatePod(body),
-            ("GET", ["api", "v1", "namespaces", _, "pods", var name]) => ReadPod(name),
-            ("DELETE", ["api", "v1", "namespaces", _, "pods", var name]) => DeletePod(name),
-            _ => (404, Status("Failure", "NotFound")),
-        };
-        context.Response.StatusCode = status;
+            await ExecAsync(context, parts[3], execPod).ConfigureAwait(false);
+            return;
+        }
+        if (parts is ["api", "v1", "namespaces", _] && request.HttpMethod == "GET" && _namespaceReadsHeld > 0)
+        {
+            if (Interlocked.Increment(ref _namespaceReadsArrived) >= _namespaceReadsHeld) _namespaceReadsReleased.TrySetResult();
+            try
+            {
+                await _namespaceReadsReleased.Task.WaitAsync(TimeSpan.FromSeconds(30), _stop.Token).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await WriteAsync(context, request, path, (500, Status(500, "InternalError", "the double held namespace reads for 30 s: fewer concurrent reads than expected")))
+                    .ConfigureAwait(false);
+                return;
+            }
+        }
+        var grace = request.QueryString["gracePeriodSeconds"] is { } g ? int.Parse(g, CultureInfo.InvariantCulture)
+            : body.Length > 0 && JsonNode.Parse(body)?["gracePeriodSeconds"] is { } gb ? gb.GetValue<int>() : (int?)null;
+        (int, JsonObject) answer;
+        lock (_gate)
+        {
+            answer = (request.HttpMethod, parts) switch
+            {
+                ("GET", ["api", "v1", "nodes"]) => (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "NodeList", ["items"] = _nodes.DeepClone() }),
+                ("GET", ["api", "v1", "namespaces", var ns]) => ReadNamespace(ns),
+                ("POST", ["api", "v1", "namespaces"]) => CreateNamespace(body),
+                ("DELETE", ["api", "v1", "namespaces", var ns]) => DeleteNamespace(ns),
+                ("POST", ["api", "v1", "namespaces", var ns, "pods"]) => CreatePod(ns, body),
+                ("GET", ["api", "v1", "namespaces", var ns, "pods", var name]) => ReadPod(ns, name),
+                ("DELETE", ["api", "v1", "namespaces", var ns, "pods", var name]) => DeletePod(ns, name, grace),
+                ("PATCH", ["api", "v1", "namespaces", var ns, "pods", var name, "ephemeralcontainers"]) => AddEphemeralContainers(ns, name, body, request.ContentType),
+                _ => (404, Status(404, "NotFound", $"the double does not serve {request.HttpMethod} {path}")),
+            };
+        }
+        await WriteAsync(context, request, path, answer).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(HttpListenerContext context, HttpListenerRequest request, string path, (int Code, JsonObject Json) answer)
+    {
+        Answers.Enqueue((request.HttpMethod, path, answer.Code));
+        context.Response.StatusCode = answer.Code;
         context.Response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(answer.Json.ToJsonString());
         await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         context.Response.Close();
+    }
+
+    // ---- namespaces -------------------------------------------------------------------------------------------
+
+    private static JsonObject NamespaceObject(string name) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
+        ["status"] = new JsonObject { ["phase"] = "Active" },
+    };
+
+    private static void MarkTerminating(JsonObject ns)
+    {
+        // [conv]/[registry] deletion of an object with finalizers sets metadata.deletionTimestamp and keeps it;
+        // namespaces also report status.phase Terminating until the namespace controller has emptied them. [nsctl]
+        ns["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+        ns["status"]!["phase"] = "Terminating";
+    }
+
+    private (int, JsonObject) ReadNamespace(string name)
+    {
+        if (!_namespaces.TryGetValue(name, out var ns)) return NotFound("namespaces", name);
+        if (ns["status"]!["phase"]!.GetValue<string>() == "Terminating" && !_pods.Values.Any(p => p.Namespace == name))
+        {
+            // [nsctl] once its content is gone, the controller removes the finalizer and the namespace disappears.
+            var left = ns["metadata"]!["x-finalize-reads"]?.GetValue<int>() ?? NamespaceFinalizeReads;
+            if (left <= 0)
+            {
+                _namespaces.Remove(name);
+                return NotFound("namespaces", name);
+            }
+            ns["metadata"]!["x-finalize-reads"] = left - 1;
+        }
+        return (200, Public(ns));
     }
 
     private (int, JsonObject) CreateNamespace(string body)
     {
         var ns = JsonNode.Parse(body)!.AsObject();
-        _namespaces[ns["metadata"]!["name"]!.GetValue<string>()] = true;
-        return (201, ns);
+        var name = ns["metadata"]!["name"]!.GetValue<string>();
+        // [registry] Create on an existing name: 409 AlreadyExists — also while that namespace is Terminating.
+        if (_namespaces.ContainsKey(name)) return (409, Status(409, "AlreadyExists", $"namespaces \"{name}\" already exists", "namespaces", name));
+        var stored = NamespaceObject(name);
+        _namespaces[name] = stored;
+        return (201, Public(stored));
     }
 
-    private (int, JsonObject) CreatePod(string body)
+    private (int, JsonObject) DeleteNamespace(string name)
+    {
+        if (!_namespaces.TryGetValue(name, out var ns)) return NotFound("namespaces", name);
+        MarkTerminating(ns);
+        // [nsctl] the namespace controller deletes the pods in it (gracefully); they go through the kubelet's teardown.
+        foreach (var pod in _pods.Values.Where(p => p.Namespace == name && !p.Deleted)) StartDeletion(pod, grace: 30);
+        return (200, Public(ns));
+    }
+
+    // ---- pods ---------------------------------------------------------------------------------------------------
+
+    private (int, JsonObject) CreatePod(string ns, string body)
     {
         var pod = JsonNode.Parse(body)!.AsObject();
         var name = pod["metadata"]!["name"]!.GetValue<string>();
-        var nodeName = pod["spec"]?["nodeSelector"]?["kubernetes.io/hostname"]?.GetValue<string>() ?? "";
-        var node = _nodes.OfType<JsonObject>().FirstOrDefault(n => n["metadata"]!["name"]!.GetValue<string>() == nodeName);
-        var cidr = node?["spec"]?["podCIDR"]?.GetValue<string>() ?? "10.244.9.0/24";
-        var stored = (JsonObject)pod.DeepClone();
-        stored["spec"]!["nodeName"] = nodeName;
-        stored["status"] = new JsonObject { ["phase"] = "Running", ["podIP"] = cidr.Replace(".0/24", ".5", StringComparison.Ordinal) };
-        _pods[name] = stored;
-        return (201, (JsonObject)stored.DeepClone());
+        // [lifecycle] NamespaceLifecycle admission: no namespace → 404; Terminating → 403 Forbidden.
+        if (!_namespaces.TryGetValue(ns, out var nsObject)) return NotFound("namespaces", ns);
+        if (nsObject["status"]!["phase"]!.GetValue<string>() == "Terminating")
+            return (403, Status(403, "Forbidden",
+                $"pods \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", "pods", name));
+        // [registry] a pod of that name exists (also while terminating): 409 AlreadyExists.
+        if (_pods.ContainsKey(Key(ns, name))) return (409, Status(409, "AlreadyExists", $"pods \"{name}\" already exists", "pods", name));
+        var nodeName = pod["spec"]?["nodeSelector"]?["kubernetes.io/hostname"]?.GetValue<string>() ?? _nodeStates.Keys.First();
+        if (!_nodeStates.ContainsKey(nodeName))
+            return (201, pod); // unschedulable: stays Pending without a node (not used by the tests)
+        pod["metadata"]!["namespace"] = ns;
+        pod["metadata"]!["uid"] = $"uid-{Interlocked.Increment(ref _uid)}";
+        pod["spec"]!["nodeName"] = nodeName;
+        var fake = new FakePod(ns, name, nodeName, pod);
+        SetStatus(fake);
+        _pods[Key(ns, name)] = fake;
+        return (201, Public(pod));
     }
 
-    private (int, JsonObject) ReadPod(string name)
+    private (int, JsonObject) ReadPod(string ns, string name)
     {
-        if (_terminating.TryGetValue(name, out var left))
+        if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
+        // One kubelet sync per read: teardown of a deleted pod before the answer; start-up and ephemeral containers
+        // after it (a new pod is first seen Pending).
+        if (pod.Deleted)
         {
-            if (left <= 0)
+            AdvanceTeardown(pod);
+            return _pods.TryGetValue(Key(ns, name), out pod) ? (200, Public(pod.Object)) : NotFound("pods", name);
+        }
+        var answer = Public(pod.Object);
+        Advance(pod);
+        return (200, answer);
+    }
+
+    private (int, JsonObject) DeletePod(string ns, string name, int? grace)
+    {
+        if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
+        var effective = grace ?? pod.Object["spec"]?["terminationGracePeriodSeconds"]?.GetValue<int>() ?? 30;
+        if (effective == 0)
+        {
+            // [registry]/strategy.go: gracePeriodSeconds 0 deletes the object from storage at once ("force"); the
+            // kubelet learns of it later and still runs the teardown (CNI DEL) on the node. The object is gone now.
+            _pods.Remove(Key(ns, name));
+            if (pod.Running) { pod.Deleted = true; _orphans.Add(pod); }
+            return (200, Public(pod.Object));
+        }
+        StartDeletion(pod, effective);
+        return (200, Public(pod.Object));
+    }
+
+    private static void StartDeletion(FakePod pod, int grace)
+    {
+        // [registry] graceful deletion: deletionTimestamp + deletionGracePeriodSeconds set, the object stays until
+        // the kubelet has stopped the pod (CNI DEL included) and deletes it with grace 0; then 404.
+        pod.Deleted = true;
+        pod.Object["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+        pod.Object["metadata"]!["deletionGracePeriodSeconds"] = grace;
+    }
+
+    private void AdvanceTeardown(FakePod pod)
+    {
+        pod.TeardownSyncs++;
+        if (pod.TeardownSyncs < TeardownSyncs) return;
+        if (pod.Running && pod.Ip is { } ip)
+        {
+            var node = _nodeStates[pod.NodeName];
+            node.Store.Remove(ip);
+            node.HostLinks.Remove(pod.HostVeth!);
+            pod.Running = false;
+        }
+        _pods.Remove(Key(pod.Namespace, pod.Name));
+        _orphans.Remove(pod);
+    }
+
+    private void Advance(FakePod pod)
+    {
+        // Pending (scheduled, ContainerCreating) → pulling → Running and ready, one step per kubelet sync.
+        if (pod.Step < 2) pod.Step++;
+        if (pod.Step == 2 && !pod.Running && !PullFails(pod))
+        {
+            var node = _nodeStates[pod.NodeName];
+            var cidr = _nodes.OfType<JsonObject>().First(n => n["metadata"]!["name"]!.GetValue<string>() == pod.NodeName)["spec"]?["podCIDR"]?.GetValue<string>()
+                       ?? "10.244.9.0/24";
+            var prefix = cidr[..cidr.LastIndexOf('.')];
+            var ip = Enumerable.Range(2, 250).Select(i => $"{prefix}.{i}").First(a => !node.Store.ContainsKey(a));
+            var containerId = $"{Interlocked.Increment(ref _uid):x8}{pod.Name.GetHashCode(StringComparison.Ordinal):x8}";
+            pod.Ip = ip;
+            pod.HostVeth = BashCni.Harness.Kubernetes.PodNodeState.HostVethName(containerId, "eth0");
+            node.Store[ip] = containerId;
+            node.HostLinks.Add(pod.HostVeth);
+            pod.Running = true;
+        }
+        foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
+            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral]));
+        SetStatus(pod);
+    }
+
+    private bool PullFails(FakePod pod) =>
+        pod.Object["spec"]!["containers"]!.AsArray().Any(c => UnpullableImages.Contains(c!["image"]!.GetValue<string>()));
+
+    private void SetStatus(FakePod pod)
+    {
+        var containers = pod.Object["spec"]!["containers"]!.AsArray();
+        var waitingReason = pod.Step switch
+        {
+            0 => "ContainerCreating",
+            _ when PullFails(pod) => pod.Step == 1 ? "ErrImagePull" : "ImagePullBackOff",
+            1 => "ContainerCreating",
+            _ => null,
+        };
+        var statuses = new JsonArray();
+        foreach (var c in containers)
+        {
+            statuses.Add(new JsonObject
             {
-                _terminating.TryRemove(name, out _);
-                _pods.TryRemove(name, out _);
+                ["name"] = c!["name"]!.GetValue<string>(),
+                ["image"] = c["image"]!.GetValue<string>(),
+                ["imageID"] = pod.Running ? "sha256:0" : "",
+                ["ready"] = pod.Running,
+                ["restartCount"] = 0,
+                ["state"] = pod.Running
+                    ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
+                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = waitingReason, ["message"] = waitingReason == "ErrImagePull" ? $"failed to pull image \"{c["image"]}\"" : null } },
+            });
+        }
+        var ephemeral = new JsonArray();
+        foreach (var (name, running) in pod.Ephemeral)
+            ephemeral.Add(new JsonObject
+            {
+                ["name"] = name,
+                ["image"] = pod.EphemeralImages[name],
+                ["ready"] = false, // [conv] ephemeral containers are never ready (no probes)
+                ["restartCount"] = 0,
+                ["state"] = running
+                    ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
+                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = OnEphemeralStatus(pod.Name, name) ?? "PodInitializing" } },
+            });
+        pod.Object["status"] = new JsonObject
+        {
+            ["phase"] = pod.Running ? "Running" : "Pending",
+            ["hostIP"] = "172.18.0.9",
+            ["podIP"] = pod.Running ? pod.Ip : null,
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" },
+                new JsonObject { ["type"] = "Ready", ["status"] = pod.Running ? "True" : "False" }),
+            ["containerStatuses"] = statuses,
+            ["ephemeralContainerStatuses"] = ephemeral.Count > 0 ? ephemeral : null,
+        };
+    }
+
+    private (int, JsonObject) AddEphemeralContainers(string ns, string name, string body, string? contentType)
+    {
+        if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
+        // kubectl debug sends a strategic merge patch to the ephemeralcontainers subresource (stable since 1.25);
+        // existing ephemeral containers may not be changed or removed (validation.ValidatePodEphemeralContainersUpdate).
+        if (contentType is null || !contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal)
+            && !contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+            return (415, Status(415, "UnsupportedMediaType", $"the double expects a strategic merge patch, got {contentType}"));
+        var patch = JsonNode.Parse(body)!.AsObject();
+        var list = patch["spec"]?["ephemeralContainers"]?.AsArray() ?? [];
+        var spec = pod.Object["spec"]!.AsObject();
+        var current = spec["ephemeralContainers"]?.AsArray() ?? [];
+        foreach (var container in list)
+        {
+            var cname = container!["name"]!.GetValue<string>();
+            var image = container["image"]?.GetValue<string>() ?? "";
+            if (current.Any(c => c!["name"]!.GetValue<string>() == cname))
+            {
+                if (pod.EphemeralImages[cname] != image)
+                    return (422, Status(422, "Invalid", $"Pod \"{name}\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"{cname}\" may not be changed"));
+                continue;
             }
-            else
+            if (!ImageTools.ContainsKey(image) && !UnpullableImages.Contains(image))
+                return (422, Status(422, "Invalid", $"the double knows no image {image}"));
+            current.Add(container.DeepClone());
+            pod.Ephemeral[cname] = false;
+            pod.EphemeralImages[cname] = image;
+        }
+        spec["ephemeralContainers"] = current;
+        SetStatus(pod);
+        return (200, Public(pod.Object));
+    }
+
+    // ---- exec ---------------------------------------------------------------------------------------------------
+
+    private async Task ExecAsync(HttpListenerContext context, string ns, string podName)
+    {
+        var query = context.Request.QueryString;
+        var command = query.GetValues("command") ?? [];
+        var containerName = query["container"] ?? "";
+        string? image = null;
+        bool running;
+        lock (_gate)
+        {
+            if (!_pods.TryGetValue(Key(ns, podName), out var pod))
             {
-                _terminating[name] = left - 1;
+                Reject(context, 404, NotFound("pods", podName).Item2);
+                return;
+            }
+            var spec = pod.Object["spec"]!;
+            var container = spec["containers"]!.AsArray().Concat(spec["ephemeralContainers"]?.AsArray() ?? [])
+                .FirstOrDefault(c => c!["name"]!.GetValue<string>() == containerName);
+            if (container is null)
+            {
+                // pkg/registry/core/pod/strategy.go ExecLocation: an unknown container is a 400 BadRequest.
+                Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not valid for pod {podName}"));
+                return;
+            }
+            image = container["image"]!.GetValue<string>();
+            running = pod.Ephemeral.TryGetValue(containerName, out var e) ? e : pod.Running;
+            if (!running)
+            {
+                Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
+                return;
             }
         }
-        return _pods.TryGetValue(name, out var pod) ? (200, (JsonObject)pod.DeepClone()) : NotFound("pods", name);
+        Execs.Enqueue((podName, containerName, command));
+        // [ws] the client offers v5/v4.channel.k8s.io; the double speaks v4 (stdout 1, stderr 2, error 3).
+        var ws = (await context.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false)).WebSocket;
+        JsonObject status;
+        var tools = ImageTools.GetValueOrDefault(image!) ?? new HashSet<string>();
+        var binary = command.Length == 0 ? "" : command[0].Split('/')[^1];
+        if (!tools.Contains(binary))
+        {
+            // [containerd] runc cannot start the process; containerd returns the error, and [kubelet-exec] writes it
+            // as an InternalError status on the error channel (not an exit code): the client throws KubernetesException.
+            var cause = $"failed to exec in container: failed to start exec \"0123456789ab\": OCI runtime exec failed: exec failed: " +
+                        $"unable to start container process: exec: \"{command.FirstOrDefault()}\": executable file not found in $PATH: unknown";
+            status = Status(500, "InternalError", $"Internal error occurred: error executing command in container: {cause}");
+            status["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = $"error executing command in container: {cause}" }) };
+        }
+        else
+        {
+            var (exit, stdout, stderr) = OnExec(podName, containerName, command);
+            if (stdout.Length > 0) await SendAsync(ws, 1, stdout).ConfigureAwait(false);
+            if (stderr.Length > 0) await SendAsync(ws, 2, stderr).ConfigureAwait(false);
+            status = exit == 0
+                ? new JsonObject { ["metadata"] = new JsonObject(), ["status"] = "Success" }
+                : new JsonObject
+                {
+                    // [kubelet-exec] a process that exited non-zero: reason NonZeroExitCode, cause ExitCode.
+                    ["metadata"] = new JsonObject(),
+                    ["status"] = "Failure",
+                    ["message"] = $"command terminated with non-zero exit code: exit status {exit}",
+                    ["reason"] = "NonZeroExitCode",
+                    ["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = exit.ToString(CultureInfo.InvariantCulture) }) },
+                };
+        }
+        await SendAsync(ws, 3, status.ToJsonString()).ConfigureAwait(false);
+        await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).ConfigureAwait(false);
+        ws.Dispose();
     }
 
-    private (int, JsonObject) DeletePod(string name)
+    private static async Task SendAsync(WebSocket ws, byte channel, string text)
     {
-        if (!_pods.TryGetValue(name, out var pod)) return NotFound("pods", name);
-        _terminating[name] = 1;
-        pod["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
-        return (200, (JsonObject)pod.DeepClone());
+        var data = Encoding.UTF8.GetBytes(text);
+        var frame = new byte[data.Length + 1];
+        frame[0] = channel;
+        data.CopyTo(frame, 1);
+        await ws.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
     }
 
-    private static (int, JsonObject) NotFound(string kind, string name) => (404, Status("Failure", "NotFound", $"{kind} \"{name}\" not found"));
+    private void Reject(HttpListenerContext context, int code, JsonObject status)
+    {
+        Answers.Enqueue(("GET", context.Request.Url!.AbsolutePath, code));
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        var bytes = Encoding.UTF8.GetBytes(status.ToJsonString());
+        context.Response.OutputStream.Write(bytes);
+        context.Response.Close();
+    }
 
-    private static JsonObject Status(string status, string? reason = null, string? message = null) => new()
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static string Key(string ns, string name) => ns + "/" + name;
+
+    private static JsonObject Public(JsonObject o)
+    {
+        var copy = (JsonObject)o.DeepClone();
+        (copy["metadata"] as JsonObject)?.Remove("x-finalize-reads");
+        return copy;
+    }
+
+    private static (int, JsonObject) NotFound(string kind, string name) =>
+        (404, Status(404, "NotFound", $"{kind} \"{name}\" not found", kind, name));
+
+    /// <summary>A metav1.Status as the API writes it for errors. [conv]</summary>
+    private static JsonObject Status(int code, string reason, string message, string? kind = null, string? name = null) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Status",
-        ["status"] = status,
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
         ["reason"] = reason,
         ["message"] = message,
-        ["code"] = status == "Success" ? 200 : 404,
+        ["details"] = kind is null ? null : new JsonObject { ["name"] = name, ["kind"] = kind },
+        ["code"] = code,
     };
 
     public async ValueTask DisposeAsync()
@@ -179,7 +622,43 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                await handler.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
         _listener.Close();
         _stop.Dispose();
     }
+
+    private sealed class FakePod(string ns, string name, string nodeName, JsonObject o)
+    {
+        public string Namespace { get; } = ns;
+        public string Name { get; } = name;
+        public string NodeName { get; } = nodeName;
+        public JsonObject Object { get; } = o;
+        public int Step { get; set; }
+        public bool Running { get; set; }
+        public bool Deleted { get; set; }
+        public int TeardownSyncs { get; set; }
+        public string? Ip { get; set; }
+        public string? HostVeth { get; set; }
+        public Dictionary<string, bool> Ephemeral { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> EphemeralImages { get; } = new(StringComparer.Ordinal);
+    }
+}
+
+/// <summary>What a node holds for its pods: IPAM store entries (address → container ID) and host links.</summary>
+internal sealed class FakeNodeState(string name)
+{
+    public string Name { get; } = name;
+
+    public Dictionary<string, string> Store { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> HostLinks { get; } = new(StringComparer.Ordinal);
 }

@@ -64,7 +64,7 @@ public sealed class KubernetesClusterApiTests
     public async Task PodIsCreatedOnTheMappedNodeReadBackAndDeletedUntilGone()
     {
         await using var api = new FakeKubernetesApi(KindNodes());
-        var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance);
+        var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance, (_, node) => new FakeNodeAccess(api, node));
         await using (cluster)
         {
             var pod = new V1Pod
@@ -87,13 +87,15 @@ public sealed class KubernetesClusterApiTests
                 Assert.That(api.Requests.Any(r => r is { Method: "POST", Path: "/api/v1/namespaces" }), Is.True, "the namespace was not created");
             });
 
-            var state = await cluster.GetPodAsync("bash-worker-2");
-            Assert.That(state, Is.EqualTo(new BashCni.Harness.Cluster.PodState("bash-worker-2", "worker-2", "10.244.2.5", "Running")));
+            var states = new List<BashCni.Harness.Cluster.PodState?>();
+            for (var i = 0; i < 4; i++) states.Add(await cluster.GetPodAsync("bash-worker-2"));
+            Assert.That(states[0]!.Phase, Is.EqualTo("Pending"), "a new pod is Pending first (scheduled, container creating)");
+            Assert.That(states[^1], Is.EqualTo(new BashCni.Harness.Cluster.PodState("bash-worker-2", "worker-2", "10.244.2.2", "Running")));
 
             await cluster.DeletePodAsync("bash-worker-2");
             Assert.That(await cluster.GetPodAsync("bash-worker-2"), Is.Null);
-            var reads = api.Requests.Count(r => r is { Method: "GET", Path: "/api/v1/namespaces/bash-cni-unit/pods/bash-worker-2" });
-            Assert.That(reads, Is.GreaterThanOrEqualTo(4), "deletion did not wait for the pod to go");
+            var delete = api.Requests.Single(r => r is { Method: "DELETE", Path: "/api/v1/namespaces/bash-cni-unit/pods/bash-worker-2" });
+            Assert.That(delete.Body, Does.Not.Contain("\"gracePeriodSeconds\":0"), "deleted gracefully, so the kubelet runs the teardown first");
         }
         Assert.That(api.Requests.Any(r => r is { Method: "DELETE", Path: "/api/v1/namespaces/bash-cni-unit" }), Is.True,
             "the namespace the cluster created was not removed on disposal");
@@ -103,7 +105,7 @@ public sealed class KubernetesClusterApiTests
     public async Task DisposalDeletesPodsLeftBehind()
     {
         await using var api = new FakeKubernetesApi(KindNodes());
-        var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance);
+        var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance, (_, node) => new FakeNodeAccess(api, node));
         await cluster.DeployPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = "nginx-worker-1" },
@@ -122,8 +124,10 @@ public sealed class KubernetesClusterApiTests
     {
         await using var api = new FakeKubernetesApi(KindNodes(withCidrs: false));
         await using var cluster = await KubernetesCluster.CreateAsync(await SettingsAsync(api), LocalRunner.Instance);
-        var e = Assert.ThrowsAsync<InvalidOperationException>(() => cluster.PrepareNodesAsync());
-        Assert.That(e!.Message, Does.Contain("nodes without spec.podCIDR: master, worker-1, worker-2"));
+        // The pre-flight runs first and says it for every node.
+        var e = Assert.ThrowsAsync<PreflightFailedException>(() => cluster.PrepareNodesAsync());
+        Assert.That(e!.Message, Does.Contain("FAIL  master: no spec.podCIDR").And.Contain("FAIL  worker-1: no spec.podCIDR")
+            .And.Contain("FAIL  worker-2: no spec.podCIDR"));
     }
 
     [Test]

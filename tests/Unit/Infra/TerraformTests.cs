@@ -150,14 +150,29 @@ public sealed class TerraformTests
         });
 
         // Rendered as Terraform would (the two template variables), it is valid cloud-config YAML.
+        Assert.That(text, Does.Not.Contain("10.0.1."), "node addresses come from locals.nodes, not written again by hand");
         var rendered = text.Replace("${hostname}", "worker-1", StringComparison.Ordinal)
-            .Replace("${kubernetes_minor_version}", "1.32", StringComparison.Ordinal);
+            .Replace("${kubernetes_minor_version}", "1.32", StringComparison.Ordinal)
+            .Replace("${indent(6, lab_hosts)}", "10.0.1.10 master\n      10.0.1.11 worker-1\n      10.0.1.12 worker-2", StringComparison.Ordinal);
         Assert.That(rendered, Does.Not.Contain("${"), "a template variable Terraform does not pass");
         var config = YamlDoc.Load(rendered);
         Assert.That(config.Get("hostname").Text(), Is.EqualTo("worker-1"));
         Assert.That(config.Get("packages").Items().Select(p => p.Text()), Is.SupersetOf(new[] { "containerd", "jq" }));
         Assert.That(config.Get("runcmd").Items().Count(), Is.GreaterThan(10));
         Assert.That(config.Get("runcmd").Items().Last().Items().Select(i => i.Text()), Is.EqualTo(new[] { "touch", "/var/lib/bash-cni/node-ready" }));
+        Assert.That(config.Get("runcmd").Items().First().Text(), Is.EqualTo("set -e"), "a failed step stops the node preparation before the ready marker");
+        Assert.That(config.Get("write_files").Items().Single(f => f.Get("path").Text() == "/etc/hosts.lab").Get("content").Text(),
+            Is.EqualTo("10.0.1.10 master\n10.0.1.11 worker-1\n10.0.1.12 worker-2\n"));
+    }
+
+    [Test]
+    public void KubernetesBelow131IsRefused()
+    {
+        // The bootstrap writes kubeadm.k8s.io/v1beta4, which kubeadm reads from 1.31 on.
+        var variables = File.ReadAllText(Path.Combine(AwsDir, "variables.tf"));
+        Assert.That(variables, Does.Contain("tonumber(split(\".\", var.kubernetes_minor_version)[1]) >= 31"));
+        var bootstrap = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Harness", "Kubernetes", "KubeadmBootstrap.cs"));
+        Assert.That(bootstrap, Does.Contain("kubeadm.k8s.io/v1beta4"), "if the bootstrap's kubeadm API changes, change the minimum too");
     }
 
     /// <summary>Each broken copy of the Terraform must be caught, with the reason named.</summary>

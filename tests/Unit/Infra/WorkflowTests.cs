@@ -52,7 +52,8 @@ public sealed class WorkflowTests
     }
 
     [TestCase("./run-tests.sh cluster --target kind", "./run-tests.sh unit", "no step runs `run-tests.sh cluster --target kind`")]
-    [TestCase("docker exec \"$node\" bash /opt/bash-cni/plugin/install.sh", "docker exec \"$node\" true", "no step copies the plugin onto the nodes")]
+    [TestCase("        run: sudo modprobe br_netfilter\n", "        run: lsmod\n", "br_netfilter is not loaded (sudo modprobe br_netfilter) before the kind cluster is created")]
+    [TestCase("        run: sudo modprobe br_netfilter\n", "        run: sudo modprobe br_netfilter\n\n      - run: docker exec kind-worker bash /opt/bash-cni/plugin/install.sh\n", "installs the plugin by hand")]
     [TestCase("sudo -E env \"PATH=$PATH\" ./run-tests.sh unit netns", "sudo -E env \"PATH=$PATH\" ./run-tests.sh unit", "no job runs the Unit and Netns layers")]
     [TestCase("echo \"KUBECONFIG=$RUNNER_TEMP/kind.kubeconfig\" >> \"$GITHUB_ENV\"", "true", "KUBECONFIG is never set")]
     public void BrokenWorkflowIsCaught(string original, string replacement, string expected)

@@ -91,6 +91,17 @@ internal sealed class FakeCluster : ICluster
         }
     }
 
+    /// <summary>Answers <see cref="ICluster.PreparePodNetworkExecAsync"/>; default: ready.</summary>
+    public Func<string, Task> OnPrepare { get; set; } = _ => Task.CompletedTask;
+
+    public ConcurrentQueue<string> Prepared { get; } = new();
+
+    public Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default)
+    {
+        Prepared.Enqueue(podName);
+        return OnPrepare(podName);
+    }
+
     public Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default)
     {
         NodeScripts.Enqueue((nodeName, script));

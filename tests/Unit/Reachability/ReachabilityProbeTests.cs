@@ -247,4 +247,58 @@ public sealed class ReachabilityProbeTests
             empty.Delete(true);
         }
     }
+
+    /// <summary>A path seen is final: an answer on an expected-"no" cell is reported even when later probes miss it
+    /// (before, the second pass re-probed the cell until it agreed, and the leak vanished).</summary>
+    [TestCase(0, 1, 1, TestName = "LeakSeenOnceInThreeProbes_IsReported(first)")]
+    [TestCase(126, 0, 1, TestName = "LeakSeenOnceInThreeProbes_IsReported(after a probe error)")]
+    public async Task LeakSeenOnceInThreeProbes_IsReported(int first, int second, int third)
+    {
+        var exits = new[] { first, second, third };
+        var calls = 0;
+        await using var cluster = new FakeCluster
+        {
+            OnExec = (pod, command, _, _) =>
+            {
+                if (pod == "bash-worker-2" && FakeCluster.TargetOf(command) == "10.244.1.2")
+                    return Task.FromResult(FakeCluster.Result(command, exits[Math.Min(Interlocked.Increment(ref calls), 3) - 1]));
+                return Task.FromResult(FakeCluster.Result(command, LabNetwork(pod, FakeCluster.TargetOf(command)) ? 0 : 1));
+            },
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab"));
+
+        var cell = report.Cell("bash-worker-2", "pod:nginx-worker-1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cell.Expected, Is.EqualTo(Reach.No));
+            Assert.That(cell.Observed, Is.EqualTo(Reach.Yes), string.Join("\n", cell.Attempts));
+            Assert.That(report.Diff.IsEmpty, Is.False, "the leak is a difference");
+            Assert.That(cell.Attempts.Select(a => a.Outcome), Does.Not.Contain(Reach.No), "no attempt after the answer was seen");
+        });
+    }
+
+    [Test]
+    public async Task EachSourcePodIsPreparedOnceBeforeProbing_AndAFailedPreparationIsAProbeError()
+    {
+        await using var cluster = new FakeCluster
+        {
+            OnExec = Network(LabNetwork),
+            OnPrepare = pod => pod == "nginx-worker-1" ? throw new InvalidOperationException("ErrImagePull") : Task.CompletedTask,
+        };
+
+        var report = await ReachabilityProbe.RunAsync(cluster, Plan("lab", Fast with { SecondPassAttempts = 0 }));
+
+        var cell = report.Cell("nginx-worker-1", "own-bridge");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cluster.Prepared.OrderBy(p => p, StringComparer.Ordinal),
+                Is.EqualTo(FakeCluster.LabPods.Select(p => p.Name).OrderBy(p => p, StringComparer.Ordinal)), "each source once");
+            Assert.That(cell.Observed, Is.EqualTo(Reach.Error));
+            Assert.That(cell.Attempts[0].Output, Does.Contain("not ready").And.Contain("ErrImagePull"));
+            Assert.That(cluster.Execs.Any(e => e.Pod == "nginx-worker-1"), Is.False, "no exec into a pod whose way in failed");
+            Assert.That(report.Cell("bash-worker-1", "own-bridge").Observed, Is.EqualTo(Reach.Yes));
+            Assert.That(report.Cells.SelectMany(c => c.Attempts).Select(a => a.Via), Is.All.EqualTo("exec in pod"), "via set on every attempt");
+        });
+    }
 }
