@@ -70,7 +70,7 @@ cmd_add() {
     link_start_veth "$HOST_IF" "$host_mac" "$CNI_IFNAME" "$BRIDGE" "$MTU" "$CNI_NETNS"
     if [[ -n "$LAB_IPAM" ]]; then
         ipam_lock
-        ipam_allocate "$CNI_CONTAINERID" "$CNI_IFNAME"
+        ipam_allocate "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
         IPAM_ALLOCATED=1
         ipam_unlock
     else

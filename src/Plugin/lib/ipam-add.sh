@@ -58,10 +58,13 @@ ipam_config_address() {
     fi
 }
 
-# ipam_allocate ID IFNAME: reserve the next free address (caller holds the lock).
+# ipam_allocate ID IFNAME [MARK]: reserve the next free address (caller holds the lock).
 # Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
+# The file is created, then its owner written: a kill in between leaves a reservation no owner matches.
+# So bash-cni's MARK first names the address ("adding <ip>"), and its DEL releases a file left so
+# (see ipam_release).
 ipam_allocate() {
-    local id="$1" ifn="$2" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    local id="$1" ifn="$2" mark="${3:-}" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
@@ -84,6 +87,7 @@ ipam_allocate() {
             ipv4_from_int "$cur"
             ip="$REPLY"
             if [[ ! -e "$IPAM_DIR/$ip" ]]; then
+                [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
                 set -o noclobber
                 umask 077
                 if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then

@@ -26,11 +26,13 @@ link_ensure_bridge() {
     [[ -n "$LINK_BR_HAS_GW" ]] || batch+="addr add $IPAM_GATEWAY/$IPAM_PREFIX brd + dev $br"$'\n'
     [[ -n "$LINK_BR_UP" ]] || batch+="link set dev $br up"$'\n'
     if [[ -n "$batch" ]]; then
-        LINK_ERR="$(exec ip -batch - 2>&1 <<<"$batch")" || {
+        # Every line is tried (-force) and the bridge is judged by what it is afterwards: an ADD that did
+        # not get the lock in time may have made part of it meanwhile ("File exists").
+        LINK_ERR="$(exec ip -force -batch - 2>&1 <<<"$batch")" || true
+        if ! link_read_bridge "$br" || [[ -z "$LINK_BR_UP" || -z "$LINK_BR_HAS_GW" ]]; then
             [[ -n "$fd" ]] && exec {fd}>&-
             cni_error 100 "cannot set up bridge $br" "${LINK_ERR//$'\n'/ }"
-        }
-        link_read_bridge "$br" || true
+        fi
     fi
     [[ -n "$fd" ]] && exec {fd}>&-
     if [[ -z "$LINK_BR_MAC" ]]; then

@@ -7,6 +7,10 @@ namespace BashCni.Harness.Sandbox;
 public sealed record IpAddress(string Family, string Local, int PrefixLength)
 {
     public string Cidr => $"{Local}/{PrefixLength}";
+
+    /// <summary>An fe80::/10 address (the kernel gives one to every link by itself, asynchronously).</summary>
+    public bool IsIpv6LinkLocal => Family == "inet6" && Local.StartsWith("fe", StringComparison.OrdinalIgnoreCase) &&
+                                   Local.Length > 2 && "89abAB".Contains(Local[2], StringComparison.Ordinal);
 }
 
 /// <summary>One link as <c>ip -j -d addr</c> / <c>ip -j link</c> reports it.</summary>

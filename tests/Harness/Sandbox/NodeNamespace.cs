@@ -160,7 +160,8 @@ public sealed class NodeNamespace : NetworkNamespace
     {
         var links = await LinksAsync(ct).ConfigureAwait(false);
         var store = await StoreAsync(ct).ConfigureAwait(false);
-        var lines = links.Select(l => $"link {l.Name} {l.Kind} master={l.Master} up={l.IsUp} {string.Join(",", l.Addresses.Select(a => a.Cidr))}")
+        // IPv6 link-local addresses are left out: the kernel adds them by itself some time after a link comes up.
+        var lines = links.Select(l => $"link {l.Name} {l.Kind} master={l.Master} up={l.IsUp} {string.Join(",", l.Addresses.Where(a => !a.IsIpv6LinkLocal).Select(a => a.Cidr))}")
             .Concat(store.Select(kv => $"file {kv.Key} {kv.Value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}"));
         return string.Join("\n", lines.Order(StringComparer.Ordinal));
     }

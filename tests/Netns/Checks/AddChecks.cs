@@ -126,7 +126,7 @@ public static class AddChecks
         if (pod is not null && !pod.IsDeleted)
         {
             var links = await pod.LinksAsync().ConfigureAwait(false);
-            text += "\n" + string.Join("\n", links.Select(l => $"pod link {l.Name} {l.Mac} {string.Join(",", l.Addresses.Select(a => a.Cidr))}"));
+            text += "\n" + string.Join("\n", links.Select(l => $"pod link {l.Name} {l.Mac} {string.Join(",", l.Addresses.Where(a => !a.IsIpv6LinkLocal).Select(a => a.Cidr))}"));
         }
         return text;
     }

@@ -38,7 +38,9 @@ public sealed class BrokenVariants : IAsyncDisposable
     {
         var root = Directory.CreateTempSubdirectory("bashcni-broken-").FullName;
         var variants = new BrokenVariants(root);
-        var r = await LocalRunner.Instance.RunAsync("bash", [Script, sourcePluginDir, root]).ConfigureAwait(false);
+        // Minutes, not seconds: on a loaded machine copying and patching every variant can take long (a guard, not a bound).
+        var r = await LocalRunner.Instance.RunAsync("bash", [Script, sourcePluginDir, root], new CommandOptions { Timeout = TimeSpan.FromMinutes(10) })
+            .ConfigureAwait(false);
         if (!r.Succeeded)
         {
             await variants.DisposeAsync().ConfigureAwait(false);

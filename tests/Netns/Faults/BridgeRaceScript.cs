@@ -1,0 +1,57 @@
+namespace BashCni.Tests.Netns.Faults;
+
+/// <summary>
+/// Two ADDs on a node without a bridge, ordered by gates (<see cref="ProgressGateScripts.Gate"/>): A is held in its
+/// bridge-creating <c>ip</c> batch (it holds the bridge's lock file, the bridge does not exist yet); B is let go into
+/// its <c>flock</c> of that lock only then, and A is let go only once the kernel shows B blocked in flock(2)
+/// (<c>/proc/PID/syscall</c>: 73). Args: PLUGIN CONF GATE ID_A NETNS_A ID_B NETNS_B ARGS_A ARGS_B.
+/// Prints: a-holds-bridge-lock, b-blocked-on-lock | b-passed-lock-while-a-held-it, a-exit N, b-exit N.
+/// </summary>
+public static class BridgeRaceScript
+{
+    public const string Text = """
+        set -uo pipefail
+        plugin=$1 conf=$2 gate=$3 ida=$4 nsa=$5 idb=$6 nsb=$7 argsa=$8 argsb=$9 bstep=${10}
+        mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-bridge" "$gate/go-bridge-lock" || exit 2
+        for p in ip flock sleep; do ln -s ../../gate.sh "$gate/bin/$p"; done
+        exec 3<>"$gate/events"
+        add() { # ID NETNS ARGS STEP OUT TAG
+            env CNI_COMMAND=ADD "CNI_CONTAINERID=$1" "CNI_NETNS=$2" CNI_IFNAME=eth0 "CNI_ARGS=$3" "CNI_PATH=${plugin%/*}" \
+                "BASHCNI_GATE_DIR=$gate" "BASHCNI_GATE_STEP=$4" "PATH=$gate/bin:$PATH" "$plugin" <"$conf" >"$gate/$5.out" 2>&1
+        }
+        next() { IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }; }
+        ( add "$ida" "$nsa" "$argsa" bridge a; echo "a-exit $?" >&3 ) &
+        next "A to reach its bridge batch"
+        [[ "$ev" == "reached bridge "* ]] && echo a-holds-bridge-lock || echo "a: $ev"
+        ( add "$idb" "$nsb" "$argsb" "$bstep" b; echo "b-exit $?" >&3 ) &
+        next "B to reach the bridge lock"
+        ended=""
+        case "$ev" in
+            "reached bridge-lock-timeout "*)
+                # B goes on as after its lock timed out and sets up the bridge itself, A still held.
+                echo b-lock-timed-out
+                next "B to end"; ended=$ev ;;
+            "reached bridge-lock "*)
+                pid=${ev##* }
+                echo go 1<>"$gate/go-bridge-lock"
+                # The real flock now runs as that pid: wait until the kernel shows it blocked in flock(2).
+                for ((i = 0; i < 6000; i++)); do
+                    read -r nr _ <"/proc/$pid/syscall" 2>/dev/null || break
+                    [[ "$nr" == 73 ]] && { echo b-blocked-on-lock; break; }
+                    if read -r -t 0.01 -u 3 ev; then ended=$ev; break; fi
+                done ;;
+            *) echo "b-passed-lock-while-a-held-it ($ev)"; ended=$ev ;;
+        esac
+        echo go 1<>"$gate/go-bridge"
+        exits=0
+        if [[ "$ended" == [ab]-exit* ]]; then echo "$ended"; exits=1; fi
+        while (( exits < 2 )); do
+            next "the ADDs to end"
+            [[ "$ev" != timeout ]] || break
+            if [[ "$ev" == [ab]-exit* ]]; then echo "$ev"; exits=$(( exits + 1 )); fi
+        done
+        echo "a-out $(tr '\n' ' ' <"$gate/a.out")"
+        echo "b-out $(tr '\n' ' ' <"$gate/b.out")"
+        wait
+        """;
+}

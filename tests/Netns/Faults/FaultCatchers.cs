@@ -1,0 +1,17 @@
+using BashCni.Tests.Netns.Checks;
+using BashCni.Tests.Netns.SelfTest;
+
+namespace BashCni.Tests.Netns.Faults;
+
+/// <summary>The kill trials (one trial at each kill point) and the bridge race as catchers for the self-test.</summary>
+public static class FaultCatchers
+{
+    [CatcherSource]
+    public static IEnumerable<Catcher> All()
+    {
+        yield return new Catcher("SIGKILL at each point of an ADD's progress, then DEL, leaves nothing",
+            node => FaultChecks.KilledAddIsCleanedByDelAsync(node, KillPoints.All, new Dictionary<string, int>(StringComparer.Ordinal)));
+        yield return new Catcher(RaceChecks.BridgeCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node));
+        yield return new Catcher(RaceChecks.BridgeTimeoutCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node, lockTimesOut: true));
+    }
+}
