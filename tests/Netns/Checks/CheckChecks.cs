@@ -61,7 +61,7 @@ public static class CheckChecks
         var hostVeth = (await node.HostVethsAsync().ConfigureAwait(false)).FirstOrDefault()?.Name ?? "";
         var p = new List<string>();
         var (expectedCode, expectedText) = await MakeDriftAsync(node, pod, drift, address, ip, store, hostVeth).ConfigureAwait(false);
-        var result = await node.Plugin.CheckAsync(drift == Drift.None ? call : call.ExpectingError()).ConfigureAwait(false);
+        var result = await node.Plugin.CheckAsync(drift == Drift.None ? call : call.ExpectingError(expectedCode)).ConfigureAwait(false);
         if (drift == Drift.None)
         {
             if (!result.Succeeded) p.Add($"CHECK right after ADD failed: {result.Stdout.Trim()} {AddChecks.Tail(result.Stderr)}");
