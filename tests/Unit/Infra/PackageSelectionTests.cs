@@ -68,6 +68,14 @@ public sealed class PackageSelectionTests
     }
 
     [Test]
+    public async Task TheRenderedReportsBrowserCheckAddsChromiumAndNothingElse()
+    {
+        var withReport = await SelectAsync([], "--target", "kind", "cluster", "report");
+        var without = await SelectAsync([], "--target", "kind", "cluster");
+        Assert.That(withReport, Is.EqualTo(without.Append("chromium").ToArray()));
+    }
+
+    [Test]
     public async Task OnlyWhatIsMissingIsInstalled()
     {
         var needed = await SelectAsync([], "--needed", "unit");
@@ -82,7 +90,8 @@ public sealed class PackageSelectionTests
         Assert.Multiple(() =>
         {
             Assert.That(script, Does.Contain("source \"$REPO_DIR/.ci/packages.sh\""));
-            Assert.That(script, Does.Contain("packages_missing \"${TARGET:-local}\" \"${LAYERS[@]}\""));
+            Assert.That(script, Does.Contain("packages_missing \"${TARGET:-local}\" \"${needs[@]}\""));
+            Assert.That(script, Does.Contain("local -a needs=(\"${LAYERS[@]}\")"), "the chosen layers, plus the report's browser when it is rendered");
             Assert.That(script, Does.Not.Match(@"\bcontainerd\s+runc\b"), "no package list of its own");
         });
     }

@@ -45,7 +45,7 @@ public sealed class ReachabilityTableTests
             Assert.That(html, Does.Not.Contain(" " + ReachabilityTable.DifferenceClass));
             Assert.That(CountOf(html, "<tr><th scope=\"row\">"), Is.EqualTo(report.Plan.Expected.Targets.Count), "one row per target");
             Assert.That(CountOf(html, "<th scope=\"col\">"), Is.EqualTo(report.Plan.Expected.Sources.Count), "one column per source");
-            Assert.That(html, Does.Contain("<span class=\"how\">ping"), "with no Via, the command line says how a cell was probed");
+            Assert.That(html, Does.Contain("<span class=\"how\">exec in pod"), "each cell says how it was probed (the cluster's Via)");
             Assert.That(html, Does.Not.Contain("<script"), "no script in an attachment");
         });
     }
