@@ -25,7 +25,7 @@ Layers (default: unit netns cluster):
   bench       only when named: the latency/scale benchmark console (bench/); BENCH-ARGS after -- go to it
 
 Options:
-  --plugin-dir DIR   plugin directory under test (default src/Plugin)         -> BASH_CNI_PLUGIN_DIR
+  --plugin-dir DIR   plugin directory under test (default src/Plugin)         -> BASHCNI_PLUGIN_DIR
   --profile NAME     plugin profile for the netns layer (fixtures/plugins/profiles/NAME.json, or a path:
                      bash-cni, bash-cni-standard, reference)                   -> BASHCNI_PROFILE
   --target T         cluster to test: local|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
@@ -637,7 +637,7 @@ main() {
   export BASHCNI_ARTIFACTS="${BASHCNI_ARTIFACTS:-$REPO_DIR/artifacts}"
   export BASHCNI_REPO="$REPO_DIR"
   export BASHCNI_EXECUTOR="${BASHCNI_EXECUTOR:-run-tests.sh}"
-  [[ -z "$PLUGIN_DIR" ]] || export BASH_CNI_PLUGIN_DIR="$PLUGIN_DIR"
+  [[ -z "$PLUGIN_DIR" ]] || export BASHCNI_PLUGIN_DIR="$PLUGIN_DIR"
   [[ -z "$PROFILE" ]] || export BASHCNI_PROFILE="$PROFILE"
   [[ -z "$TARGET" ]] || export BASHCNI_CLUSTER_TARGET="$TARGET"
   [[ -z "$FILTER" ]] || export BASHCNI_LAYER_FILTER="$FILTER"

@@ -8,15 +8,16 @@ public static class RepoPaths
     /// <summary>The directory holding BashCni.sln (found upwards from the test assembly, or BASHCNI_REPO).</summary>
     public static string Root => RootLazy.Value;
 
-    /// <summary>The plugin directory under test: BASH_CNI_PLUGIN_DIR, default src/Plugin.</summary>
-    public static string PluginDir
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("BASH_CNI_PLUGIN_DIR");
-            return string.IsNullOrWhiteSpace(fromEnv) ? Path.Combine(Root, "src", "Plugin") : Path.GetFullPath(fromEnv);
-        }
-    }
+    /// <summary>The plugin directory tested when none is given: the one place that default is decided.</summary>
+    public static string DefaultPluginDir => Path.Combine(Root, "src", "Plugin");
+
+    /// <summary>The plugin directory given for this run (<c>--plugin-dir</c> → BASHCNI_PLUGIN_DIR, alias
+    /// BASH_CNI_PLUGIN_DIR), or null.</summary>
+    public static string? PluginDirOverride => HarnessEnvironment.Get("PLUGIN_DIR") is { } dir ? Path.GetFullPath(dir) : null;
+
+    /// <summary>The plugin directory under test: <see cref="PluginDirOverride"/>, else <see cref="DefaultPluginDir"/>.
+    /// Plugin profiles without a <c>pluginDir</c> resolve to it too.</summary>
+    public static string PluginDir => PluginDirOverride ?? DefaultPluginDir;
 
     public static string Fixtures => Path.Combine(Root, "fixtures");
 
@@ -24,8 +25,8 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
-        var fromEnv = Environment.GetEnvironmentVariable("BASHCNI_REPO");
-        if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
+        var fromEnv = HarnessEnvironment.Get("REPO");
+        if (fromEnv is not null) return Path.GetFullPath(fromEnv);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "BashCni.sln"))) return dir.FullName;
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)

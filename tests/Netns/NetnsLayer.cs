@@ -85,7 +85,7 @@ public sealed class NetnsLayer
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
         var profile = PluginProfile.Current;
         if (!File.Exists(profile.PluginPath))
-            Assert.Fail($"plugin '{profile.PluginPath}' not found: set BASH_CNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
+            Assert.Fail($"plugin '{profile.PluginPath}' not found: set BASHCNI_PLUGIN_DIR to the plugin dir or BASHCNI_PROFILE to a profile (fixtures/plugins/profiles)");
         return profile;
     }
 }

@@ -218,7 +218,7 @@ public sealed class LocalCluster : ICluster
         if (!File.Exists(Path.Combine(pluginDir, "bash-cni")) || !File.Exists(product))
             throw new InvalidOperationException(
                 $"cannot install the plugin under test: {pluginDir} has no install.sh (and no bash-cni to stage beside {product}); " +
-                "set BASH_CNI_PLUGIN_DIR to a plugin directory");
+                "set BASHCNI_PLUGIN_DIR to a plugin directory");
         var staged = Path.Combine(RunDirectory, "plugin-" + nodeName);
         Directory.CreateDirectory(staged);
         await LocalRunner.Instance.RunCheckedAsync("cp", ["-a", "--", pluginDir + "/.", staged + "/"], cancellationToken: ct).ConfigureAwait(false);

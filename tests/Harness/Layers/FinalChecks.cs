@@ -45,7 +45,7 @@ public static class FinalChecks
     {
         var dir = RequireOrderedRun();
         var problems = await LayerState.CheckAsync(dir, check).ConfigureAwait(false);
-        if (problems is null && Environment.GetEnvironmentVariable("BASHCNI_LAYER_FILTER") is { Length: > 0 } filter)
+        if (problems is null && HarnessEnvironment.Get("LAYER_FILTER") is { } filter)
             Assert.Ignore($"'{check}' recorded nothing: the run was filtered ({filter}) and its fixture did not run");
         Assert.That(problems, Is.Not.Null, $"'{check}' recorded nothing in {dir}: the teardown that runs it did not run");
         Assert.That(problems, Is.Empty, $"{check}:\n  " + string.Join("\n  ", problems!));

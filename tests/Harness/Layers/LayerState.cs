@@ -17,7 +17,7 @@ public static class LayerState
 
     /// <summary>The layer's state directory, or null when the run is not ordered by run-tests.sh.</summary>
     public static string? Directory =>
-        Environment.GetEnvironmentVariable("BASHCNI_LAYER_STATE") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+        HarnessEnvironment.Get("LAYER_STATE") is { } dir ? Path.GetFullPath(dir) : null;
 
     /// <summary>Takes and records the host snapshot the final check compares with (once per process; no-op without a state directory).</summary>
     public static async Task<HostSnapshot> RecordHostBeforeAsync(CancellationToken ct = default)

@@ -56,17 +56,17 @@ public sealed partial class ProbePlan
         var podsByName = new Dictionary<string, PodState>(StringComparer.Ordinal);
         foreach (var pod in pods) podsByName[pod.Name] = pod;
 
+        var context = new ProbePlanContext(expected, podsByName, nodesByName, nodeNames, nodeProblems, options, outsideByNode);
         var plannedExpected = expected.Matrix.Clone();
         var probes = new List<PlannedProbe>();
         foreach (var source in expected.Sources)
         {
             podsByName.TryGetValue(source, out var sourcePod);
-            ClusterNode? sourceNode = sourcePod is null ? null : nodesByName.GetValueOrDefault(sourcePod.Node);
+            var probeSource = new ProbeSource(source, sourcePod, sourcePod is null ? null : nodesByName.GetValueOrDefault(sourcePod.Node));
             foreach (var target in expected.Targets)
             {
                 var want = expected.Matrix[source, target.Text];
-                var resolution = Resolve(source, sourcePod, sourceNode, target, expected, podsByName, nodesByName, nodeNames,
-                    nodeProblems, options, outsideByNode);
+                var resolution = Resolve(probeSource, target, context);
                 if (resolution.NotApplicable is { } why)
                 {
                     plannedExpected[source, target.Text] = Reach.NotApplicable;
@@ -160,11 +160,10 @@ public sealed partial class ProbePlan
         public static Resolution Skip(string why) => new(null, null, why);
     }
 
-    private static Resolution Resolve(string source, PodState? sourcePod, ClusterNode? sourceNode, ProbeTarget target,
-        ExpectedMatrix expected, Dictionary<string, PodState> pods, Dictionary<string, ClusterNode> nodes,
-        IReadOnlyDictionary<string, string> nodeNames, IReadOnlyDictionary<string, string> nodeProblems,
-        ReachabilityOptions options, IReadOnlyDictionary<string, string>? outsideByNode)
+    private static Resolution Resolve(ProbeSource probeSource, ProbeTarget target, ProbePlanContext context)
     {
+        var (source, sourcePod, sourceNode) = probeSource;
+        var (expected, pods, nodes, nodeNames, nodeProblems, options, outsideByNode) = context;
         if (sourcePod is null)
             return Resolution.Cannot($"source pod {source} is not among the deployed pods");
         if (sourceNode is null && target.Kind is not (TargetKind.Pod or TargetKind.Http))

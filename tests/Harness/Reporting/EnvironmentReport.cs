@@ -39,7 +39,7 @@ public static class EnvironmentReport
             ["nunit.version"] = typeof(NUnit.Framework.Assert).Assembly.GetName().Version?.ToString() ?? "unknown",
             ["host"] = Environment.MachineName,
             ["user"] = Environment.IsPrivilegedProcess ? "root" : Environment.UserName,
-            ["plugin.dir"] = pluginDir ?? "unknown (repository root not found; set BASHCNI_REPO or BASH_CNI_PLUGIN_DIR)",
+            ["plugin.dir"] = pluginDir ?? "unknown (repository root not found; set BASHCNI_REPO or BASHCNI_PLUGIN_DIR)",
         };
         properties["bash.version"] = await FirstLineAsync("bash", ["-c", "echo \"$BASH_VERSION\""], cancellationToken).ConfigureAwait(false);
         properties["jq.version"] = await FirstLineAsync("jq", ["--version"], cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public static class EnvironmentReport
     private static Dictionary<string, object> Executor(IReadOnlyDictionary<string, string> properties)
     {
         var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        var name = Environment.GetEnvironmentVariable("BASHCNI_EXECUTOR") is { Length: > 0 } named ? named : ci ? ".ci/run" : "dotnet test";
+        var name = HarnessEnvironment.Get("EXECUTOR") is { } named ? named : ci ? ".ci/run" : "dotnet test";
         var commit = properties.GetValueOrDefault("plugin.commit", "unknown");
         return new Dictionary<string, object>
         {

@@ -26,7 +26,7 @@ public sealed partial record HostSnapshot(
 
     /// <summary>The run's own temporary directory (every test process of a run-tests.sh layer has it as TMPDIR), or null.</summary>
     public static string? RunTemporaryDirectory =>
-        Environment.GetEnvironmentVariable("BASHCNI_RUN_TMP") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+        HarnessEnvironment.Get("RUN_TMP") is { } dir ? Path.GetFullPath(dir) : null;
 
     private const string ScriptText = """
         set -uo pipefail

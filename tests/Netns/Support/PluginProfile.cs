@@ -8,8 +8,9 @@ namespace BashCni.Tests.Netns.Support;
 /// The plugin under test and how to drive it: a plugin dir, the interface plugin's type, a network-config template
 /// (strings "{{cniVersion}}", "{{name}}", "{{subnet}}", "{{dataDir}}", "{{logFile}}" are filled in), the cniVersions it
 /// supports and the capabilities it claims beyond the CNI spec. Profiles live in fixtures/plugins/profiles/NAME.json.
-/// Selected by BASHCNI_PROFILE (a name or a path); BASH_CNI_PLUGIN_DIR points the chosen profile (default
-/// bash-cni) at another plugin dir.
+/// Selected by BASHCNI_PROFILE (a name or a path); a profile without <c>pluginDir</c> tests the plugin under test,
+/// <see cref="RepoPaths.PluginDir"/>, and BASHCNI_PLUGIN_DIR (<see cref="RepoPaths.PluginDirOverride"/>) points any
+/// chosen profile at another plugin dir.
 /// </summary>
 public sealed class PluginProfile
 {
@@ -74,15 +75,13 @@ public sealed class PluginProfile
 
     public string PluginPath => Path.Combine(PluginDir, Type);
 
-    /// <summary>The profile this run uses (BASHCNI_PROFILE / BASH_CNI_PLUGIN_DIR).</summary>
+    /// <summary>The profile this run uses (BASHCNI_PROFILE / BASHCNI_PLUGIN_DIR).</summary>
     public static PluginProfile Current => CurrentLazy.Value;
 
     private static readonly Lazy<PluginProfile> CurrentLazy = new(() =>
     {
-        var selected = Environment.GetEnvironmentVariable("BASHCNI_PROFILE");
-        var overrideDir = Environment.GetEnvironmentVariable("BASH_CNI_PLUGIN_DIR");
-        var profile = Load(string.IsNullOrWhiteSpace(selected) ? "bash-cni" : selected);
-        return string.IsNullOrWhiteSpace(overrideDir) ? profile : profile.WithPluginDir(Path.GetFullPath(overrideDir));
+        var profile = Load(HarnessEnvironment.Get("PROFILE") ?? "bash-cni");
+        return RepoPaths.PluginDirOverride is { } dir ? profile.WithPluginDir(dir) : profile;
     });
 
     /// <summary>Loads a profile by name (fixtures/plugins/profiles/NAME.json) or path.</summary>
@@ -98,8 +97,9 @@ public sealed class PluginProfile
         var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                    ?? throw new FormatException($"{path}: not a JSON object");
         string Str(string key) => root[key]?.GetValue<string>() ?? throw new FormatException($"{path}: '{key}' missing");
-        var dir = Str("pluginDir");
-        if (!Path.IsPathRooted(dir)) dir = Path.GetFullPath(Path.Combine(RepoPaths.Root, dir));
+        var dir = root["pluginDir"]?.GetValue<string>() is { } given
+            ? Path.GetFullPath(Path.IsPathRooted(given) ? given : Path.Combine(RepoPaths.Root, given))
+            : RepoPaths.PluginDir;
         var versions = (root["cniVersions"] as JsonArray ?? throw new FormatException($"{path}: 'cniVersions' missing"))
             .Select(v => v!.GetValue<string>()).ToList();
         var caps = (root["capabilities"] as JsonArray ?? [])

@@ -39,7 +39,7 @@ public abstract class IpamTestBase
         _root = Directory.CreateTempSubdirectory("bashcni-unit-").FullName;
         Ipam = CniPlugin.Local(IpamType);
         if (!Ipam.Exists)
-            Assert.Fail($"the IPAM plugin under test is missing: {Ipam.PluginPath} (set BASH_CNI_PLUGIN_DIR to the directory holding {IpamType})");
+            Assert.Fail($"the IPAM plugin under test is missing: {Ipam.PluginPath} (set BASHCNI_PLUGIN_DIR to the directory holding {IpamType})");
     }
 
     [TearDown]
