@@ -92,14 +92,21 @@ cni_emit() {
     printf '%s\n' "$1"
 }
 
-# cni_error CODE MSG [DETAILS]: roll back if needed, print the CNI error JSON, log, exit 1.
-cni_error() {
-    local code="$1" msg="$2" details="${3:-}" hook version jmsg
+# cni_undo: before a failure is reported, run the undo steps (undo_run) and the rollback hook.
+cni_undo() {
+    local hook
+    undo_run
     if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
         hook="$CNI_ROLLBACK_HOOK"
         CNI_ROLLBACK_HOOK=""
         "$hook" || true
     fi
+}
+
+# cni_error CODE MSG [DETAILS]: roll back if needed, print the CNI error JSON, log, exit 1.
+cni_error() {
+    local code="$1" msg="$2" details="${3:-}" version jmsg
+    cni_undo
     version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
     cni_json_string "$msg"
     jmsg="$REPLY"

@@ -36,13 +36,8 @@ delegate_run() {
 # delegate_fail: pass the delegate's error on (its JSON if it printed one, else code 100).
 delegate_fail() {
     local what="$1"
-    local hook
     if [[ "$DELEGATE_OUT" =~ \"code\"[[:space:]]*:[[:space:]]*([0-9]+) ]]; then
-        if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
-            hook="$CNI_ROLLBACK_HOOK"
-            CNI_ROLLBACK_HOOK=""
-            "$hook" || true
-        fi
+        cni_undo
         CNI_EMITTED=1
         printf '%s\n' "$DELEGATE_OUT"
         cni_log "error from ipam plugin ($what): ${DELEGATE_OUT//$'\n'/ }"
