@@ -79,14 +79,7 @@ cmd_check() {
     fi
     ip_only="${CFG_PREV_ADDRESS%/*}"
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare
-        ipam_lookup "$CNI_CONTAINERID" "$CNI_IFNAME"
-        if [[ -z "$REPLY" ]]; then
-            cni_error 3 "unknown container: $CNI_CONTAINERID/$CNI_IFNAME holds no address in network $CFG_NAME"
-        fi
-        if [[ "$REPLY" != "$ip_only" ]]; then
-            cni_error 100 "address mismatch: store has $REPLY, prevResult says $ip_only"
-        fi
+        ipam_check_holds "$CNI_CONTAINERID" "$CNI_IFNAME" "$ip_only"
     else
         delegate_run CHECK "$CFG_IPAM_TYPE" || delegate_fail CHECK
     fi
@@ -111,11 +104,7 @@ cmd_status() {
     load_config
     cni_require_version 1.1.0 STATUS
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare
-        if ! ipam_has_room; then
-            ipam_range_text
-            cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
-        fi
+        ipam_status
     else
         delegate_run STATUS "$CFG_IPAM_TYPE" || delegate_fail STATUS
     fi
@@ -130,13 +119,7 @@ cmd_gc() {
         cni_error 7 "invalid network config: \"cni.dev/valid-attachments\" must be a list"
     fi
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare_store
-        if [[ -d "$IPAM_DIR" ]]; then
-            ipam_lock
-            ipam_gc "$CFG_VALID_ATTACHMENTS"
-            ipam_unlock
-            CNI_LOG_DETAIL="removed=$REPLY"
-        fi
+        ipam_gc_store "$CFG_VALID_ATTACHMENTS"
     else
         delegate_run GC "$CFG_IPAM_TYPE" || delegate_fail GC
     fi

@@ -229,3 +229,21 @@ cni_check_version() {
     CNI_VERSION="$v"
 }
 
+# cni_main: the dispatch both plugins share; each defines cmd_add, cmd_del, cmd_check, cmd_status
+# and cmd_gc.
+cni_main() {
+    cni_install_traps
+    cni_read_stdin
+    case "${CNI_COMMAND:-}" in
+        ADD) cmd_add ;;
+        DEL) cmd_del ;;
+        CHECK) cmd_check ;;
+        STATUS) cmd_status ;;
+        GC) cmd_gc ;;
+        VERSION)
+            cni_version_output
+            cni_log ok ;;
+        "") cni_error 4 "invalid environment variables: CNI_COMMAND is not set" ;;
+        *) cni_error 4 "invalid environment variables: unknown CNI_COMMAND \"$CNI_COMMAND\"" ;;
+    esac
+}
