@@ -11,24 +11,37 @@ mark_drop() {
     fi
 }
 
-# Rollback of a half-done ADD (also of what early_start began): end the waiting pod `ip`, collect
-# the one creating the pair and delete the pair if it was made, give the address back, drop the mark
-# (or clear it, if it was there before this ADD).
-add_rollback() {
-    link_abort_pod
-    link_wait_veth
-    if [[ -n "$LINK_CREATED" ]]; then
-        link_del "${LINK_ARGS[0]}" || true
-    fi
-    if [[ -n "$IPAM_ALLOCATED" && -n "$LAB_IPAM" ]]; then
+# ADD's undo steps, each pushed (undo_push) right after what it undoes was acquired; a failure runs
+# them newest first: the address, then the pair, then the mark. early_start pushes the mark's and
+# the pair's when it starts them, so an ADD that fails before adopting them undoes them too.
+
+# add_undo_address: give the address back (the built-in store releases it with the mark, which
+# names it; a delegated ipam plugin gets a DEL).
+add_undo_address() {
+    if [[ -n "$LAB_IPAM" ]]; then
         ipam_unlock
         ipam_lock
         ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
         ipam_unlock
         MARK=""
-    elif [[ -n "$IPAM_ALLOCATED" ]]; then
+    else
         delegate_run DEL "$CFG_IPAM_TYPE" >/dev/null 2>&1 || true
     fi
+}
+
+# add_undo_link: end the waiting pod `ip`, collect the one creating the pair, delete the pair if this
+# ADD made it.
+add_undo_link() {
+    link_abort_pod
+    link_wait_veth
+    if [[ -n "$LINK_CREATED" ]]; then
+        link_del "${LINK_ARGS[0]}" || true
+        LINK_CREATED=""
+    fi
+}
+
+# add_undo_mark: drop the marks this ADD wrote (or clear one that was there before it).
+add_undo_mark() {
     [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
     [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
     return 0

@@ -18,7 +18,6 @@ CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
 CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
-CNI_ROLLBACK_HOOK=""    # function run before an error is reported (undo a half-done ADD)
 declare -A CNI_LOADED=()
 
 # The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
@@ -39,7 +38,7 @@ cni_lazy() {
     local file="$1"
     shift
     if [[ -n "${CNI_LOADED["$file"]:-}" ]]; then
-        CNI_ROLLBACK_HOOK=""
+        undo_clear
         cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
     fi
     cni_source "$file"
@@ -92,21 +91,10 @@ cni_emit() {
     printf '%s\n' "$1"
 }
 
-# cni_undo: before a failure is reported, run the undo steps (undo_run) and the rollback hook.
-cni_undo() {
-    local hook
-    undo_run
-    if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
-        hook="$CNI_ROLLBACK_HOOK"
-        CNI_ROLLBACK_HOOK=""
-        "$hook" || true
-    fi
-}
-
-# cni_error CODE MSG [DETAILS]: roll back if needed, print the CNI error JSON, log, exit 1.
+# cni_error CODE MSG [DETAILS]: run the undo steps (undo_run), print the CNI error JSON, log, exit 1.
 cni_error() {
     local code="$1" msg="$2" details="${3:-}" version jmsg
-    cni_undo
+    undo_run
     version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
     cni_json_string "$msg"
     jmsg="$REPLY"

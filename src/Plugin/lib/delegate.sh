@@ -37,7 +37,7 @@ delegate_run() {
 delegate_fail() {
     local what="$1"
     if [[ "$DELEGATE_OUT" =~ \"code\"[[:space:]]*:[[:space:]]*([0-9]+) ]]; then
-        cni_undo
+        undo_run
         CNI_EMITTED=1
         printf '%s\n' "$DELEGATE_OUT"
         cni_log "error from ipam plugin ($what): ${DELEGATE_OUT//$'\n'/ }"

@@ -23,7 +23,6 @@ CNI_UNDO=()              # undo steps (function names), pushed right after what 
 IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
 IPAM_LOCK_PENDING=""
 IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
-IPAM_ALLOCATED=""
 LINK_HASH=""
 LINK_HASH_OF=""
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
@@ -85,17 +84,27 @@ link_host_name() {
 }
 
 # undo_push FUNCTION: FUNCTION undoes (or finishes) what was just started; a failure runs every
-# pushed FUNCTION, newest first, before the error is reported (undo_run). Each must be harmless
-# when what it undoes was already finished the normal way.
+# pushed FUNCTION once, newest first, before the error is reported (undo_run, from cni_error). Each
+# must be harmless when what it undoes was already finished the normal way. A step pushed again
+# keeps its first place. A command that succeeded drops them (undo_clear).
 undo_push() {
+    local step
+    for step in "${CNI_UNDO[@]}"; do
+        [[ "$step" != "$1" ]] || return 0
+    done
     CNI_UNDO+=("$1")
 }
 
 undo_run() {
+    local -a steps=("${CNI_UNDO[@]}")
     local i
-    for (( i = ${#CNI_UNDO[@]} - 1; i >= 0; i-- )); do
-        "${CNI_UNDO[i]}" || true
+    CNI_UNDO=()
+    for (( i = ${#steps[@]} - 1; i >= 0; i-- )); do
+        "${steps[i]}" || true
     done
+}
+
+undo_clear() {
     CNI_UNDO=()
 }
 

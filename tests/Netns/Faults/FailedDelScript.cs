@@ -13,7 +13,7 @@ public static class FailedDelScript
     public const string Text = """
         set -uo pipefail
         plugin=$1 conf=$2 gate=$3 id=$4 netns=$5
-        mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-del" || exit 2
+        mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-del" "$gate/tick" || exit 2
         cat >"$gate/bin/ip" <<'IP'
         #!/bin/bash
         real=""
@@ -29,7 +29,7 @@ public static class FailedDelScript
         exec "$real" "$@"
         IP
         chmod +x "$gate/bin/ip"
-        exec 3<>"$gate/events"
+        exec 3<>"$gate/events" 4<>"$gate/tick"
         next() { IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }; }
         ( env CNI_COMMAND=DEL "CNI_CONTAINERID=$id" "CNI_NETNS=$netns" CNI_IFNAME=eth0 "CNI_PATH=${plugin%/*}" \
             "BASHCNI_GATE_DIR=$gate" "PATH=$gate/bin:$PATH" "$plugin" <"$conf" >"$gate/del.out" 2>&1
@@ -56,6 +56,14 @@ public static class FailedDelScript
             echo "no ip link del seen ($ev)"; ended=$ev
         fi
         echo go 1<>"$gate/go-del"
+        # A DEL that did not wait left its ip behind: wait for that ip to end, so the node is left clean.
+        if [[ -n "${wpid:-}" ]]; then
+            for ((i = 0; i < 6000; i++)); do
+                read -r _ _ state _ <"/proc/$wpid/stat" 2>/dev/null || break
+                [[ "$state" != Z ]] || break
+                read -r -t 0.01 -u 4 _ || true
+            done
+        fi
         [[ "$ended" == del-exit* ]] || next "DEL to end"
         [[ "$ended" == del-exit* ]] || ended=$ev
         echo "$ended"
