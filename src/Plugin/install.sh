@@ -9,6 +9,12 @@ SELF_DIR=.
 [[ "${BASH_SOURCE[0]}" == */* ]] && SELF_DIR="${BASH_SOURCE[0]%/*}"
 # shellcheck source=lib/ipv4.sh
 source "$SELF_DIR/lib/ipv4.sh"
+# The plugin's own rules for names, interface names and versions (cni_valid_id, cni_valid_ifname,
+# cni_version_rank): the configuration written here passes exactly what the plugin accepts.
+# shellcheck source=lib/start.sh
+source "$SELF_DIR/lib/start.sh"
+# shellcheck source=lib/common.sh
+source "$SELF_DIR/lib/common.sh"
 
 CONF_FILE_NAME=10-bash-cni.conf
 LIB_FILES=()
@@ -77,13 +83,12 @@ parse_args() {
 }
 
 validate() {
-    [[ "$NAME" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || die "--name must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$"
-    [[ -n "$BRIDGE" && ${#BRIDGE} -le 15 && "$BRIDGE" != *[/:[:space:]]* ]] || die "--bridge is not a valid interface name"
+    cni_valid_id "$NAME" || die "--name must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$"
+    cni_valid_ifname "$BRIDGE" ||
+        die "--bridge is not a valid interface name (1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#')"
     [[ -n "$UNINSTALL" ]] && return 0
-    case "$CNI_VERSION" in
-        0.3.0 | 0.3.1 | 0.4.0 | 1.0.0 | 1.1.0) ;;
-        *) die "--cni-version must be one of 0.3.0 0.3.1 0.4.0 1.0.0 1.1.0" ;;
-    esac
+    cni_version_rank "$CNI_VERSION"
+    (( REPLY > 0 )) || die "--cni-version must be one of ${CNI_SUPPORTED_VERSIONS[*]}"
     [[ -n "$SUBNET" ]] || { usage >&2; die "--subnet is required"; }
     ipv4_parse_cidr "$SUBNET" || die "--subnet $SUBNET is not an IPv4 CIDR"
     (( CIDR_PREFIX <= 30 )) || die "--subnet $SUBNET is too small (at most /30)"

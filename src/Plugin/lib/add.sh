@@ -20,6 +20,7 @@ mark_begin() {
         MARK_NEW=1
         [[ ! -e "$MARK" ]] || MARK_NEW=""
         { printf 'adding\n' >| "$MARK"; } 2>/dev/null || cni_error 5 "cannot write $MARK"
+        undo_push add_undo_mark
     fi
     if [[ -n "$EARLY_MARK" ]]; then
         mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
@@ -54,7 +55,6 @@ result_routes() {
 cmd_add() {
     local pod_mac host_mac ips netns_json
     IPAM_GATEWAY=""
-    CNI_ROLLBACK_HOOK=add_rollback
     load_config id ifname netns
     if [[ -n "$LAB_IPAM" ]]; then
         cfg_check_routes
@@ -71,11 +71,11 @@ cmd_add() {
     if [[ -n "$LAB_IPAM" ]]; then
         ipam_lock
         ipam_allocate "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
-        IPAM_ALLOCATED=1
+        undo_push add_undo_address
         ipam_unlock
     else
         delegate_run ADD "$CFG_IPAM_TYPE" || delegate_fail ADD
-        IPAM_ALLOCATED=1
+        undo_push add_undo_address
         delegate_parse_result || cni_error 100 "the ipam plugin returned no usable IPv4 address" "${DELEGATE_OUT//$'\n'/ }"
         cfg_check_routes
     fi
@@ -84,7 +84,7 @@ cmd_add() {
     ipv4_mac 0a:58 "$IPAM_IP"
     pod_mac="$REPLY"
     link_setup_pod "$CNI_NETNS" "$CNI_IFNAME" "$IPAM_ADDRESS/$IPAM_PREFIX" "$pod_mac"
-    CNI_ROLLBACK_HOOK=""
+    undo_clear
     mark_end
     ipam_ips_json "$IPAM_ADDRESS" 2
     ips="$REPLY"

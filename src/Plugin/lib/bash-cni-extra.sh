@@ -11,24 +11,37 @@ mark_drop() {
     fi
 }
 
-# Rollback of a half-done ADD (also of what early_start began): end the waiting pod `ip`, collect
-# the one creating the pair and delete the pair if it was made, give the address back, drop the mark
-# (or clear it, if it was there before this ADD).
-add_rollback() {
-    link_abort_pod
-    link_wait_veth
-    if [[ -n "$LINK_CREATED" ]]; then
-        link_del "${LINK_ARGS[0]}" || true
-    fi
-    if [[ -n "$IPAM_ALLOCATED" && -n "$LAB_IPAM" ]]; then
+# ADD's undo steps, each pushed (undo_push) right after what it undoes was acquired; a failure runs
+# them newest first: the address, then the pair, then the mark. early_start pushes the mark's and
+# the pair's when it starts them, so an ADD that fails before adopting them undoes them too.
+
+# add_undo_address: give the address back (the built-in store releases it with the mark, which
+# names it; a delegated ipam plugin gets a DEL).
+add_undo_address() {
+    if [[ -n "$LAB_IPAM" ]]; then
         ipam_unlock
         ipam_lock
         ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
         ipam_unlock
         MARK=""
-    elif [[ -n "$IPAM_ALLOCATED" ]]; then
+    else
         delegate_run DEL "$CFG_IPAM_TYPE" >/dev/null 2>&1 || true
     fi
+}
+
+# add_undo_link: end the waiting pod `ip`, collect the one creating the pair, delete the pair if this
+# ADD made it.
+add_undo_link() {
+    link_abort_pod
+    link_wait_veth
+    if [[ -n "$LINK_CREATED" ]]; then
+        link_del "${LINK_ARGS[0]}" || true
+        LINK_CREATED=""
+    fi
+}
+
+# add_undo_mark: drop the marks this ADD wrote (or clear one that was there before it).
+add_undo_mark() {
     [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
     [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
     return 0
@@ -79,14 +92,7 @@ cmd_check() {
     fi
     ip_only="${CFG_PREV_ADDRESS%/*}"
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare
-        ipam_lookup "$CNI_CONTAINERID" "$CNI_IFNAME"
-        if [[ -z "$REPLY" ]]; then
-            cni_error 3 "unknown container: $CNI_CONTAINERID/$CNI_IFNAME holds no address in network $CFG_NAME"
-        fi
-        if [[ "$REPLY" != "$ip_only" ]]; then
-            cni_error 100 "address mismatch: store has $REPLY, prevResult says $ip_only"
-        fi
+        ipam_check_holds "$CNI_CONTAINERID" "$CNI_IFNAME" "$ip_only"
     else
         delegate_run CHECK "$CFG_IPAM_TYPE" || delegate_fail CHECK
     fi
@@ -111,11 +117,7 @@ cmd_status() {
     load_config
     cni_require_version 1.1.0 STATUS
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare
-        if ! ipam_has_room; then
-            ipam_range_text
-            cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
-        fi
+        ipam_status
     else
         delegate_run STATUS "$CFG_IPAM_TYPE" || delegate_fail STATUS
     fi
@@ -130,13 +132,7 @@ cmd_gc() {
         cni_error 7 "invalid network config: \"cni.dev/valid-attachments\" must be a list"
     fi
     if [[ -n "$LAB_IPAM" ]]; then
-        ipam_prepare_store
-        if [[ -d "$IPAM_DIR" ]]; then
-            ipam_lock
-            ipam_gc "$CFG_VALID_ATTACHMENTS"
-            ipam_unlock
-            CNI_LOG_DETAIL="removed=$REPLY"
-        fi
+        ipam_gc_store "$CFG_VALID_ATTACHMENTS"
     else
         delegate_run GC "$CFG_IPAM_TYPE" || delegate_fail GC
     fi

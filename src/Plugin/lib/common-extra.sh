@@ -51,6 +51,17 @@ cni_version_output() {
     cni_emit "{\"cniVersion\":\"$v\",\"supportedVersions\":[$list]}"
 }
 
+# cni_env_problem NAME RULE TEXT: add to the caller's problems that the variable NAME is not set, or
+# that RULE (cni_valid_id, cni_valid_ifname) refuses its value (TEXT says the rule).
+cni_env_problem() {
+    local value="${!1:-}"
+    if [[ -z "$value" ]]; then
+        problems+=("$1 is not set")
+    elif ! "$2" "$value"; then
+        problems+=("$1 is invalid ($3)")
+    fi
+}
+
 # cni_check_env_full NEED...: validate the CNI environment for this command; code 4 names every problem.
 # NEED words: id, ifname, netns (must be set), netns-opt (may be empty).
 cni_check_env_full() {
@@ -58,17 +69,9 @@ cni_check_env_full() {
     for need in "$@"; do
         case "$need" in
             id)
-                if [[ -z "${CNI_CONTAINERID:-}" ]]; then
-                    problems+=("CNI_CONTAINERID is not set")
-                elif ! cni_valid_id "$CNI_CONTAINERID"; then
-                    problems+=("CNI_CONTAINERID is invalid (must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$)")
-                fi ;;
+                cni_env_problem CNI_CONTAINERID cni_valid_id 'must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$' ;;
             ifname)
-                if [[ -z "${CNI_IFNAME:-}" ]]; then
-                    problems+=("CNI_IFNAME is not set")
-                elif ! cni_valid_ifname "$CNI_IFNAME"; then
-                    problems+=("CNI_IFNAME is invalid (1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#')")
-                fi ;;
+                cni_env_problem CNI_IFNAME cni_valid_ifname "1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#'" ;;
             netns)
                 if [[ -z "${CNI_NETNS:-}" ]]; then
                     problems+=("CNI_NETNS is not set")

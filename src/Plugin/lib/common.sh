@@ -18,7 +18,6 @@ CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
 CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
-CNI_ROLLBACK_HOOK=""    # function run before an error is reported (undo a half-done ADD)
 declare -A CNI_LOADED=()
 
 # The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
@@ -39,7 +38,7 @@ cni_lazy() {
     local file="$1"
     shift
     if [[ -n "${CNI_LOADED["$file"]:-}" ]]; then
-        CNI_ROLLBACK_HOOK=""
+        undo_clear
         cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
     fi
     cni_source "$file"
@@ -92,14 +91,10 @@ cni_emit() {
     printf '%s\n' "$1"
 }
 
-# cni_error CODE MSG [DETAILS]: roll back if needed, print the CNI error JSON, log, exit 1.
+# cni_error CODE MSG [DETAILS]: run the undo steps (undo_run), print the CNI error JSON, log, exit 1.
 cni_error() {
-    local code="$1" msg="$2" details="${3:-}" hook version jmsg
-    if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
-        hook="$CNI_ROLLBACK_HOOK"
-        CNI_ROLLBACK_HOOK=""
-        "$hook" || true
-    fi
+    local code="$1" msg="$2" details="${3:-}" version jmsg
+    undo_run
     version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
     cni_json_string "$msg"
     jmsg="$REPLY"
@@ -222,3 +217,21 @@ cni_check_version() {
     CNI_VERSION="$v"
 }
 
+# cni_main: the dispatch both plugins share; each defines cmd_add, cmd_del, cmd_check, cmd_status
+# and cmd_gc.
+cni_main() {
+    cni_install_traps
+    cni_read_stdin
+    case "${CNI_COMMAND:-}" in
+        ADD) cmd_add ;;
+        DEL) cmd_del ;;
+        CHECK) cmd_check ;;
+        STATUS) cmd_status ;;
+        GC) cmd_gc ;;
+        VERSION)
+            cni_version_output
+            cni_log ok ;;
+        "") cni_error 4 "invalid environment variables: CNI_COMMAND is not set" ;;
+        *) cni_error 4 "invalid environment variables: unknown CNI_COMMAND \"$CNI_COMMAND\"" ;;
+    esac
+}

@@ -69,6 +69,16 @@ cfg_fast_load() {
     return 0
 }
 
+# cfg_load_checked NEED...: parse stdin, take its cniVersion when supported (errors are then
+# reported in it), validate the environment (NEED words as for cni_check_env), then the common fields.
+cfg_load_checked() {
+    cfg_load
+    cni_version_rank "$CFG_VERSION"
+    (( REPLY > 0 )) && CNI_VERSION="$CFG_VERSION"
+    cni_check_env "$@"
+    cfg_check_common
+}
+
 # cfg_check_common: version and network name (code 1 / 7).
 cfg_check_common() {
     cni_check_version "$CFG_VERSION"

@@ -28,7 +28,7 @@ cmd_del() {
             CNI_LOG_DETAIL="released=${REPLY:-none}"
         fi
     else
-        delegate_run DEL "$CFG_IPAM_TYPE" || { link_finish_del || true; delegate_fail DEL; }
+        delegate_run DEL "$CFG_IPAM_TYPE" || delegate_fail DEL
         if [[ -n "$MARK" && -e "$MARK" ]]; then
             rm -f -- "$MARK" 2>/dev/null || true
         fi

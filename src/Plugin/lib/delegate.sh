@@ -36,13 +36,8 @@ delegate_run() {
 # delegate_fail: pass the delegate's error on (its JSON if it printed one, else code 100).
 delegate_fail() {
     local what="$1"
-    local hook
     if [[ "$DELEGATE_OUT" =~ \"code\"[[:space:]]*:[[:space:]]*([0-9]+) ]]; then
-        if [[ -n "$CNI_ROLLBACK_HOOK" ]]; then
-            hook="$CNI_ROLLBACK_HOOK"
-            CNI_ROLLBACK_HOOK=""
-            "$hook" || true
-        fi
+        undo_run
         CNI_EMITTED=1
         printf '%s\n' "$DELEGATE_OUT"
         cni_log "error from ipam plugin ($what): ${DELEGATE_OUT//$'\n'/ }"
@@ -58,13 +53,15 @@ delegate_parse_result() {
     local -a v
     # shellcheck disable=SC2016
     if ! out="$(jq -r '
-        def word: if type == "string" and (test("[\\s|:]") | not) then . else "" end;
+        # A string without blanks, "|" or ":" (a field of the line read below); anything else is dropped
+        # (an odd value from an ipam plugin is left out, where the configuration reader flags it).
+        def word_or_empty: if type == "string" and (test("[\\s|:]") | not) then . else "" end;
         (.ips // [] | map(select(type == "object" and (.address | type) == "string" and (.address | test("^[0-9.]+/[0-9]+$"))))
           | (.[0] // {})) as $ip
-        | ($ip.address // ""), ($ip.gateway | word),
+        | ($ip.address // ""), ($ip.gateway | word_or_empty),
           (.routes // [] | map(select(type == "object" and (.dst | type) == "string"))) as $r
         | ($r | map({dst} + (if (.gw | type) == "string" then {gw} else {} end)) | tojson),
-          ($r | map("\(.dst | word)|\(.gw | word)") | join(" ")),
+          ($r | map("\(.dst | word_or_empty)|\(.gw | word_or_empty)") | join(" ")),
           (if (.dns | type) == "object" then (.dns | tojson) else "{}" end),
           "END"' 2>&1 <<<"$DELEGATE_OUT")"; then
         return 1

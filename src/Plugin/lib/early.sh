@@ -30,6 +30,7 @@ link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:
 # path with blanks or quotes (which `ip -batch` would split) is left to link_finish_veth.
 link_spawn_veth() {
     LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
+    undo_push add_undo_link
     [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
     exec {LINK_BG_FD}< <(link_create_pair "$@")
 }
@@ -89,6 +90,7 @@ link_spawn() {
         lfd=""
     fi
     LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
+    undo_push add_undo_link
     exec {LINK_POD_IN}> >(link_helper "$w1" "$w2" "$lfd" "${8:-}" "${@:1:6}" {r1}<&- {r2}<&-)
     LINK_POD_PID="$!"
     exec {w1}>&- {w2}>&-
@@ -173,6 +175,7 @@ early_start() {
     EARLY_MARK_NEW=1
     [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
     { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
+    undo_push add_undo_mark
     link_host_mac
     if [[ "$EARLY_STDIN" == *'"ipam"'* ]]; then
         # A delegated ipam plugin takes its own lock (host-local: the same file).

@@ -64,60 +64,84 @@ ipam_config_address() {
 # So bash-cni's MARK first names the address ("adding <ip>"), and its DEL releases a file left so
 # (see ipam_release).
 ipam_allocate() {
-    local id="$1" ifn="$2" mark="${3:-}" last=-1 cur total tries ip="" fd="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    local id="$1" ifn="$2" mark="${3:-}" ip fd=""
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
         cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
     fi
+    ipam_walk_begin
+    while ipam_walk_next; do
+        ip="$REPLY"
+        [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
+        set -o noclobber
+        umask 077
+        if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+            set +o noclobber
+            umask 022
+            if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+                exec {fd}>&-
+                rm -f -- "$IPAM_DIR/$ip"
+                cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+            fi
+            exec {fd}>&-
+            IPAM_IP="$IPAM_WALK_CUR"
+            IPAM_ADDRESS="$ip"
+            ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
+            ipam_mark_synced
+            return 0
+        fi
+        set +o noclobber
+        umask 022
+        # Taken since the walk looked (by a writer that ignores the lock): go on with the next.
+        [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+    done
+    ipam_range_text
+    cni_error 110 "no IP addresses available in range set: $REPLY"
+}
+
+# The round-robin walk (host-local's RangeIter): from the address after last_reserved_ip.0 (or the
+# range start) to the range end, then around from the start, each address of the range once.
+# ipam_walk_begin sets where it starts; each ipam_walk_next gives the next address that is not the
+# gateway and has no reservation file (REPLY dotted, IPAM_WALK_CUR its integer), or fails when the
+# whole range was seen. ipam_allocate and STATUS (ipam_has_room) share it.
+ipam_walk_begin() {
+    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0" last=-1
     if [[ -f "$lastf" ]]; then
         { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
         if ipv4_to_int "$ip"; then
             last="$REPLY"
         fi
     fi
-    total=$(( IPAM_END - IPAM_START + 1 ))
+    IPAM_WALK_LEFT=$(( IPAM_END - IPAM_START + 1 ))
     if (( last >= IPAM_START && last < IPAM_END )); then
-        cur=$(( last + 1 ))
+        IPAM_WALK_CUR=$(( last + 1 ))
     else
-        cur="$IPAM_START"
+        IPAM_WALK_CUR="$IPAM_START"
     fi
-    for (( tries = 0; tries < total; tries++ )); do
-        if (( cur != IPAM_GW )); then
-            ipv4_from_int "$cur"
-            ip="$REPLY"
-            if [[ ! -e "$IPAM_DIR/$ip" ]]; then
-                [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
-                set -o noclobber
-                umask 077
-                if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
-                    set +o noclobber
-                    umask 022
-                    if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
-                        exec {fd}>&-
-                        rm -f -- "$IPAM_DIR/$ip"
-                        cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
-                    fi
-                    exec {fd}>&-
-                    IPAM_IP="$cur"
-                    IPAM_ADDRESS="$ip"
-                    ipam_record_index "$id" "$ifn" "$ip" "$lastf"
-                    ipam_mark_synced
-                    return 0
-                fi
-                set +o noclobber
-                umask 022
-                [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+    IPAM_WALK_FIRST=1
+}
+
+ipam_walk_next() {
+    local cur="$IPAM_WALK_CUR"
+    while (( IPAM_WALK_LEFT > 0 )); do
+        if [[ -z "$IPAM_WALK_FIRST" ]]; then
+            if (( cur >= IPAM_END )); then
+                cur="$IPAM_START"
+            else
+                cur=$(( cur + 1 ))
             fi
         fi
-        if (( cur >= IPAM_END )); then
-            cur="$IPAM_START"
-        else
-            cur=$(( cur + 1 ))
+        IPAM_WALK_FIRST=""
+        IPAM_WALK_LEFT=$(( IPAM_WALK_LEFT - 1 ))
+        (( cur != IPAM_GW )) || continue
+        ipv4_from_int "$cur"
+        if [[ ! -e "$IPAM_DIR/$REPLY" ]]; then
+            IPAM_WALK_CUR="$cur"
+            return 0
         fi
     done
-    ipam_range_text
-    cni_error 110 "no IP addresses available in range set: $REPLY"
+    return 1
 }
 
 # ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).

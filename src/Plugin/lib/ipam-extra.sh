@@ -160,22 +160,45 @@ ipam_gc() {
     REPLY="$removed"
 }
 
-# ipam_has_room: succeeds if at least one address could be handed out (no lock needed).
+# ipam_has_room: succeeds if at least one address could be handed out (no lock needed): the
+# allocator's own walk (ipam_walk_next in ipam-add.sh) finds one.
 ipam_has_room() {
-    local last=-1 cur total tries ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
-    if [[ -f "$lastf" ]]; then
-        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        ipv4_to_int "$ip" && last="$REPLY"
+    cni_source ipam-add
+    ipam_walk_begin
+    ipam_walk_next
+}
+
+# The store's part of CHECK, STATUS and GC, the same for bash-cni's built-in IPAM and bash-cni-ipam.
+
+# ipam_check_holds ID IFNAME [IP]: the attachment holds an address (code 3 if not); with IP, that one
+# (code 100 if another).
+ipam_check_holds() {
+    ipam_prepare
+    ipam_lookup "$1" "$2"
+    if [[ -z "$REPLY" ]]; then
+        cni_error 3 "unknown container: $1/$2 holds no address in network $CFG_NAME"
     fi
-    total=$(( IPAM_END - IPAM_START + 1 ))
-    cur="$IPAM_START"
-    (( last >= IPAM_START && last < IPAM_END )) && cur=$(( last + 1 ))
-    for (( tries = 0; tries < total; tries++ )); do
-        if (( cur != IPAM_GW )); then
-            ipv4_from_int "$cur"
-            [[ -e "$IPAM_DIR/$REPLY" ]] || return 0
-        fi
-        if (( cur >= IPAM_END )); then cur="$IPAM_START"; else cur=$(( cur + 1 )); fi
-    done
-    return 1
+    if [[ -n "${3:-}" && "$REPLY" != "$3" ]]; then
+        cni_error 100 "address mismatch: store has $REPLY, prevResult says $3"
+    fi
+}
+
+# ipam_status: code 50 unless an ADD could get an address now.
+ipam_status() {
+    ipam_prepare
+    if ! ipam_has_room; then
+        ipam_range_text
+        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
+    fi
+}
+
+# ipam_gc_store VALID: release every reservation not in VALID ("id:ifname" words), under the lock.
+ipam_gc_store() {
+    ipam_prepare_store
+    if [[ -d "$IPAM_DIR" ]]; then
+        ipam_lock
+        ipam_gc "$1"
+        ipam_unlock
+        CNI_LOG_DETAIL="removed=$REPLY"
+    fi
 }

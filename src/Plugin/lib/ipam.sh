@@ -27,6 +27,9 @@ ipam_reindex() { cni_lazy ipam-extra ipam_reindex "$@"; }
 ipam_lookup() { cni_lazy ipam-extra ipam_lookup "$@"; }
 ipam_gc() { cni_lazy ipam-extra ipam_gc "$@"; }
 ipam_has_room() { cni_lazy ipam-extra ipam_has_room; }
+ipam_check_holds() { cni_lazy ipam-extra ipam_check_holds "$@"; }
+ipam_status() { cni_lazy ipam-extra ipam_status; }
+ipam_gc_store() { cni_lazy ipam-extra ipam_gc_store "$@"; }
 
 # ipam_prepare_store: name and dataDir only (enough for DEL and GC).
 ipam_prepare_store() {

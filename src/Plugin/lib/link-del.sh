@@ -1,11 +1,14 @@
 # shellcheck shell=bash disable=SC2034
 # Deleting the pair (DEL, and an ADD that undoes its work). Sourced when first needed (see cni_lazy).
 
-# link_del_error ERR: classify the output of a failed `ip link del`: missing is fine (0), else
+# link_del_error ERR: classify the output of a failed `ip link del`: missing is fine (DEL is
+# idempotent) (0), else
 # LINK_ERR = ERR and 1.
 link_del_error() {
     case "$1" in
-        *"Cannot find device"* | *"does not exist"*) return 0 ;;
+        # Gone already. "No such device": the link vanished between ip's look-up and its delete (the
+        # kernel removes a veth pair asynchronously when the pod's namespace is deleted).
+        *"Cannot find device"* | *"does not exist"* | *"No such device"*) return 0 ;;
     esac
     LINK_ERR="$1"
     return 1

@@ -19,10 +19,10 @@ LINK_POD_LOCKLINE=""     # its output still starts with the helper's "lock N" li
 LINK_DEL_PID=""          # the background `ip link del` and the link it deletes
 LINK_DEL_FD=""
 LINK_DEL_HOST=""
+CNI_UNDO=()              # undo steps (function names), pushed right after what they undo started
 IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
 IPAM_LOCK_PENDING=""
 IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
-IPAM_ALLOCATED=""
 LINK_HASH=""
 LINK_HASH_OF=""
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
@@ -83,11 +83,48 @@ link_host_name() {
     printf -v REPLY 'veth%08x' "$h"
 }
 
-# link_spawn_del HOST: delete the host end (and with it the pod end) in the background.
+# undo_push FUNCTION: FUNCTION undoes (or finishes) what was just started; a failure runs every
+# pushed FUNCTION once, newest first, before the error is reported (undo_run, from cni_error). Each
+# must be harmless when what it undoes was already finished the normal way. A step pushed again
+# keeps its first place. A command that succeeded drops them (undo_clear).
+undo_push() {
+    local step
+    for step in "${CNI_UNDO[@]}"; do
+        [[ "$step" != "$1" ]] || return 0
+    done
+    CNI_UNDO+=("$1")
+}
+
+undo_run() {
+    local -a steps=("${CNI_UNDO[@]}")
+    local i
+    CNI_UNDO=()
+    for (( i = ${#steps[@]} - 1; i >= 0; i-- )); do
+        "${steps[i]}" || true
+    done
+}
+
+undo_clear() {
+    CNI_UNDO=()
+}
+
+# link_spawn_del HOST: delete the host end (and with it the pod end) in the background; a DEL that
+# fails before it collected that `ip` still waits for it (link_reap_del), never leaves it running.
 link_spawn_del() {
     exec {LINK_DEL_FD}< <(exec ip link del dev "$1" 2>&1)
     LINK_DEL_PID="$!"
     LINK_DEL_HOST="$1"
+    undo_push link_reap_del
+}
+
+# link_reap_del: wait for the background `ip link del` (if still uncollected), ignoring its output.
+link_reap_del() {
+    local out
+    [[ -n "$LINK_DEL_PID" ]] || return 0
+    IFS= read -r -d '' out <&"$LINK_DEL_FD" || true
+    exec {LINK_DEL_FD}<&-
+    wait "$LINK_DEL_PID" || true
+    LINK_DEL_PID=""
 }
 
 # early_del: DEL of bash-cni: start deleting the attachment's pair now (valid IDs only). Whether the

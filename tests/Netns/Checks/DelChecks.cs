@@ -1,4 +1,5 @@
 using BashCni.Harness.Cni;
+using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Support;
 
 namespace BashCni.Tests.Netns.Checks;
@@ -14,10 +15,35 @@ public enum DelCase
     NetnsDeleted,
     /// <summary>DEL with CNI_NETNS empty (containerd on a later stop/remove).</summary>
     EmptyNetns,
+    /// <summary>
+    /// The pod's netns was deleted and the kernel removed the veth pair between DEL's look-up of the host end and its
+    /// delete (it does so asynchronously): <c>ip link del</c> answers "RTNETLINK answers: No such device".
+    /// </summary>
+    LinkVanishes,
 }
 
 public static class DelChecks
 {
+    private const string StandardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>
+    /// An <c>ip</c> whose <c>link del</c> deletes the link and then fails the way the kernel answers when the link
+    /// vanished between ip's look-up and its RTM_DELLINK; everything else runs the real <c>ip</c>.
+    /// </summary>
+    private const string VanishingIp = """
+        #!/bin/bash
+        real=""
+        for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+            if [[ -x "$d/ip" ]]; then real="$d/ip"; break; fi
+        done
+        if [[ "${1:-} ${2:-}" == "link del" ]]; then
+            "$real" "$@" >/dev/null 2>&1 || true
+            echo "RTNETLINK answers: No such device" >&2
+            exit 2
+        fi
+        exec "$real" "$@"
+        """;
+
     public static async Task<Verdict> DelSucceedsAndReleasesAsync(TestNode node, string cniVersion, DelCase delCase)
     {
         ArgumentNullException.ThrowIfNull(node);
@@ -58,6 +84,16 @@ public static class DelChecks
                 await pod.DeleteAsync().ConfigureAwait(false);
                 var afterGone = await node.Plugin.DelAsync(call).ConfigureAwait(false);
                 if (!afterGone.Succeeded) p.Add($"DEL with the netns gone failed: exit {afterGone.ExitCode} {afterGone.Stdout.Trim()} {AddChecks.Tail(afterGone.Stderr)}");
+                break;
+            case DelCase.LinkVanishes:
+                // A stand-in `ip` first on DEL's PATH reproduces that order: it deletes the link, then answers as the
+                // kernel does when the link went away under it.
+                var bin = node.Node.StateDir + "/vanish-bin";
+                await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && cat > \"$1/ip\" && chmod +x \"$1/ip\"", "write", bin],
+                    new CommandOptions { Stdin = VanishingIp }).ConfigureAwait(false);
+                await pod.DeleteAsync().ConfigureAwait(false);
+                var vanished = await node.Plugin.DelAsync(call.WithEnv("PATH", bin + ":" + StandardPath)).ConfigureAwait(false);
+                if (!vanished.Succeeded) p.Add($"DEL with the link vanishing under it failed: exit {vanished.ExitCode} {vanished.Stdout.Trim()} {AddChecks.Tail(vanished.Stderr)}");
                 break;
             case DelCase.EmptyNetns:
                 var empty = await node.Plugin.DelAsync(call with { NetNs = null }).ConfigureAwait(false);

@@ -9,6 +9,37 @@ public static class RaceChecks
 {
     public const string BridgeCheck = "concurrent ADDs on a node without a bridge create it once";
     public const string BridgeTimeoutCheck = "an ADD whose bridge lock timed out takes the bridge another ADD made";
+    public const string FailedDelCheck = "a DEL that fails waits for the ip link del it started";
+
+    /// <summary>
+    /// DEL starts deleting the pair in the background before it reads its config; when it then fails (here: an mtu
+    /// out of range), it must still wait for that <c>ip</c> before it exits, never leave it running (see
+    /// <see cref="FailedDelScript"/>).
+    /// </summary>
+    public static async Task<Verdict> FailedDelReapsItsDeleteAsync(TestNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var config = node.Config();
+        var dir = node.Node.StateDir + "/failed-del";
+        var conf = dir + "/del.conf";
+        var json = config.ToJson();
+        var bad = "{\"mtu\":1," + json.TrimStart()[1..];
+        await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && cat > \"$2\"", "write", dir, conf],
+            new CommandOptions { Stdin = bad }).ConfigureAwait(false);
+        var pod = await node.CreatePodAsync("failed-del").ConfigureAwait(false);
+        var run = await node.Runner.RunCheckedAsync("bash",
+            ["-c", FailedDelScript.Text, "failed-del", node.Plugin.PluginPath, conf, dir + "/g", pod.ContainerId, pod.Path],
+            new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(5) }).ConfigureAwait(false);
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var p = new List<string>();
+        if (!lines.Contains("reached-del")) p.Add("DEL never started its ip link del");
+        else if (lines.Contains("del-exited-while-its-ip-ran")) p.Add("DEL exited while the ip link del it started still ran");
+        else if (!lines.Contains("del-waits-for-its-ip")) p.Add("DEL was never seen waiting for its ip link del");
+        if (!lines.Contains("del-exit 1")) p.Add($"DEL with an invalid config did not fail: {lines.FirstOrDefault(l => l.StartsWith("del-exit", StringComparison.Ordinal)) ?? "no exit"}");
+        var output = lines.FirstOrDefault(l => l.StartsWith("del-out", StringComparison.Ordinal)) ?? "";
+        if (!output.Contains("\"code\":7", StringComparison.Ordinal)) p.Add($"DEL's error is not the invalid config's (code 7): {output}");
+        return Verdict.Of(FailedDelCheck, p, string.Join("\n", lines));
+    }
 
     /// <summary>
     /// ADD A holds the bridge's lock in the middle of creating the bridge; ADD B asks for that lock (the kernel shows

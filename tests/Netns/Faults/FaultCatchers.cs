@@ -13,5 +13,6 @@ public static class FaultCatchers
             node => FaultChecks.KilledAddIsCleanedByDelAsync(node, KillPoints.All, new Dictionary<string, int>(StringComparer.Ordinal)));
         yield return new Catcher(RaceChecks.BridgeCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node));
         yield return new Catcher(RaceChecks.BridgeTimeoutCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node, lockTimesOut: true));
+        yield return new Catcher(RaceChecks.FailedDelCheck, RaceChecks.FailedDelReapsItsDeleteAsync);
     }
 }

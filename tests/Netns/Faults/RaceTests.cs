@@ -31,4 +31,14 @@ public sealed class RaceTests
         await TestContext.Out.WriteLineAsync(verdict.ToString());
         verdict.AssertPassed();
     });
+
+    /// <summary>A DEL that fails after it started deleting the pair in the background waits for that <c>ip</c>.</summary>
+    [Test]
+    public Task FailedDelWaitsForTheDeleteItStarted() => TestNode.RunAsync(async node =>
+    {
+        if (!node.Profile.IsBashCni) Assert.Ignore("the gate stands in for bash-cni's own background `ip link del`");
+        var verdict = await RaceChecks.FailedDelReapsItsDeleteAsync(node);
+        await TestContext.Out.WriteLineAsync(verdict.ToString());
+        verdict.AssertPassed();
+    });
 }
