@@ -322,7 +322,10 @@ cleanup() {
 
 build() {
   say "build: dotnet build BashCni.sln -c Release"
-  if ! dotnet build "$REPO_DIR/BashCni.sln" -c Release --nologo -v quiet -clp:NoSummary >"$WORK_DIR/build.log" 2>&1; then
+  # The SDK leaves empty temporary directories behind on every build: give it the run's work directory (removed at exit).
+  mkdir -p "$WORK_DIR/build-tmp"
+  if ! TMPDIR="$WORK_DIR/build-tmp" dotnet build "$REPO_DIR/BashCni.sln" -c Release --nologo -v quiet -clp:NoSummary \
+    >"$WORK_DIR/build.log" 2>&1; then
     grep -E 'error|Error' "$WORK_DIR/build.log" | sort -u | head -n 40 >&2 || tail -n 40 "$WORK_DIR/build.log" >&2
     say "build failed"
     exit 1
