@@ -32,10 +32,7 @@ public static class DelChecks
     /// </summary>
     private const string VanishingIp = """
         #!/bin/bash
-        real=""
-        for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-            if [[ -x "$d/ip" ]]; then real="$d/ip"; break; fi
-        done
+        real="$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v ip)"
         if [[ "${1:-} ${2:-}" == "link del" ]]; then
             "$real" "$@" >/dev/null 2>&1 || true
             echo "RTNETLINK answers: No such device" >&2

@@ -16,10 +16,7 @@ public static class FailedDelScript
         mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-del" "$gate/tick" || exit 2
         cat >"$gate/bin/ip" <<'IP'
         #!/bin/bash
-        real=""
-        for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-            if [[ -x "$d/ip" ]]; then real="$d/ip"; break; fi
-        done
+        real="$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v ip)"
         if [[ "${1:-} ${2:-}" == "link del" ]]; then
             exec 9<>"$BASHCNI_GATE_DIR/go-del"
             printf 'reached del %d %d\n' "$$" "$PPID" 1<>"$BASHCNI_GATE_DIR/events"

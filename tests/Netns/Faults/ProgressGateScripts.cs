@@ -22,10 +22,8 @@ public static class ProgressGateScripts
     public const string Gate = """
         #!/bin/bash
         set -uo pipefail
-        name="${0##*/}" gate="${BASHCNI_GATE_DIR:?}" step="" real=""
-        for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
-            if [[ -x "$d/$name" ]]; then real="$d/$name"; break; fi
-        done
+        name="${0##*/}" gate="${BASHCNI_GATE_DIR:?}" step=""
+        real="$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v "$name")"
         [[ -n "$real" ]] || { echo "gate: no $name found" >&2; exit 127; }
         case "$name:${CNI_COMMAND:-}" in
             flock:ADD)
