@@ -6,6 +6,8 @@ namespace BashCni.Tests.Netns.Faults;
 /// <c>go-del</c>. The script holds it until either DEL exits (it left its <c>ip</c> running) or the kernel shows DEL
 /// blocked reading that <c>ip</c>'s output pipe (<c>/proc/PID/syscall</c>: read(2) on the pipe that is the
 /// <c>ip</c>'s stderr, where it writes its output; its stdout is briefly the events FIFO); nothing waits for time. Args: PLUGIN CONF GATE ID NETNS.
+/// DEL runs as the leader of its own process group, so an <c>ip</c> it left behind before that <c>ip</c> reached
+/// the gate is still seen (a member of the group) once DEL has exited.
 /// Prints: reached-del, del-waits-for-its-ip | del-exited-while-its-ip-ran, del-exit N, del-out ….
 /// </summary>
 public static class FailedDelScript
@@ -28,17 +30,38 @@ public static class FailedDelScript
         chmod +x "$gate/bin/ip"
         exec 3<>"$gate/events" 4<>"$gate/tick"
         next() { IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }; }
-        ( env CNI_COMMAND=DEL "CNI_CONTAINERID=$id" "CNI_NETNS=$netns" CNI_IFNAME=eth0 "CNI_PATH=${plugin%/*}" \
+        # DEL runs as the leader of its own process group (its pid in del.pid): whatever it started and left
+        # running is still in that group when DEL has exited.
+        # shellcheck disable=SC2016  # $$ and $1 belong to the inner bash
+        ( setsid bash -c 'echo "$$" >"$1/del.pid"; shift; exec "$@"' del "$gate" \
+            env CNI_COMMAND=DEL "CNI_CONTAINERID=$id" "CNI_NETNS=$netns" CNI_IFNAME=eth0 "CNI_PATH=${plugin%/*}" \
             "BASHCNI_GATE_DIR=$gate" "PATH=$gate/bin:$PATH" "$plugin" <"$conf" >"$gate/del.out" 2>&1
           echo "del-exit $?" >&3 ) &
+        # group_left: true when a process of DEL's group still exists (DEL itself has exited).
+        group_left() {
+            local stat line pg pgid
+            pgid=$(<"$gate/del.pid")
+            for stat in /proc/[0-9]*/stat; do
+                { line=$(<"$stat"); } 2>/dev/null || continue
+                read -r _ _ pg _ <<<"${line##*) }"
+                [[ "$pg" != "$pgid" ]] || return 0
+            done
+            return 1
+        }
         next "DEL to start its ip link del"
         ended=""
+        # DEL may exit before the ip it started reaches the gate: that ip is then still in DEL's group.
+        if [[ "$ev" == del-exit* ]]; then
+            ended=$ev
+            if group_left; then next "the ip DEL left running to reach the gate"; fi
+        fi
         if [[ "$ev" == "reached del "* ]]; then
             echo reached-del
             read -r _ _ wpid pid <<<"$ev"
             wpipe=$(readlink "/proc/$wpid/fd/2")
-            for ((i = 0; i < 6000; i++)); do
-                if read -r nr fd _ <"/proc/$pid/syscall" 2>/dev/null && [[ "$nr" == 0 ]] &&
+            [[ -z "$ended" ]] || echo del-exited-while-its-ip-ran
+            for ((i = 0; i < 6000 && ${#ended} == 0; i++)); do
+                if read -r nr fd _ 2>/dev/null <"/proc/$pid/syscall" && [[ "$nr" == 0 ]] &&
                     [[ "$(readlink "/proc/$pid/fd/$((fd))" 2>/dev/null)" == "$wpipe" ]]; then
                     echo del-waits-for-its-ip
                     break
@@ -50,13 +73,13 @@ public static class FailedDelScript
                 fi
             done
         else
-            echo "no ip link del seen ($ev)"; ended=$ev
+            echo "no ip link del seen ($ev)"; [[ -n "$ended" ]] || ended=$ev
         fi
         echo go 1<>"$gate/go-del"
         # A DEL that did not wait left its ip behind: wait for that ip to end, so the node is left clean.
         if [[ -n "${wpid:-}" ]]; then
             for ((i = 0; i < 6000; i++)); do
-                read -r _ _ state _ <"/proc/$wpid/stat" 2>/dev/null || break
+                read -r _ _ state _ 2>/dev/null <"/proc/$wpid/stat" || break
                 [[ "$state" != Z ]] || break
                 read -r -t 0.01 -u 4 _ || true
             done
