@@ -420,13 +420,17 @@ is_ci() {
   [[ "${CI:-}" == true || "${CI:-}" == 1 ]]
 }
 
-# run_dotnet_test STATE_DIR TMP_DIR DLL FILTER TRX_DIR TRX_NAME: one dotnet test invocation of a layer with the
-# layer's state directory and temporary directory; its output goes to stderr; prints its exit status.
+# run_dotnet_test STATE_DIR TMP_DIR DLL FILTER TRX_DIR TRX_NAME [CONSOLE]: one dotnet test invocation of a layer
+# with the layer's state directory and temporary directory; its output goes to stderr; prints its exit status.
+# CONSOLE "progress" shows the tests' progress lines (start-up phases, pods, probes) as they come: the console
+# logger prints them only at verbosity normal, which also names each finished test (kept for small layers).
 run_dotnet_test() {
-  local state_dir="$1" tmp_dir="$2" dll="$3" filter="$4" trx_dir="$5" trx_name="$6" rc=0
+  local state_dir="$1" tmp_dir="$2" dll="$3" filter="$4" trx_dir="$5" trx_name="$6" console="${7:-}" rc=0
+  local -a loggers=(--logger "trx;LogFileName=$trx_name")
+  [[ "$console" != progress ]] || loggers+=(--logger "console;verbosity=normal")
   export BASHCNI_LAYER_STATE="$state_dir" BASHCNI_RUN_TMP="$tmp_dir" TMPDIR="$tmp_dir"
   dotnet test "$dll" --nologo --filter "$filter" \
-    --logger "trx;LogFileName=$trx_name" --results-directory "$trx_dir" \
+    "${loggers[@]}" --results-directory "$trx_dir" \
     --blame-hang --blame-hang-dump-type none --blame-hang-timeout "${BASHCNI_HANG_TIMEOUT:-20m}" >&2 || rc=$?
   printf '%s\n' "$rc"
 }
@@ -452,7 +456,7 @@ run_layer() {
   # entries the final check compares; both fresh per layer.
   local state_dir="$WORK_DIR/state/$layer" tmp_dir="$WORK_DIR/tmp/$layer"
   mkdir -p "$state_dir" "$tmp_dir"
-  local trx_dir="$REPO_DIR/TestResults/$layer" rc final_rc ticker
+  local trx_dir="$REPO_DIR/TestResults/$layer" rc final_rc ticker console
   rm -rf "$trx_dir"
 
   progress_ticker "$layer" "$(find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' | wc -l)" &
@@ -460,7 +464,9 @@ run_layer() {
   local filter="Category=$category"
   [[ -z "$FILTER" ]] || filter+="&($FILTER)"
   say "$layer: dotnet test --filter $filter"
-  rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx")"
+  console=""
+  [[ "$layer" != cluster ]] || console=progress
+  rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
   say "$layer: final checks (dotnet test --filter Category=${category}Final)"
