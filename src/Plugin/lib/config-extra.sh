@@ -1,7 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# The jq reader of config.sh, sourced on first use (see cni_lazy): one jq run turns the JSON on
-# stdin into shell variables. jq prints one value per line in a fixed order.
-
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/config-extra.sh: read on first use (stubs in lib/config.sh)
 # shellcheck disable=SC2016  # jq program, not shell
 CFG_JQ_PROGRAM='
 def str: if type == "string" then (if (explode | any(. < 32 or . == 127)) then "\u0001" else . end)
@@ -51,8 +50,6 @@ if type != "object" then error("the network configuration is not a JSON object")
       else "\u0001" end),
   "END"
 '
-
-# cfg_jq_load: read CNI_STDIN with jq (code 6 when it is not one JSON object).
 cfg_jq_load() {
     local out
     local -a v
@@ -91,4 +88,3 @@ cfg_jq_load() {
     CFG_PREV_ROUTES="${v[22]}"
     CFG_VALID_ATTACHMENTS="${v[23]}"
 }
-

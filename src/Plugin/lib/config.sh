@@ -1,12 +1,7 @@
-# shellcheck shell=bash disable=SC2034
-# Network configuration: the JSON on stdin becomes CFG_* shell variables. Strings holding control
-# characters (or values of the wrong JSON type) become a lone \001 so that validation rejects them.
-# Nothing read here is ever evaluated as code.
-
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/config.sh: read at start
 CFG_INVALID=$'\001'
-
-# cfg_load: parse CNI_STDIN; code 6 when it is not one JSON object. Simple configurations are read
-# in bash (json.sh); anything else by jq (config-extra.sh).
 cfg_load() {
     if [[ "$CNI_STDIN" != *[![:space:]]* ]]; then
         cni_error 6 "failed to decode the network configuration: stdin is empty"
@@ -14,10 +9,6 @@ cfg_load() {
     cfg_fast_load || cfg_jq_load
     cfg_apply_log_settings
 }
-
-cfg_jq_load() { cni_lazy config-extra cfg_jq_load; }
-
-# Logging settings apply from here on, even if validation fails.
 cfg_apply_log_settings() {
     if [[ -n "$CFG_LOG_FILE" && "$CFG_LOG_FILE" != "$CFG_INVALID" ]]; then
         CNI_LOG_FILE="$CFG_LOG_FILE"
@@ -25,9 +16,6 @@ cfg_apply_log_settings() {
     [[ "$CFG_LOG_LEVEL" == debug ]] && CNI_LOG_LEVEL=debug
     return 0
 }
-
-# cfg_fast_load: the jq-free path for simple configurations (see json.sh); fails if jq is needed.
-# JP_VAL holds what the jq reader's "str" prints (\001 for an object), so fields are read directly.
 cfg_fast_load() {
     local i=""
     jp_parse "$CNI_STDIN" || return 1
@@ -47,7 +35,6 @@ cfg_fast_load() {
     CFG_RANGE_START="${JP_VAL[${i}rangeStart]-}"
     CFG_RANGE_END="${JP_VAL[${i}rangeEnd]-}"
     CFG_GATEWAY="${JP_VAL[${i}gateway]-}"
-    # jq's "A // B": B when A is missing or null.
     CFG_DATA_DIR="${JP_VAL[dataDir]-}"
     [[ "${JP_TYPE[${i}dataDir]:-z}" == z ]] || CFG_DATA_DIR="${JP_VAL[${i}dataDir]}"
     CFG_LOCK_TIMEOUT="${JP_VAL[lockTimeout]-}"
@@ -68,9 +55,6 @@ cfg_fast_load() {
     [[ -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || CFG_VALID_ATTACHMENTS=$'\001'
     return 0
 }
-
-# cfg_load_checked NEED...: parse stdin, take its cniVersion when supported (errors are then
-# reported in it), validate the environment (NEED words as for cni_check_env), then the common fields.
 cfg_load_checked() {
     cfg_load
     cni_version_rank "$CFG_VERSION"
@@ -78,8 +62,6 @@ cfg_load_checked() {
     cni_check_env "$@"
     cfg_check_common
 }
-
-# cfg_check_common: version and network name (code 1 / 7).
 cfg_check_common() {
     cni_check_version "$CFG_VERSION"
     if [[ -z "$CFG_NAME" ]]; then
@@ -92,9 +74,6 @@ cfg_check_common() {
         cni_error 7 "invalid network config: \"ipam\" must be an object"
     fi
 }
-
-# cfg_check_routes: every route is {dst: CIDR, gw?: address} (code 7).
-# Sets CFG_ROUTE_LIST (array of "dst|gw") and CFG_HAS_DEFAULT_ROUTE.
 cfg_check_routes() {
     local r dst gw
     CFG_ROUTE_LIST=()
@@ -116,3 +95,4 @@ cfg_check_routes() {
     done
     return 0
 }
+cfg_jq_load() { cni_lazy config-extra cfg_jq_load "$@"; }
