@@ -42,7 +42,10 @@ add_target() {
         LAZY_HOST["$name"]="$host"
         TARGETS+=("$name")
     elif [[ "${LAZY_HOST["$name"]}" != "$host" ]]; then
-        die "$where: lib/$name.sh is declared ${host:+lazy with stubs in lib/$host.sh}${host:-read at start} here and otherwise before"
+        if [[ -n "$host" ]]; then
+            die "$where: lib/$name.sh is declared lazy with stubs in lib/$host.sh here and otherwise before"
+        fi
+        die "$where: lib/$name.sh is declared read at start here and otherwise before"
     fi
 }
 
