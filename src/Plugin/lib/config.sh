@@ -2,6 +2,31 @@
 # generated from source/ by build-layout.sh — do not edit
 # lib/config.sh: read at start
 CFG_INVALID=$'\001'
+CFG_FIELDS=(
+    CFG_VERSION            cniVersion     '.cniVersion | str'
+    CFG_NAME               name           '.name | str'
+    CFG_TYPE               type           '.type | str'
+    CFG_IPAM_TYPE          +type          'if $ik == "object" then ($i.type | str) else "" end'
+    CFG_SUBNET             @subnet        '$i.subnet // $r.subnet | str'
+    CFG_RANGE_START        @rangeStart    '$i.rangeStart // $r.rangeStart | str'
+    CFG_RANGE_END          @rangeEnd      '$i.rangeEnd // $r.rangeEnd | str'
+    CFG_GATEWAY            @gateway       '$i.gateway // $r.gateway | str'
+    CFG_DATA_DIR           ^dataDir       '$i.dataDir // .dataDir | str'
+    CFG_ROUTES_JSON        '=[]'          'if $routes == null then "\u0001" else ($routes | map({dst} + (if .gw then {gw} else {} end)) | tojson) end'
+    CFG_ROUTES             '='            'if $routes == null then "\u0001" else ($routes | map("\(.dst | word)|\(.gw | word)") | join(" ")) end'
+    CFG_BRIDGE             bridge         '.bridge | str'
+    CFG_MTU                mtu            '.mtu | str'
+    CFG_LOG_FILE           logFile        '.logFile | str'
+    CFG_LOG_LEVEL          logLevel       '.logLevel | str'
+    CFG_LOCK_TIMEOUT       ^lockTimeout   '$i.lockTimeout // .lockTimeout | str'
+    CFG_DNS_JSON           '={}'          'if (.dns | type) == "object" then (.dns | tojson) else "{}" end'
+    CFG_HAS_PREV           '='            'if (.prevResult | type) == "object" then "1" else "" end'
+    CFG_PREV_ADDRESS       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str'
+    CFG_PREV_GATEWAY       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str'
+    CFG_PREV_MAC           '='            '$p.interfaces | if type == "array" then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str) else "" end'
+    CFG_PREV_ROUTES        '='            '$p.routes | if type == "array" then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end'
+    CFG_VALID_ATTACHMENTS  '='            '.["cni.dev/valid-attachments"] // [] | if type == "array" then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" ")) else "\u0001" end'
+)
 cfg_load() {
     if [[ "$CNI_STDIN" != *[![:space:]]* ]]; then
         cni_error 6 "failed to decode the network configuration: stdin is empty"
@@ -17,42 +42,31 @@ cfg_apply_log_settings() {
     return 0
 }
 cfg_fast_load() {
-    local i=""
+    local i="" k key v
     jp_parse "$CNI_STDIN" || return 1
     [[ -z "${JP_TYPE[dns]+set}${JP_TYPE[routes]+set}${JP_TYPE[ranges]+set}${JP_TYPE[prevResult]+set}" &&
-        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" ]] || return 1
+        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" &&
+        -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || return 1
     case "${JP_TYPE[ipam]:-z}" in
         z) CFG_IPAM_KIND=none ;;
         o) CFG_IPAM_KIND=object; i=ipam. ;;
         *) CFG_IPAM_KIND=bad ;;
     esac
-    CFG_VERSION="${JP_VAL[cniVersion]-}"
-    CFG_NAME="${JP_VAL[name]-}"
-    CFG_TYPE="${JP_VAL[type]-}"
-    CFG_IPAM_TYPE=""
-    [[ -z "$i" ]] || CFG_IPAM_TYPE="${JP_VAL[ipam.type]-}"
-    CFG_SUBNET="${JP_VAL[${i}subnet]-}"
-    CFG_RANGE_START="${JP_VAL[${i}rangeStart]-}"
-    CFG_RANGE_END="${JP_VAL[${i}rangeEnd]-}"
-    CFG_GATEWAY="${JP_VAL[${i}gateway]-}"
-    CFG_DATA_DIR="${JP_VAL[dataDir]-}"
-    [[ "${JP_TYPE[${i}dataDir]:-z}" == z ]] || CFG_DATA_DIR="${JP_VAL[${i}dataDir]}"
-    CFG_LOCK_TIMEOUT="${JP_VAL[lockTimeout]-}"
-    [[ "${JP_TYPE[${i}lockTimeout]:-z}" == z ]] || CFG_LOCK_TIMEOUT="${JP_VAL[${i}lockTimeout]}"
-    CFG_ROUTES_JSON="[]"
-    CFG_ROUTES=""
-    CFG_BRIDGE="${JP_VAL[bridge]-}"
-    CFG_MTU="${JP_VAL[mtu]-}"
-    CFG_LOG_FILE="${JP_VAL[logFile]-}"
-    CFG_LOG_LEVEL="${JP_VAL[logLevel]-}"
-    CFG_DNS_JSON="{}"
-    CFG_HAS_PREV=""
-    CFG_PREV_ADDRESS=""
-    CFG_PREV_GATEWAY=""
-    CFG_PREV_MAC=""
-    CFG_PREV_ROUTES=""
-    CFG_VALID_ATTACHMENTS=""
-    [[ -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || CFG_VALID_ATTACHMENTS=$'\001'
+    for (( k = 0; k < ${#CFG_FIELDS[@]}; k += 3 )); do
+        key="${CFG_FIELDS[k+1]}"
+        case "$key" in
+            =*) v="${key:1}" ;;
+            @*) v="${JP_VAL[$i${key:1}]-}" ;;
+            ^*)
+                v="${JP_VAL[${key:1}]-}"
+                [[ "${JP_TYPE[$i${key:1}]:-z}" == z ]] || v="${JP_VAL[$i${key:1}]}" ;;
+            +*)
+                v=""
+                [[ -z "$i" ]] || v="${JP_VAL[$i${key:1}]-}" ;;
+            *) v="${JP_VAL[$key]-}" ;;
+        esac
+        printf -v "${CFG_FIELDS[k]}" '%s' "$v"
+    done
     return 0
 }
 cfg_load_checked() {
@@ -95,4 +109,5 @@ cfg_check_routes() {
     done
     return 0
 }
+cfg_jq_defs() { cni_lazy config-extra cfg_jq_defs "$@"; }
 cfg_jq_load() { cni_lazy config-extra cfg_jq_load "$@"; }

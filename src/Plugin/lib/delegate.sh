@@ -42,15 +42,16 @@ delegate_fail() {
 delegate_parse_result() {
     local out
     local -a v
+    cfg_jq_defs
     # shellcheck disable=SC2016
-    if ! out="$(jq -r '
-        def word_or_empty: if type == "string" and (test("[\\s|:]") | not) then . else "" end;
+    if ! out="$(jq -r "$REPLY"'
+        def field: (if type == "string" then word else "\u0001" end) | if . == "\u0001" then "" else . end;
         (.ips // [] | map(select(type == "object" and (.address | type) == "string" and (.address | test("^[0-9.]+/[0-9]+$"))))
           | (.[0] // {})) as $ip
-        | ($ip.address // ""), ($ip.gateway | word_or_empty),
+        | ($ip.address // ""), ($ip.gateway | field),
           (.routes // [] | map(select(type == "object" and (.dst | type) == "string"))) as $r
         | ($r | map({dst} + (if (.gw | type) == "string" then {gw} else {} end)) | tojson),
-          ($r | map("\(.dst | word_or_empty)|\(.gw | word_or_empty)") | join(" ")),
+          ($r | map("\(.dst | field)|\(.gw | field)") | join(" ")),
           (if (.dns | type) == "object" then (.dns | tojson) else "{}" end),
           "END"' 2>&1 <<<"$DELEGATE_OUT")"; then
         return 1

@@ -131,8 +131,47 @@ jp_parse_general() {
 # layout: config
 CFG_INVALID=$'\001'
 
+# The configuration's fields, one row each: the variable, where the bash reader (cfg_fast_load) finds
+# it, and the jq expression of the jq reader (cfg_jq_load). Both readers fill exactly these variables
+# (and CFG_IPAM_KIND: none, object or bad) from this table and from nothing else.
+# Where the bash reader finds it, in jp_parse's JP_VAL (which holds what jq's "str" prints):
+#   KEY     the top-level KEY
+#   @KEY    KEY of the ipam section when there is one, else the top-level KEY
+#   ^KEY    as @KEY, but the top-level KEY when the ipam section has none or null (jq's "A // B")
+#   +KEY    KEY of the ipam section; "" without one
+#   =TEXT   TEXT: the bash reader gives up on what would fill it (arrays, prevResult, dotted keys)
+# The jq expressions use the definitions (str, word, obj; cfg_jq_defs) and the bindings of the jq
+# program (cfg_jq_load): $ik the ipam kind, $i the ipam section or the top level, $r the first range
+# of "ranges", $routes the routes or null when they are not a list of {dst, gw?}, $p prevResult, $pips
+# its ips, $ifname CNI_IFNAME.
+CFG_FIELDS=(
+    CFG_VERSION            cniVersion     '.cniVersion | str'
+    CFG_NAME               name           '.name | str'
+    CFG_TYPE               type           '.type | str'
+    CFG_IPAM_TYPE          +type          'if $ik == "object" then ($i.type | str) else "" end'
+    CFG_SUBNET             @subnet        '$i.subnet // $r.subnet | str'
+    CFG_RANGE_START        @rangeStart    '$i.rangeStart // $r.rangeStart | str'
+    CFG_RANGE_END          @rangeEnd      '$i.rangeEnd // $r.rangeEnd | str'
+    CFG_GATEWAY            @gateway       '$i.gateway // $r.gateway | str'
+    CFG_DATA_DIR           ^dataDir       '$i.dataDir // .dataDir | str'
+    CFG_ROUTES_JSON        '=[]'          'if $routes == null then "\u0001" else ($routes | map({dst} + (if .gw then {gw} else {} end)) | tojson) end'
+    CFG_ROUTES             '='            'if $routes == null then "\u0001" else ($routes | map("\(.dst | word)|\(.gw | word)") | join(" ")) end'
+    CFG_BRIDGE             bridge         '.bridge | str'
+    CFG_MTU                mtu            '.mtu | str'
+    CFG_LOG_FILE           logFile        '.logFile | str'
+    CFG_LOG_LEVEL          logLevel       '.logLevel | str'
+    CFG_LOCK_TIMEOUT       ^lockTimeout   '$i.lockTimeout // .lockTimeout | str'
+    CFG_DNS_JSON           '={}'          'if (.dns | type) == "object" then (.dns | tojson) else "{}" end'
+    CFG_HAS_PREV           '='            'if (.prevResult | type) == "object" then "1" else "" end'
+    CFG_PREV_ADDRESS       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str'
+    CFG_PREV_GATEWAY       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str'
+    CFG_PREV_MAC           '='            '$p.interfaces | if type == "array" then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str) else "" end'
+    CFG_PREV_ROUTES        '='            '$p.routes | if type == "array" then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end'
+    CFG_VALID_ATTACHMENTS  '='            '.["cni.dev/valid-attachments"] // [] | if type == "array" then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" ")) else "\u0001" end'
+)
+
 # cfg_load: parse CNI_STDIN; code 6 when it is not one JSON object. Simple configurations are read
-# in bash (json.sh); anything else by jq (config-extra.sh).
+# in bash (jp_parse); anything else by jq (cfg_jq_load).
 cfg_load() {
     if [[ "$CNI_STDIN" != *[![:space:]]* ]]; then
         cni_error 6 "failed to decode the network configuration: stdin is empty"
@@ -150,58 +189,65 @@ cfg_apply_log_settings() {
     return 0
 }
 
-# cfg_fast_load: the jq-free path for simple configurations (see json.sh); fails if jq is needed.
-# JP_VAL holds what the jq reader's "str" prints (\001 for an object), so fields are read directly.
+# cfg_fast_load: the jq-free path for simple configurations (see jp_parse); fails if jq is needed.
+# Fills the fields of CFG_FIELDS from JP_VAL as its second column says.
 cfg_fast_load() {
-    local i=""
+    local i="" k key v
     jp_parse "$CNI_STDIN" || return 1
     [[ -z "${JP_TYPE[dns]+set}${JP_TYPE[routes]+set}${JP_TYPE[ranges]+set}${JP_TYPE[prevResult]+set}" &&
-        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" ]] || return 1
+        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" &&
+        -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || return 1
     case "${JP_TYPE[ipam]:-z}" in
         z) CFG_IPAM_KIND=none ;;
         o) CFG_IPAM_KIND=object; i=ipam. ;;
         *) CFG_IPAM_KIND=bad ;;
     esac
-    CFG_VERSION="${JP_VAL[cniVersion]-}"
-    CFG_NAME="${JP_VAL[name]-}"
-    CFG_TYPE="${JP_VAL[type]-}"
-    CFG_IPAM_TYPE=""
-    [[ -z "$i" ]] || CFG_IPAM_TYPE="${JP_VAL[ipam.type]-}"
-    CFG_SUBNET="${JP_VAL[${i}subnet]-}"
-    CFG_RANGE_START="${JP_VAL[${i}rangeStart]-}"
-    CFG_RANGE_END="${JP_VAL[${i}rangeEnd]-}"
-    CFG_GATEWAY="${JP_VAL[${i}gateway]-}"
-    # jq's "A // B": B when A is missing or null.
-    CFG_DATA_DIR="${JP_VAL[dataDir]-}"
-    [[ "${JP_TYPE[${i}dataDir]:-z}" == z ]] || CFG_DATA_DIR="${JP_VAL[${i}dataDir]}"
-    CFG_LOCK_TIMEOUT="${JP_VAL[lockTimeout]-}"
-    [[ "${JP_TYPE[${i}lockTimeout]:-z}" == z ]] || CFG_LOCK_TIMEOUT="${JP_VAL[${i}lockTimeout]}"
-    CFG_ROUTES_JSON="[]"
-    CFG_ROUTES=""
-    CFG_BRIDGE="${JP_VAL[bridge]-}"
-    CFG_MTU="${JP_VAL[mtu]-}"
-    CFG_LOG_FILE="${JP_VAL[logFile]-}"
-    CFG_LOG_LEVEL="${JP_VAL[logLevel]-}"
-    CFG_DNS_JSON="{}"
-    CFG_HAS_PREV=""
-    CFG_PREV_ADDRESS=""
-    CFG_PREV_GATEWAY=""
-    CFG_PREV_MAC=""
-    CFG_PREV_ROUTES=""
-    CFG_VALID_ATTACHMENTS=""
-    [[ -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || CFG_VALID_ATTACHMENTS=$'\001'
+    for (( k = 0; k < ${#CFG_FIELDS[@]}; k += 3 )); do
+        key="${CFG_FIELDS[k+1]}"
+        case "$key" in
+            =*) v="${key:1}" ;;
+            @*) v="${JP_VAL[$i${key:1}]-}" ;;
+            ^*)
+                v="${JP_VAL[${key:1}]-}"
+                [[ "${JP_TYPE[$i${key:1}]:-z}" == z ]] || v="${JP_VAL[$i${key:1}]}" ;;
+            +*)
+                v=""
+                [[ -z "$i" ]] || v="${JP_VAL[$i${key:1}]-}" ;;
+            *) v="${JP_VAL[$key]-}" ;;
+        esac
+        printf -v "${CFG_FIELDS[k]}" '%s' "$v"
+    done
     return 0
 }
 
 # layout: config-extra < config
-# shellcheck disable=SC2016  # jq program, not shell
-CFG_JQ_PROGRAM='
-def str: if type == "string" then (if (explode | any(. < 32 or . == 127)) then "\u0001" else . end)
+# cfg_jq_defs: REPLY = the jq definitions every jq program of the plugin shares (the configuration's,
+# delegate.sh's): str (a string without control characters, a number or boolean as text, "" for
+# null, else \001), word (str without blanks, "|" or ":", which separate the fields of a line; else
+# \001) and obj (an object, else {}).
+cfg_jq_defs() {
+    REPLY='def str: if type == "string" then (if (explode | any(. < 32 or . == 127)) then "\u0001" else . end)
   elif type == "number" or type == "boolean" then tostring
   elif . == null then "" else "\u0001" end;
 def word: str | if test("[\\s|:]") then "\u0001" else . end;
 def obj: if type == "object" then . else {} end;
-if type != "object" then error("the network configuration is not a JSON object") else . end
+'
+}
+
+# cfg_jq_load: read CNI_STDIN with jq (code 6 when it is not one JSON object): one jq run prints
+# CFG_IPAM_KIND, then the value of every field of CFG_FIELDS, one a line, then END.
+cfg_jq_load() {
+    local out program fields="" k n
+    local -a v
+    if ! type -P jq >/dev/null; then
+        cni_error 100 "jq is required to read this network configuration but is not installed"
+    fi
+    for (( k = 2; k < ${#CFG_FIELDS[@]}; k += 3 )); do
+        fields+="  (${CFG_FIELDS[k]}),"$'\n'
+    done
+    cfg_jq_defs
+    # shellcheck disable=SC2016  # jq program, not shell
+    program="$REPLY"'if type != "object" then error("the network configuration is not a JSON object") else . end
 | (if .ipam == null then "none" elif (.ipam | type) == "object" then "object" else "bad" end) as $ik
 | (if $ik == "object" then .ipam else . end) as $i
 | (if $ik == "object" and ($i.ranges | type) == "array"
@@ -212,76 +258,20 @@ if type != "object" then error("the network configuration is not a JSON object")
      then $rt else null end) as $routes
 | (.prevResult | obj) as $p
 | ($p.ips | if type == "array" then map(obj) else [] end) as $pips
-| (.cniVersion | str),
-  (.name | str),
-  (.type | str),
-  $ik,
-  (if $ik == "object" then ($i.type | str) else "" end),
-  ($i.subnet // $r.subnet | str),
-  ($i.rangeStart // $r.rangeStart | str),
-  ($i.rangeEnd // $r.rangeEnd | str),
-  ($i.gateway // $r.gateway | str),
-  ($i.dataDir // .dataDir | str),
-  (if $routes == null then "\u0001" else ($routes | map({dst} + (if .gw then {gw} else {} end)) | tojson) end),
-  (if $routes == null then "\u0001" else ($routes | map("\(.dst | word)|\(.gw | word)") | join(" ")) end),
-  (.bridge | str),
-  (.mtu | str),
-  (.logFile | str),
-  (.logLevel | str),
-  ($i.lockTimeout // .lockTimeout | str),
-  (if (.dns | type) == "object" then (.dns | tojson) else "{}" end),
-  (if (.prevResult | type) == "object" then "1" else "" end),
-  ($pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str),
-  ($pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str),
-  ($p.interfaces | if type == "array"
-      then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str)
-      else "" end),
-  ($p.routes | if type == "array"
-      then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end),
-  (.["cni.dev/valid-attachments"] // [] | if type == "array"
-      then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" "))
-      else "\u0001" end),
-  "END"
-'
-
-# cfg_jq_load: read CNI_STDIN with jq (code 6 when it is not one JSON object).
-cfg_jq_load() {
-    local out
-    local -a v
-    if ! type -P jq >/dev/null; then
-        cni_error 100 "jq is required to read this network configuration but is not installed"
-    fi
-    if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$CFG_JQ_PROGRAM" 2>&1 <<<"$CNI_STDIN"); then
+| $ik,
+'"$fields"'  "END"'
+    if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$program" 2>&1 <<<"$CNI_STDIN"); then
         cni_error 6 "failed to decode the network configuration" "${out//$'\n'/ }"
     fi
     mapfile -t v <<<"$out"
-    if (( ${#v[@]} != 25 )) || [[ "${v[24]}" != END ]]; then
+    n=$(( ${#CFG_FIELDS[@]} / 3 ))
+    if (( ${#v[@]} != n + 2 )) || [[ "${v[n+1]}" != END ]]; then
         cni_error 6 "failed to decode the network configuration: expected exactly one JSON object"
     fi
-    CFG_VERSION="${v[0]}"
-    CFG_NAME="${v[1]}"
-    CFG_TYPE="${v[2]}"
-    CFG_IPAM_KIND="${v[3]}"
-    CFG_IPAM_TYPE="${v[4]}"
-    CFG_SUBNET="${v[5]}"
-    CFG_RANGE_START="${v[6]}"
-    CFG_RANGE_END="${v[7]}"
-    CFG_GATEWAY="${v[8]}"
-    CFG_DATA_DIR="${v[9]}"
-    CFG_ROUTES_JSON="${v[10]}"
-    CFG_ROUTES="${v[11]}"
-    CFG_BRIDGE="${v[12]}"
-    CFG_MTU="${v[13]}"
-    CFG_LOG_FILE="${v[14]}"
-    CFG_LOG_LEVEL="${v[15]}"
-    CFG_LOCK_TIMEOUT="${v[16]}"
-    CFG_DNS_JSON="${v[17]}"
-    CFG_HAS_PREV="${v[18]}"
-    CFG_PREV_ADDRESS="${v[19]}"
-    CFG_PREV_GATEWAY="${v[20]}"
-    CFG_PREV_MAC="${v[21]}"
-    CFG_PREV_ROUTES="${v[22]}"
-    CFG_VALID_ATTACHMENTS="${v[23]}"
+    CFG_IPAM_KIND="${v[0]}"
+    for (( k = 0; k < n; k++ )); do
+        printf -v "${CFG_FIELDS[k*3]}" '%s' "${v[k+1]}"
+    done
 }
 
 # layout: config
