@@ -149,7 +149,7 @@ ipam_walk_next() {
 
 # layout: ipam-extra < ipam
 # ipam_has_room: succeeds if at least one address could be handed out (no lock needed): the
-# allocator's own walk (ipam_walk_next in ipam-add.sh) finds one.
+# allocator's own walk (ipam_walk_next) finds one.
 ipam_has_room() {
     cni_source ipam-add
     ipam_walk_begin

@@ -150,7 +150,7 @@ cni_read_stdin() {
 # cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.
 # NEED words: id, ifname, netns (must be set), netns-strict (and a network namespace, checked in
 # full), netns-any (may be stale). The usual, valid case is checked here; cni_check_env_full
-# (common-extra.sh) finds and words the problems.
+# finds and words the problems.
 cni_check_env() {
     local need
     for need in "$@"; do

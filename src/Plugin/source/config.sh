@@ -19,7 +19,7 @@ JP_FLAT="^[$JP_WS]*[{][$JP_WS]*(${JP_FLAT}[$JP_WS]*,[$JP_WS]*)*${JP_FLAT}[$JP_WS
 
 # jp_parse TEXT: succeeds if TEXT is one object within the subset. A flat object of string members
 # (the lab form) is one match: its keys and values are then the odd fields of TEXT split at its
-# quotes (word splitting, no process); anything else goes to jp_parse_general (json-extra.sh).
+# quotes (word splitting, no process); anything else goes to jp_parse_general.
 jp_parse() {
     local i IFS='"'
     local -a f

@@ -59,7 +59,7 @@ mark_drop() {
     fi
 }
 
-# mark_wait_orphans: DEL of a marked attachment (see mark_path in bash-cni): wait until no process
+# mark_wait_orphans: DEL of a marked attachment (see the top of this file): wait until no process
 # of the ADD that marked it is left, since its `ip` may still be creating the pair. They are found
 # by the environment every process of that ADD inherited: CNI_COMMAND=ADD with this CNI_CONTAINERID
 # and CNI_IFNAME (/proc/<pid>/environ). Still there after lockTimeout → code 11.
