@@ -10,7 +10,6 @@ CNI_EMITTED=""          # set once a result or an error was written to stdout
 CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
 CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
-CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
 declare -A CNI_LOADED=()
 cni_version_rank() {
@@ -81,17 +80,6 @@ cni_install_traps() {
     trap cni_on_exit EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
-}
-cni_read_stdin() {
-    if [[ -n "$EARLY_READ" ]]; then
-        CNI_STDIN="$EARLY_STDIN"
-        return 0
-    fi
-    if [[ -t 0 ]]; then
-        CNI_STDIN=""
-        return 0
-    fi
-    IFS= read -r -d '' CNI_STDIN || true
 }
 cni_check_env() {
     local need

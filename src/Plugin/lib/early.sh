@@ -3,8 +3,8 @@
 # lib/early.sh: read at start
 early_field() {
     local key="\"$1\"" rest v
-    [[ "$EARLY_STDIN" == *"$key"* ]] || return 1
-    rest="${EARLY_STDIN#*"$key"}"
+    [[ "$CNI_STDIN" == *"$key"* ]] || return 1
+    rest="${CNI_STDIN#*"$key"}"
     [[ "$rest" != *"$key"* ]] || return 2
     rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
     [[ "$rest" == :* ]] || return 2
@@ -22,8 +22,7 @@ early_field() {
 }
 early_start() {
     local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
-    EARLY_READ=1
-    [[ -t 0 ]] || IFS= read -r -d '' EARLY_STDIN || true
+    cni_read_stdin
     [[ "${CNI_COMMAND:-}" == ADD ]] || return 0
     cni_valid_id "$id" && cni_valid_ifname "$ifn" || return 0
     link_host_name "$id" "$ifn"
@@ -58,7 +57,7 @@ early_start() {
     { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
     undo_push add_undo_mark
     link_host_mac "$id" "$ifn"
-    if [[ "$EARLY_STDIN" == *'"ipam"'* ]]; then
+    if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then
         link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
     else
         link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns" "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"

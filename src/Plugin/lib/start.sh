@@ -1,6 +1,13 @@
 # shellcheck shell=bash disable=SC2034,SC2120
 # generated from source/ by build-layout.sh — do not edit
 # lib/start.sh: read at start
+CNI_STDIN=""             # everything on stdin, once CNI_STDIN_READ says it was read (cni_read_stdin)
+CNI_STDIN_READ=""
+cni_read_stdin() {
+    [[ -z "$CNI_STDIN_READ" ]] || return 0
+    CNI_STDIN_READ=1
+    [[ -t 0 ]] || IFS= read -r -d '' CNI_STDIN || true
+}
 cni_valid_id() {
     [[ "$1" == [a-zA-Z0-9]* && "$1" != *[!a-zA-Z0-9_.-]* ]]
 }
@@ -15,8 +22,6 @@ netns_name() {
     [[ -n "$REPLY" && "$REPLY" != . && "$REPLY" != .. && "$REPLY" != -* &&
        ( "$1" == "/run/netns/$REPLY" || "$1" == "/var/run/netns/$REPLY" ) && "$1" -ef "/var/run/netns/$REPLY" ]]
 }
-EARLY_STDIN=""
-EARLY_READ=""
 EARLY_MARK=""            # the mark early_start wrote, EARLY_MARK_NEW = it did not exist before
 EARLY_MARK_NEW=""
 early_del() {

@@ -7,6 +7,16 @@
 # subshell is forked and a fatal error can end the plugin from anywhere.
 
 # layout: start
+CNI_STDIN=""             # everything on stdin, once CNI_STDIN_READ says it was read (cni_read_stdin)
+CNI_STDIN_READ=""
+
+# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork), unless it was read already.
+cni_read_stdin() {
+    [[ -z "$CNI_STDIN_READ" ]] || return 0
+    CNI_STDIN_READ=1
+    [[ -t 0 ]] || IFS= read -r -d '' CNI_STDIN || true
+}
+
 # cni_valid_id VALUE: container IDs and network names (the reference rule ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$).
 cni_valid_id() {
     [[ "$1" == [a-zA-Z0-9]* && "$1" != *[!a-zA-Z0-9_.-]* ]]
@@ -47,7 +57,6 @@ CNI_EMITTED=""          # set once a result or an error was written to stdout
 CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
 CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
-CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
 declare -A CNI_LOADED=()
 
@@ -132,19 +141,6 @@ cni_install_traps() {
     trap cni_on_exit EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
-}
-
-# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork; early_start may have read it).
-cni_read_stdin() {
-    if [[ -n "$EARLY_READ" ]]; then
-        CNI_STDIN="$EARLY_STDIN"
-        return 0
-    fi
-    if [[ -t 0 ]]; then
-        CNI_STDIN=""
-        return 0
-    fi
-    IFS= read -r -d '' CNI_STDIN || true
 }
 
 # cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.

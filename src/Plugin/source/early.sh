@@ -10,7 +10,7 @@
 # - What it starts:
 #   DEL (early_del): the background `ip link del` of the host end (link_spawn_del; the name comes
 #     from the environment alone), with its undo step link_reap_del.
-#   ADD (early_start): reads stdin (EARLY_STDIN, EARLY_READ: cni_read_stdin takes it from there);
+#   ADD (early_start): reads stdin (cni_read_stdin: CNI_STDIN);
 #     writes the attachment's mark "adding" (EARLY_MARK; EARLY_MARK_NEW = it did not exist before;
 #     undo step add_undo_mark); starts one helper (link_spawn, undo step add_undo_link) that takes
 #     the store lock for the lab form (IPAM_LOCK_PENDING, IPAM_LOCK_KEY "<dir>|<timeout>"), creates
@@ -27,8 +27,6 @@
 # Nothing else needs to know about the early start.
 
 # layout: start
-EARLY_STDIN=""
-EARLY_READ=""
 EARLY_MARK=""            # the mark early_start wrote, EARLY_MARK_NEW = it did not exist before
 EARLY_MARK_NEW=""
 
@@ -37,8 +35,8 @@ EARLY_MARK_NEW=""
 # string (no escapes) or number. 1 = no "KEY" at all, 2 = several, or not that simple.
 early_field() {
     local key="\"$1\"" rest v
-    [[ "$EARLY_STDIN" == *"$key"* ]] || return 1
-    rest="${EARLY_STDIN#*"$key"}"
+    [[ "$CNI_STDIN" == *"$key"* ]] || return 1
+    rest="${CNI_STDIN#*"$key"}"
     [[ "$rest" != *"$key"* ]] || return 2
     rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
     [[ "$rest" == :* ]] || return 2
@@ -55,11 +53,10 @@ early_field() {
     REPLY="$v"
 }
 
-# early_start: ADD: read stdin (cni_read_stdin takes it from here) and start what can start (see above).
+# early_start: ADD: read stdin (cni_read_stdin) and start what can start (see above).
 early_start() {
     local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
-    EARLY_READ=1
-    [[ -t 0 ]] || IFS= read -r -d '' EARLY_STDIN || true
+    cni_read_stdin
     [[ "${CNI_COMMAND:-}" == ADD ]] || return 0
     cni_valid_id "$id" && cni_valid_ifname "$ifn" || return 0
     link_host_name "$id" "$ifn"
@@ -95,7 +92,7 @@ early_start() {
     { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
     undo_push add_undo_mark
     link_host_mac "$id" "$ifn"
-    if [[ "$EARLY_STDIN" == *'"ipam"'* ]]; then
+    if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then
         # A delegated ipam plugin takes its own lock (host-local: the same file).
         link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
     else
