@@ -53,7 +53,7 @@ ipam_config_address() {
     fi
 }
 ipam_allocate() {
-    local id="$1" ifn="$2" mark="${3:-}" ip fd=""
+    local id="$1" ifn="$2" mark="${3:-}" ip
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
@@ -63,38 +63,19 @@ ipam_allocate() {
     while ipam_walk_next; do
         ip="$REPLY"
         [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
-        set -o noclobber
-        umask 077
-        if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
-            set +o noclobber
-            umask 022
-            if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
-                exec {fd}>&-
-                rm -f -- "$IPAM_DIR/$ip"
-                cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
-            fi
-            exec {fd}>&-
+        if ipam_reserve "$id" "$ifn" "$ip"; then
             IPAM_IP="$IPAM_WALK_CUR"
             IPAM_ADDRESS="$ip"
-            ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
-            ipam_mark_synced
             return 0
         fi
-        set +o noclobber
-        umask 022
-        [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
     done
     ipam_range_text
     cni_error 110 "no IP addresses available in range set: $REPLY"
 }
 ipam_walk_begin() {
-    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0" last=-1
-    if [[ -f "$lastf" ]]; then
-        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        if ipv4_to_int "$ip"; then
-            last="$REPLY"
-        fi
-    fi
+    local last
+    ipam_last_reserved
+    last="$REPLY"
     IPAM_WALK_LEFT=$(( IPAM_END - IPAM_START + 1 ))
     if (( last >= IPAM_START && last < IPAM_END )); then
         IPAM_WALK_CUR=$(( last + 1 ))
@@ -123,6 +104,36 @@ ipam_walk_next() {
         fi
     done
     return 1
+}
+ipam_reserve() {
+    local id="$1" ifn="$2" ip="$3" fd=""
+    set -o noclobber
+    umask 077
+    if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+        set +o noclobber
+        umask 022
+        if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+            exec {fd}>&-
+            rm -f -- "$IPAM_DIR/$ip"
+            cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+        fi
+        exec {fd}>&-
+        ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
+        ipam_mark_synced
+        return 0
+    fi
+    set +o noclobber
+    umask 022
+    [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+    return 1
+}
+ipam_last_reserved() {
+    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        ipv4_to_int "$ip" && return 0
+    fi
+    REPLY=-1
 }
 ipam_record_index() {
     local id="$1" ifn="$2" ip="$3" lastf="$4" idx

@@ -67,7 +67,7 @@ ipam_config_address() {
 # So bash-cni's MARK first names the address ("adding <ip>"), and its DEL releases a file left so
 # (see ipam_release).
 ipam_allocate() {
-    local id="$1" ifn="$2" mark="${3:-}" ip fd=""
+    local id="$1" ifn="$2" mark="${3:-}" ip
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
@@ -77,27 +77,12 @@ ipam_allocate() {
     while ipam_walk_next; do
         ip="$REPLY"
         [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
-        set -o noclobber
-        umask 077
-        if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
-            set +o noclobber
-            umask 022
-            if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
-                exec {fd}>&-
-                rm -f -- "$IPAM_DIR/$ip"
-                cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
-            fi
-            exec {fd}>&-
+        if ipam_reserve "$id" "$ifn" "$ip"; then
             IPAM_IP="$IPAM_WALK_CUR"
             IPAM_ADDRESS="$ip"
-            ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
-            ipam_mark_synced
             return 0
         fi
-        set +o noclobber
-        umask 022
         # Taken since the walk looked (by a writer that ignores the lock): go on with the next.
-        [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
     done
     ipam_range_text
     cni_error 110 "no IP addresses available in range set: $REPLY"
@@ -109,13 +94,9 @@ ipam_allocate() {
 # gateway and has no reservation file (REPLY dotted, IPAM_WALK_CUR its integer), or fails when the
 # whole range was seen. ipam_allocate and STATUS (ipam_has_room) share it.
 ipam_walk_begin() {
-    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0" last=-1
-    if [[ -f "$lastf" ]]; then
-        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        if ipv4_to_int "$ip"; then
-            last="$REPLY"
-        fi
-    fi
+    local last
+    ipam_last_reserved
+    last="$REPLY"
     IPAM_WALK_LEFT=$(( IPAM_END - IPAM_START + 1 ))
     if (( last >= IPAM_START && last < IPAM_END )); then
         IPAM_WALK_CUR=$(( last + 1 ))

@@ -13,11 +13,11 @@
 # Its interface, narrow like host-local's disk Store:
 #   ipam_prepare_store   where the store is (IPAM_DIR) and its lock timeout, from the configuration
 #   ipam_lock / ipam_unlock
-#   ipam_record_index    record a reservation the allocator made (allocator.sh)
+#   ipam_reserve         reserve an address for an attachment (the allocator, allocator.sh, picks it)
 #   ipam_release         release by container ID + ifname
-#   ipam_lookup          the address an attachment holds (ipam_find under the lock)
+#   ipam_find            the address an attachment holds (ipam_lookup: the same under the lock)
+#   ipam_last_reserved   the address reserved last (where the allocator's walk starts)
 #   ipam_gc              release all but a list of attachments
-#   last_reserved_ip.0   read by the allocator's walk, written by ipam_record_index
 
 # layout: start
 IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
@@ -292,6 +292,43 @@ ipam_reindex() {
 }
 
 # layout: ipam-add < ipam
+# ipam_reserve ID IFNAME IP: reserve IP for the attachment (caller holds the lock): its file is created
+# exclusively (noclobber), then the owner written into it, then the index entry and
+# last_reserved_ip.0 (ipam_record_index). Fails when the file exists already; code 5 when it cannot be
+# written. A kill between creating and writing leaves a file no owner matches (see ipam_release).
+ipam_reserve() {
+    local id="$1" ifn="$2" ip="$3" fd=""
+    set -o noclobber
+    umask 077
+    if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+        set +o noclobber
+        umask 022
+        if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+            exec {fd}>&-
+            rm -f -- "$IPAM_DIR/$ip"
+            cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+        fi
+        exec {fd}>&-
+        ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
+        ipam_mark_synced
+        return 0
+    fi
+    set +o noclobber
+    umask 022
+    [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+    return 1
+}
+
+# ipam_last_reserved: REPLY = the address in last_reserved_ip.0 as an integer, -1 when there is none.
+ipam_last_reserved() {
+    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        ipv4_to_int "$ip" && return 0
+    fi
+    REPLY=-1
+}
+
 # ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
 ipam_record_index() {
     local id="$1" ifn="$2" ip="$3" lastf="$4" idx
