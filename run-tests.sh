@@ -42,7 +42,8 @@ Options:
 What it does:
   1. checks prerequisites: Debian packages (apt-get install when missing and running as root), the .NET SDK,
      Node.js and the pinned allure CLI (npm ci)
-  2. builds BashCni.sln once (Release)
+  2. checks that src/Plugin's layout is what src/Plugin/build-layout.sh makes from src/Plugin/source, builds
+     BashCni.sln once (Release)
   3. runs each layer as its own 'dotnet test --filter Category=<Layer>', then the layer's final checks as a
      second 'dotnet test --filter Category=<Layer>Final' once the first process has exited (the host is as
      before the layer; teardown checks found nothing). Root layers are not run, and listed as such, when not
@@ -321,6 +322,11 @@ cleanup() {
 # --- build and run -------------------------------------------------------------------------------------------
 
 build() {
+  # The plugin runs from the layout build-layout.sh writes from src/Plugin/source (committed with it).
+  if [[ -z "$PLUGIN_DIR" ]] && ! "$REPO_DIR/src/Plugin/build-layout.sh" --check; then
+    say "build failed: src/Plugin's layout is not what its source makes; regenerate with src/Plugin/build-layout.sh"
+    exit 1
+  fi
   say "build: dotnet build BashCni.sln -c Release"
   # The SDK leaves empty temporary directories behind on every build: give it the run's work directory (removed at exit).
   mkdir -p "$WORK_DIR/build-tmp"

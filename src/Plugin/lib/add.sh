@@ -1,10 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# ADD of bash-cni (sourced for that command only, see cni_lazy in common.sh).
-cni_source link
-cni_source ipam-add
-
-# mark_begin: ADD, before its first process: write the mark (MARK_NEW = the file is new). The one
-# early_start wrote is taken over if it is this file; else it is dropped once this one is written.
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/add.sh: read on first use (stubs in lib/bash-cni.sh)
 mark_begin() {
     mark_path
     if [[ -n "$MARK" && "$MARK" == "$EARLY_MARK" ]]; then
@@ -27,13 +23,10 @@ mark_begin() {
         EARLY_MARK=""
     fi
 }
-
-# mark_end: ADD is done and none of its processes runs any more: clear the mark.
 mark_end() {
     [[ -z "$MARK" ]] || { : >| "$MARK"; } 2>/dev/null || true
 }
-
-# result_routes: REPLY = routes of the result (default route via the gateway first, if it was added).
+cni_source ipam-add
 result_routes() {
     local def=""
     if [[ -z "$CFG_HAS_DEFAULT_ROUTE" && -n "$IPAM_GATEWAY" && -z "${LINK_DEFAULT_SKIPPED:-}" ]]; then
@@ -47,11 +40,6 @@ result_routes() {
         REPLY="[$def,${CFG_ROUTES_JSON#[}"
     fi
 }
-
-# ADD: the pair is created by a background `ip` while the address is reserved (store lock,
-# allocation; or the delegated ipam plugin), then the `ip` waiting in the pod namespace gives the
-# pod end its MAC, address and routes. Host end MAC: 0e:58 + the 4 bytes of the name hash (known
-# before the address is). early_start may have begun all of this already.
 cmd_add() {
     local pod_mac host_mac ips netns_json
     IPAM_GATEWAY=""
@@ -64,7 +52,7 @@ cmd_add() {
     fi
     link_host_name "$CNI_CONTAINERID" "$CNI_IFNAME"
     HOST_IF="$REPLY"
-    link_host_mac
+    link_host_mac "$CNI_CONTAINERID" "$CNI_IFNAME"
     host_mac="$REPLY"
     mark_begin
     link_start_veth "$HOST_IF" "$host_mac" "$CNI_IFNAME" "$BRIDGE" "$MTU" "$CNI_NETNS"

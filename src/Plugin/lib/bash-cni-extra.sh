@@ -1,8 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# Rarely needed parts of bash-cni, sourced on first use (see cni_lazy): CHECK, STATUS, GC, undoing a
-# failed ADD, and the wait of a DEL for the processes of a killed ADD.
-
-# mark_drop FILE NEW: remove a mark this ADD created (NEW), or clear one that was there before.
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/bash-cni-extra.sh: read on first use (stubs in lib/bash-cni.sh)
 mark_drop() {
     if [[ -n "$2" ]]; then
         rm -f -- "$1" 2>/dev/null || true
@@ -10,47 +8,6 @@ mark_drop() {
         { : >| "$1"; } 2>/dev/null || true
     fi
 }
-
-# ADD's undo steps, each pushed (undo_push) right after what it undoes was acquired; a failure runs
-# them newest first: the address, then the pair, then the mark. early_start pushes the mark's and
-# the pair's when it starts them, so an ADD that fails before adopting them undoes them too.
-
-# add_undo_address: give the address back (the built-in store releases it with the mark, which
-# names it; a delegated ipam plugin gets a DEL).
-add_undo_address() {
-    if [[ -n "$LAB_IPAM" ]]; then
-        ipam_unlock
-        ipam_lock
-        ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
-        ipam_unlock
-        MARK=""
-    else
-        delegate_run DEL "$CFG_IPAM_TYPE" >/dev/null 2>&1 || true
-    fi
-}
-
-# add_undo_link: end the waiting pod `ip`, collect the one creating the pair, delete the pair if this
-# ADD made it.
-add_undo_link() {
-    link_abort_pod
-    link_wait_veth
-    if [[ -n "$LINK_CREATED" ]]; then
-        link_del "${LINK_ARGS[0]}" || true
-        LINK_CREATED=""
-    fi
-}
-
-# add_undo_mark: drop the marks this ADD wrote (or clear one that was there before it).
-add_undo_mark() {
-    [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
-    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
-    return 0
-}
-
-# mark_wait_orphans: DEL of a marked attachment (see mark_path in bash-cni): wait until no process
-# of the ADD that marked it is left, since its `ip` may still be creating the pair. They are found
-# by the environment every process of that ADD inherited: CNI_COMMAND=ADD with this CNI_CONTAINERID
-# and CNI_IFNAME (/proc/<pid>/environ). Still there after lockTimeout → code 11.
 mark_wait_orphans() {
     local f env found int frac deadline
     local -a vars
@@ -82,7 +39,30 @@ mark_wait_orphans() {
         sleep 0.02
     done
 }
-
+add_undo_address() {
+    if [[ -n "$LAB_IPAM" ]]; then
+        ipam_unlock
+        ipam_lock
+        ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
+        ipam_unlock
+        MARK=""
+    else
+        delegate_run DEL "$CFG_IPAM_TYPE" >/dev/null 2>&1 || true
+    fi
+}
+add_undo_link() {
+    link_abort_pod
+    link_wait_veth
+    if [[ -n "$LINK_CREATED" ]]; then
+        link_del "${LINK_ARGS[0]}" || true
+        LINK_CREATED=""
+    fi
+}
+add_undo_mark() {
+    [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
+    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
+    return 0
+}
 cmd_check() {
     local out ip_only problems=()
     load_config id ifname netns-strict
@@ -112,19 +92,6 @@ cmd_check() {
     CNI_EMITTED=1
     cni_log ok
 }
-
-cmd_status() {
-    load_config
-    cni_require_version 1.1.0 STATUS
-    if [[ -n "$LAB_IPAM" ]]; then
-        ipam_status
-    else
-        delegate_run STATUS "$CFG_IPAM_TYPE" || delegate_fail STATUS
-    fi
-    CNI_EMITTED=1
-    cni_log ok
-}
-
 cmd_gc() {
     load_config
     cni_require_version 1.1.0 GC
@@ -135,6 +102,17 @@ cmd_gc() {
         ipam_gc_store "$CFG_VALID_ATTACHMENTS"
     else
         delegate_run GC "$CFG_IPAM_TYPE" || delegate_fail GC
+    fi
+    CNI_EMITTED=1
+    cni_log ok
+}
+cmd_status() {
+    load_config
+    cni_require_version 1.1.0 STATUS
+    if [[ -n "$LAB_IPAM" ]]; then
+        ipam_status
+    else
+        delegate_run STATUS "$CFG_IPAM_TYPE" || delegate_fail STATUS
     fi
     CNI_EMITTED=1
     cni_log ok

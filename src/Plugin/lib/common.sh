@@ -1,55 +1,17 @@
-# shellcheck shell=bash disable=SC2034
-# Shared helpers for bash-cni and bash-cni-ipam: CNI versions, JSON output, errors,
-# environment validation and the per-invocation log line.
-# Functions return values through globals (REPLY, CNI_*) instead of command substitution,
-# so no subshell is forked and a fatal error can end the plugin from anywhere.
-
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/common.sh: read at start
 CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
 CNI_LATEST_VERSION=1.1.0
-# BASH_CNI_LOG_FILE moves the default (used when the config names no logFile or cannot be read).
 CNI_DEFAULT_LOG_FILE="${BASH_CNI_LOG_FILE:-/var/log/bash-cni.log}"
 CNI_LOG_MAX_BYTES=1048576
-
-# State of the current invocation.
 CNI_VERSION=""          # the config's cniVersion once it is known to be supported
 CNI_EMITTED=""          # set once a result or an error was written to stdout
 CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
 CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
-CNI_STDIN=""
 CNI_START="${EPOCHREALTIME/[.,]/}"
 declare -A CNI_LOADED=()
-
-# The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
-# jq reader, index rebuilds, error diagnosis, ...) sits in lib/*-extra.sh files that are read on
-# first use: bash parses every line it sources, which costs more than anything the hot path runs.
-# A stub "fn() { cni_lazy FILE fn "$@"; }" stands in for each function defined there.
-
-# cni_source FILE: source lib/FILE.sh unless it was already.
-cni_source() {
-    [[ -z "${CNI_LOADED["$1"]:-}" ]] || return 0
-    CNI_LOADED["$1"]=1
-    # shellcheck source=/dev/null
-    source "$BASH_CNI_DIR/lib/$1.sh"
-}
-
-# cni_lazy FILE FUNCTION [ARG...]: source lib/FILE.sh (once), then call FUNCTION, which it defines.
-cni_lazy() {
-    local file="$1"
-    shift
-    if [[ -n "${CNI_LOADED["$file"]:-}" ]]; then
-        undo_clear
-        cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
-    fi
-    cni_source "$file"
-    "$@"
-}
-
-cni_require_version() { cni_lazy common-extra cni_require_version "$@"; }
-cni_version_output() { cni_lazy common-extra cni_version_output; }
-cni_is_netns() { cni_lazy common-extra cni_is_netns "$@"; }
-
-# cni_version_rank VERSION: REPLY = comparable number, or 0 if unsupported.
 cni_version_rank() {
     case "$1" in
         0.3.0) REPLY=300 ;;
@@ -60,8 +22,15 @@ cni_version_rank() {
         *) REPLY=0 ;;
     esac
 }
-
-# cni_json_string VALUE: REPLY = VALUE as a quoted JSON string.
+cni_check_version() {
+    local v="$1"
+    cni_version_rank "$v"
+    if (( REPLY == 0 )); then
+        [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && CNI_VERSION="$v"
+        cni_error 1 "incompatible CNI versions: config is \"$v\", plugin supports ${CNI_SUPPORTED_VERSIONS[*]}"
+    fi
+    CNI_VERSION="$v"
+}
 cni_json_string() {
     local s="$1" out="" c i code
     if [[ "$s" != *[\"\\[:cntrl:]]* ]]; then
@@ -84,14 +53,10 @@ cni_json_string() {
     done
     REPLY="\"$out\""
 }
-
-# cni_emit JSON: print a result on stdout exactly once.
 cni_emit() {
     CNI_EMITTED=1
     printf '%s\n' "$1"
 }
-
-# cni_error CODE MSG [DETAILS]: run the undo steps (undo_run), print the CNI error JSON, log, exit 1.
 cni_error() {
     local code="$1" msg="$2" details="${3:-}" version jmsg
     undo_run
@@ -104,8 +69,6 @@ cni_error() {
     cni_log "error code=$code msg=$msg${details:+ details=$details}"
     exit 1
 }
-
-# Exit trap: whatever ended the plugin unexpectedly, stdout still carries a CNI error.
 cni_on_exit() {
     local rc=$?
     if (( rc != 0 )) && [[ -z "$CNI_EMITTED" ]]; then
@@ -113,27 +76,39 @@ cni_on_exit() {
         cni_error 100 "internal error" "exit status $rc"
     fi
 }
-
 cni_install_traps() {
     trap cni_on_exit EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
 }
-
-# cni_read_stdin: CNI_STDIN = everything on stdin (builtin read, no fork; early_start may have read it).
-cni_read_stdin() {
-    if [[ -n "$EARLY_READ" ]]; then
-        CNI_STDIN="$EARLY_STDIN"
-        return 0
-    fi
-    if [[ -t 0 ]]; then
-        CNI_STDIN=""
-        return 0
-    fi
-    IFS= read -r -d '' CNI_STDIN || true
+cni_check_env() {
+    local need
+    for need in "$@"; do
+        case "$need" in
+            id) cni_valid_id "${CNI_CONTAINERID:-}" || break ;;
+            ifname) cni_valid_ifname "${CNI_IFNAME:-}" || break ;;
+            netns) cni_netns_plausible "${CNI_NETNS:-}" || break ;;
+            netns-any) [[ -n "${CNI_NETNS:-}" ]] || break ;;
+            *) break ;;
+        esac
+        shift
+    done
+    (( $# == 0 )) || cni_check_env_full "$@"
 }
-
-# cni_log OUTCOME: append one line to the log file; best effort, never fails the call.
+cni_pod_name() {
+    local args=";${CNI_ARGS:-};" name ns
+    REPLY=""
+    [[ "$args" == *";K8S_POD_NAME="* ]] || return 0
+    name="${args#*;K8S_POD_NAME=}"
+    name="${name%%;*}"
+    ns=""
+    if [[ "$args" == *";K8S_POD_NAMESPACE="* ]]; then
+        ns="${args#*;K8S_POD_NAMESPACE=}"
+        ns="${ns%%;*}"
+    fi
+    [[ -n "$name" ]] && REPLY="${ns:+$ns/}$name"
+    return 0
+}
 cni_log() {
     local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text
     [[ -n "$f" ]] || return 0
@@ -151,7 +126,6 @@ cni_log() {
     fi
     { exec {fd}>>"$f"; } 2>/dev/null || return 0
     { printf '%s\n' "$line" >&"$fd"; } 2>/dev/null || true
-    # With O_APPEND the file position after the write is the file size.
     pos=0
     if [[ -r "/proc/$BASHPID/fdinfo/$fd" ]]; then
         while IFS=$': \t' read -r key value; do
@@ -167,67 +141,15 @@ cni_log() {
     fi
     return 0
 }
-
-# cni_check_env NEED...: validate the CNI environment for this command; code 4 names every problem.
-# NEED words: id, ifname, netns (must be set), netns-strict (and a network namespace, checked in
-# full), netns-any (may be stale). The usual, valid case is checked here; cni_check_env_full
-# (common-extra.sh) finds and words the problems.
-cni_check_env() {
-    local need
-    for need in "$@"; do
-        case "$need" in
-            id) cni_valid_id "${CNI_CONTAINERID:-}" || break ;;
-            ifname) cni_valid_ifname "${CNI_IFNAME:-}" || break ;;
-            netns) cni_netns_plausible "${CNI_NETNS:-}" || break ;;
-            netns-any) [[ -n "${CNI_NETNS:-}" ]] || break ;;
-            *) break ;;
-        esac
-        shift
-    done
-    (( $# == 0 )) || cni_check_env_full "$@"
-}
-
-cni_check_env_full() { cni_lazy common-extra cni_check_env_full "$@"; }
-
-# cni_pod_name: REPLY = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
-cni_pod_name() {
-    local args=";${CNI_ARGS:-};" name ns
-    REPLY=""
-    [[ "$args" == *";K8S_POD_NAME="* ]] || return 0
-    name="${args#*;K8S_POD_NAME=}"
-    name="${name%%;*}"
-    ns=""
-    if [[ "$args" == *";K8S_POD_NAMESPACE="* ]]; then
-        ns="${args#*;K8S_POD_NAMESPACE=}"
-        ns="${ns%%;*}"
-    fi
-    [[ -n "$name" ]] && REPLY="${ns:+$ns/}$name"
-    return 0
-}
-
-# cni_check_version: the config's cniVersion must be supported (code 1).
-cni_check_version() {
-    local v="$1"
-    cni_version_rank "$v"
-    if (( REPLY == 0 )); then
-        # The error carries the config's version when it is one (the runtime asked in it).
-        [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && CNI_VERSION="$v"
-        cni_error 1 "incompatible CNI versions: config is \"$v\", plugin supports ${CNI_SUPPORTED_VERSIONS[*]}"
-    fi
-    CNI_VERSION="$v"
-}
-
-# cni_main: the dispatch both plugins share; each defines cmd_add, cmd_del, cmd_check, cmd_status
-# and cmd_gc.
 cni_main() {
     cni_install_traps
     cni_read_stdin
     case "${CNI_COMMAND:-}" in
-        ADD) cmd_add ;;
-        DEL) cmd_del ;;
-        CHECK) cmd_check ;;
-        STATUS) cmd_status ;;
-        GC) cmd_gc ;;
+        ADD) "$1" ;;
+        DEL) "$2" ;;
+        CHECK) "$3" ;;
+        STATUS) "$4" ;;
+        GC) "$5" ;;
         VERSION)
             cni_version_output
             cni_log ok ;;
@@ -235,3 +157,23 @@ cni_main() {
         *) cni_error 4 "invalid environment variables: unknown CNI_COMMAND \"$CNI_COMMAND\"" ;;
     esac
 }
+cni_source() {
+    [[ -z "${CNI_LOADED["$1"]:-}" ]] || return 0
+    CNI_LOADED["$1"]=1
+    # shellcheck source=/dev/null
+    source "$BASH_CNI_DIR/lib/$1.sh"
+}
+cni_lazy() {
+    local file="$1"
+    shift
+    if [[ -n "${CNI_LOADED["$file"]:-}" ]]; then
+        undo_clear
+        cni_error 100 "internal error: $1 is not defined in lib/$file.sh"
+    fi
+    cni_source "$file"
+    "$@"
+}
+cni_check_env_full() { cni_lazy common-extra cni_check_env_full "$@"; }
+cni_is_netns() { cni_lazy common-extra cni_is_netns "$@"; }
+cni_require_version() { cni_lazy common-extra cni_require_version "$@"; }
+cni_version_output() { cni_lazy common-extra cni_version_output "$@"; }

@@ -1,11 +1,8 @@
-# shellcheck shell=bash disable=SC2034
-# DEL of bash-cni (sourced for that command only, see cni_lazy in common.sh).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/del.sh: read on first use (stubs in lib/bash-cni.sh)
 cni_source link-del
 cni_source ipam-del
-
-# DEL: the host end is deleted (by a background `ip`, usually started by early_start) while the
-# address is released. A marked attachment (an ADD runs or was killed) waits for that ADD's
-# processes, then deletes once more.
 cmd_del() {
     local link_failed=""
     load_config id ifname

@@ -1,8 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# Running a delegated IPAM plugin ($CNI_PATH/<ipam.type>) with the same environment and stdin.
-# Sourced on first use (see cni_lazy).
-
-# delegate_find TYPE: REPLY = path of the plugin executable in CNI_PATH (code 4 / 7).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/delegate.sh: read on first use (stubs in lib/bash-cni.sh)
 delegate_find() {
     local type="$1" d
     local -a dirs
@@ -24,16 +22,12 @@ delegate_find() {
     done
     cni_error 7 "failed to find the ipam plugin \"$type\" in CNI_PATH ($CNI_PATH)"
 }
-
-# delegate_run COMMAND TYPE: run the plugin; DELEGATE_OUT = its stdout, returns its exit status.
 delegate_run() {
     local cmd="$1" rc=0
     delegate_find "$2"
     DELEGATE_OUT="$(CNI_COMMAND="$cmd" "$REPLY" <<<"$CNI_STDIN")" || rc=$?
     return "$rc"
 }
-
-# delegate_fail: pass the delegate's error on (its JSON if it printed one, else code 100).
 delegate_fail() {
     local what="$1"
     if [[ "$DELEGATE_OUT" =~ \"code\"[[:space:]]*:[[:space:]]*([0-9]+) ]]; then
@@ -45,23 +39,19 @@ delegate_fail() {
     fi
     cni_error 100 "ipam plugin failed ($what)" "${DELEGATE_OUT//$'\n'/ }"
 }
-
-# delegate_parse_result: read the IPAM result in DELEGATE_OUT. Sets IPAM_ADDRESS IPAM_IP IPAM_PREFIX
-# IPAM_GATEWAY IPAM_GW and replaces the CFG_ROUTES* / CFG_DNS_JSON values with the IPAM's.
 delegate_parse_result() {
     local out
     local -a v
+    cfg_jq_defs
     # shellcheck disable=SC2016
-    if ! out="$(jq -r '
-        # A string without blanks, "|" or ":" (a field of the line read below); anything else is dropped
-        # (an odd value from an ipam plugin is left out, where the configuration reader flags it).
-        def word_or_empty: if type == "string" and (test("[\\s|:]") | not) then . else "" end;
+    if ! out="$(jq -r "$REPLY"'
+        def field: (if type == "string" then word else "\u0001" end) | if . == "\u0001" then "" else . end;
         (.ips // [] | map(select(type == "object" and (.address | type) == "string" and (.address | test("^[0-9.]+/[0-9]+$"))))
           | (.[0] // {})) as $ip
-        | ($ip.address // ""), ($ip.gateway | word_or_empty),
+        | ($ip.address // ""), ($ip.gateway | field),
           (.routes // [] | map(select(type == "object" and (.dst | type) == "string"))) as $r
         | ($r | map({dst} + (if (.gw | type) == "string" then {gw} else {} end)) | tojson),
-          ($r | map("\(.dst | word_or_empty)|\(.gw | word_or_empty)") | join(" ")),
+          ($r | map("\(.dst | field)|\(.gw | field)") | join(" ")),
           (if (.dns | type) == "object" then (.dns | tojson) else "{}" end),
           "END"' 2>&1 <<<"$DELEGATE_OUT")"; then
         return 1

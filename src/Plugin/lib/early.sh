@@ -1,51 +1,73 @@
-# shellcheck shell=bash disable=SC2034
-# ADD's early start (early_start), read by bash-cni right after start.sh: for ADD the slow external
-# work needs little of the configuration, so it is started at once and runs while bash reads and
-# checks the rest: the attachment's mark is written (see mark_path in bash-cni), then one child
-# (link_spawn) takes the store lock, creates the veth pair and waits inside the pod namespace for
-# the address commands.
-# Only values that are certain are used: the environment (checked with the same rules as later) and
-# configuration fields that occur exactly once as plain "key": "value" text; anything unusual and
-# nothing is started early. The full checks still run afterwards; ADD then adopts what was started
-# if it matches what the configuration says, and undoes it otherwise. An error rolls it back.
-
-# link_host_mac: REPLY = the host end's MAC, 0e:58 + the 4 bytes of LINK_HASH (from link_host_name).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/early.sh: read at start
+early_field() {
+    local key="\"$1\"" rest v
+    [[ "$CNI_STDIN" == *"$key"* ]] || return 1
+    rest="${CNI_STDIN#*"$key"}"
+    [[ "$rest" != *"$key"* ]] || return 2
+    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
+    [[ "$rest" == :* ]] || return 2
+    rest="${rest:1}"
+    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
+    if [[ "$rest" == \"* ]]; then
+        v="${rest:1}"
+        v="${v%%\"*}"
+        [[ "$rest" == "\"$v\""* && "$v" != *[\\[:cntrl:]]* ]] || return 2
+    else
+        v="${rest%%[!0-9.]*}"
+        [[ -n "$v" ]] || return 2
+    fi
+    REPLY="$v"
+}
+early_start() {
+    local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
+    cni_read_stdin
+    [[ "${CNI_COMMAND:-}" == ADD ]] || return 0
+    cni_valid_id "$id" && cni_valid_ifname "$ifn" || return 0
+    link_host_name "$id" "$ifn"
+    host="$REPLY"
+    cni_netns_plausible "$ns" || return 0
+    if early_field bridge; then
+        br="$REPLY"
+        cni_valid_ifname "$br" || return 0
+    elif (( $? == 2 )); then
+        return 0
+    fi
+    early_field mtu || rc=$?
+    (( rc == 1 )) || return 0
+    early_field name && cni_valid_id "$REPLY" || return 0
+    name="$REPLY"
+    dir="$IPAM_DEFAULT_DATA_DIR"
+    if early_field dataDir; then
+        dir="$REPLY"
+    elif (( $? == 2 )); then
+        return 0
+    fi
+    dir="${dir%/}/$name"
+    if early_field lockTimeout; then
+        t="$REPLY"
+    elif (( $? == 2 )); then
+        return 0
+    fi
+    [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
+    EARLY_MARK="$dir/.ids/.lock-$id:$ifn"
+    EARLY_MARK_NEW=1
+    [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
+    { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
+    undo_push add_undo_mark
+    link_host_mac "$id" "$ifn"
+    if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then
+        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
+    else
+        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns" "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
+    fi
+}
 link_host_mac() {
+    link_host_hash "$1" "$2"
     printf -v REPLY '0e:58:%02x:%02x:%02x:%02x' $(( (LINK_HASH >> 24) & 255 )) $(( (LINK_HASH >> 16) & 255 )) \
         $(( (LINK_HASH >> 8) & 255 )) $(( LINK_HASH & 255 ))
 }
-
-# link_create_pair HOST HMAC POD BRIDGE MTU NETNS: run the `ip` that reads the bridge and creates
-# the pair: the pod end directly inside NETNS (the pod name never exists in the host namespace),
-# down and without address; the host end a port of the bridge, up. Prints what `ip` printed, then
-# "@exit <status>" (link_wait_veth reads both). Runs in a child: link_spawn or link_spawn_veth.
-link_create_pair() {
-    local rc=0
-    ip -batch - 2>&1 <<<"addr show dev $4
-link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:+ mtu $5} netns $6" || rc=$?
-    printf '\n@exit %d\n' "$rc"
-}
-
-# link_spawn_veth HOST HMAC POD BRIDGE MTU NETNS: start creating the pair in the background. A NETNS
-# path with blanks or quotes (which `ip -batch` would split) is left to link_finish_veth.
-link_spawn_veth() {
-    LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
-    undo_push add_undo_link
-    [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
-    exec {LINK_BG_FD}< <(link_create_pair "$@")
-}
-
-# link_pod_exec NETNS: become the `ip -batch` that configures the pod end inside NETNS (`ip -n NAME`
-# for a namespace under /run/netns, else through nsenter). Runs in a child.
-link_pod_exec() {
-    if netns_name "$1"; then
-        exec ip -n "$REPLY" -batch - 2>&1
-    fi
-    exec nsenter --net="$1" ip -batch - 2>&1
-}
-
-# pipe_open: PIPE_R PIPE_W = a pipe of our own, made without starting a process: a here-string is a
-# pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
 pipe_open() {
     local r w line
     { exec {r}<<<""; } 2>/dev/null || return 1
@@ -57,17 +79,6 @@ pipe_open() {
     exec {r}<&-
     return 1
 }
-
-# link_spawn HOST HMAC POD BRIDGE MTU NETNS [STOREDIR TIMEOUT]: start, as one child (bash, whose
-# every fork costs about a millisecond here, forks once), the helper that one after the other
-#   1. with STOREDIR, takes STOREDIR/lock with flock on a descriptor it shares with us, and reports
-#      "lock <flock status>" (ipam_lock reads it), the lock then being ours,
-#   2. runs link_create_pair (its output: LINK_BG_FD),
-#   3. becomes the `ip -batch` of the pod end, which waits for its commands on LINK_POD_IN (its
-#      output: LINK_POD_OUT; link_setup_pod sends them once the address is known).
-# One after the other, not at once: on a small machine they would take the processor from bash,
-# which meanwhile reads the rest of the plugin and checks the configuration, and is done later.
-# Without the pipes it needs (or for a NETNS that `ip -batch` cannot carry) only step 1 happens.
 link_spawn() {
     local r1 w1 r2 w2 lfd=""
     if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open; then
@@ -98,8 +109,6 @@ link_spawn() {
     LINK_POD_OUT="$r2"
     LINK_POD_NS="$6"
 }
-
-# link_helper W1 W2 LOCKFD TIMEOUT HOST HMAC POD BRIDGE MTU NETNS: the child of link_spawn.
 link_helper() {
     local w1="$1" w2="$2" lfd="$3" t="$4" rc=0
     shift 4
@@ -114,73 +123,21 @@ link_helper() {
     exec >&"$w2" {w2}>&-
     link_pod_exec "$6"
 }
-
-# early_field KEY: REPLY = the value of the only "KEY" in the configuration text when it is a plain
-# string (no escapes) or number. 1 = no "KEY" at all, 2 = several, or not that simple.
-early_field() {
-    local key="\"$1\"" rest v
-    [[ "$EARLY_STDIN" == *"$key"* ]] || return 1
-    rest="${EARLY_STDIN#*"$key"}"
-    [[ "$rest" != *"$key"* ]] || return 2
-    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
-    [[ "$rest" == :* ]] || return 2
-    rest="${rest:1}"
-    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
-    if [[ "$rest" == \"* ]]; then
-        v="${rest:1}"
-        v="${v%%\"*}"
-        [[ "$rest" == "\"$v\""* && "$v" != *[\\[:cntrl:]]* ]] || return 2
-    else
-        v="${rest%%[!0-9.]*}"
-        [[ -n "$v" ]] || return 2
-    fi
-    REPLY="$v"
+link_create_pair() {
+    local rc=0
+    ip -batch - 2>&1 <<<"addr show dev $4
+link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:+ mtu $5} netns $6" || rc=$?
+    printf '\n@exit %d\n' "$rc"
 }
-
-# early_start: ADD: read stdin (cni_read_stdin takes it from here) and start what can start (see above).
-early_start() {
-    local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
-    EARLY_READ=1
-    [[ -t 0 ]] || IFS= read -r -d '' EARLY_STDIN || true
-    [[ "${CNI_COMMAND:-}" == ADD ]] || return 0
-    cni_valid_id "$id" && cni_valid_ifname "$ifn" || return 0
-    link_host_name "$id" "$ifn"
-    host="$REPLY"
-    # A namespace that passes the cheap checks, the bridge, no mtu, and the store's .ids dir.
-    cni_netns_plausible "$ns" || return 0
-    if early_field bridge; then
-        br="$REPLY"
-        cni_valid_ifname "$br" || return 0
-    elif (( $? == 2 )); then
-        return 0
+link_pod_exec() {
+    if netns_name "$1"; then
+        exec ip -n "$REPLY" -batch - 2>&1
     fi
-    early_field mtu || rc=$?
-    (( rc == 1 )) || return 0
-    early_field name && cni_valid_id "$REPLY" || return 0
-    name="$REPLY"
-    dir="$IPAM_DEFAULT_DATA_DIR"
-    if early_field dataDir; then
-        dir="$REPLY"
-    elif (( $? == 2 )); then
-        return 0
-    fi
-    dir="${dir%/}/$name"
-    if early_field lockTimeout; then
-        t="$REPLY"
-    elif (( $? == 2 )); then
-        return 0
-    fi
-    [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
-    EARLY_MARK="$dir/.ids/.lock-$id:$ifn"
-    EARLY_MARK_NEW=1
-    [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
-    { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
-    undo_push add_undo_mark
-    link_host_mac
-    if [[ "$EARLY_STDIN" == *'"ipam"'* ]]; then
-        # A delegated ipam plugin takes its own lock (host-local: the same file).
-        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
-    else
-        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns" "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
-    fi
+    exec nsenter --net="$1" ip -batch - 2>&1
+}
+link_spawn_veth() {
+    LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
+    undo_push add_undo_link
+    [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
+    exec {LINK_BG_FD}< <(link_create_pair "$@")
 }

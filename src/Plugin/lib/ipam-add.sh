@@ -1,9 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# The allocating half of ipam.sh (ADD): the configured range and the next free address.
-# Sourced when first needed (see cni_lazy); requires ipam.sh.
-
-# ipam_prepare: validate the range (code 7). Sets IPAM_NET IPAM_PREFIX IPAM_BCAST IPAM_GW
-# IPAM_START IPAM_END (integers) and IPAM_GATEWAY (dotted).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/ipam-add.sh: read on first use (stubs in lib/ipam.sh)
 ipam_prepare() {
     local what
     ipam_prepare_store
@@ -47,8 +44,6 @@ ipam_prepare() {
     ipv4_from_int "$IPAM_GW"
     IPAM_GATEWAY="$REPLY"
 }
-
-# ipam_config_address FIELD VALUE: REPLY = VALUE as an integer inside the subnet's usable part (code 7).
 ipam_config_address() {
     if ! ipv4_to_int "$2"; then
         cni_error 7 "invalid network config: $1 \"$2\" is not an IPv4 address"
@@ -57,14 +52,8 @@ ipam_config_address() {
         cni_error 7 "invalid network config: $1 $2 is outside the usable part of $CFG_SUBNET"
     fi
 }
-
-# ipam_allocate ID IFNAME [MARK]: reserve the next free address (caller holds the lock).
-# Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
-# The file is created, then its owner written: a kill in between leaves a reservation no owner matches.
-# So bash-cni's MARK first names the address ("adding <ip>"), and its DEL releases a file left so
-# (see ipam_release).
 ipam_allocate() {
-    local id="$1" ifn="$2" mark="${3:-}" ip fd=""
+    local id="$1" ifn="$2" mark="${3:-}" ip
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
@@ -74,45 +63,19 @@ ipam_allocate() {
     while ipam_walk_next; do
         ip="$REPLY"
         [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
-        set -o noclobber
-        umask 077
-        if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
-            set +o noclobber
-            umask 022
-            if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
-                exec {fd}>&-
-                rm -f -- "$IPAM_DIR/$ip"
-                cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
-            fi
-            exec {fd}>&-
+        if ipam_reserve "$id" "$ifn" "$ip"; then
             IPAM_IP="$IPAM_WALK_CUR"
             IPAM_ADDRESS="$ip"
-            ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
-            ipam_mark_synced
             return 0
         fi
-        set +o noclobber
-        umask 022
-        # Taken since the walk looked (by a writer that ignores the lock): go on with the next.
-        [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
     done
     ipam_range_text
     cni_error 110 "no IP addresses available in range set: $REPLY"
 }
-
-# The round-robin walk (host-local's RangeIter): from the address after last_reserved_ip.0 (or the
-# range start) to the range end, then around from the start, each address of the range once.
-# ipam_walk_begin sets where it starts; each ipam_walk_next gives the next address that is not the
-# gateway and has no reservation file (REPLY dotted, IPAM_WALK_CUR its integer), or fails when the
-# whole range was seen. ipam_allocate and STATUS (ipam_has_room) share it.
 ipam_walk_begin() {
-    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0" last=-1
-    if [[ -f "$lastf" ]]; then
-        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        if ipv4_to_int "$ip"; then
-            last="$REPLY"
-        fi
-    fi
+    local last
+    ipam_last_reserved
+    last="$REPLY"
     IPAM_WALK_LEFT=$(( IPAM_END - IPAM_START + 1 ))
     if (( last >= IPAM_START && last < IPAM_END )); then
         IPAM_WALK_CUR=$(( last + 1 ))
@@ -121,7 +84,6 @@ ipam_walk_begin() {
     fi
     IPAM_WALK_FIRST=1
 }
-
 ipam_walk_next() {
     local cur="$IPAM_WALK_CUR"
     while (( IPAM_WALK_LEFT > 0 )); do
@@ -143,8 +105,36 @@ ipam_walk_next() {
     done
     return 1
 }
-
-# ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
+ipam_reserve() {
+    local id="$1" ifn="$2" ip="$3" fd=""
+    set -o noclobber
+    umask 077
+    if { exec {fd}>"$IPAM_DIR/$ip"; } 2>/dev/null; then
+        set +o noclobber
+        umask 022
+        if ! printf '%s\r\n%s' "$id" "$ifn" >&"$fd"; then
+            exec {fd}>&-
+            rm -f -- "$IPAM_DIR/$ip"
+            cni_error 5 "cannot write the reservation $IPAM_DIR/$ip"
+        fi
+        exec {fd}>&-
+        ipam_record_index "$id" "$ifn" "$ip" "$IPAM_DIR/last_reserved_ip.0"
+        ipam_mark_synced
+        return 0
+    fi
+    set +o noclobber
+    umask 022
+    [[ -e "$IPAM_DIR/$ip" ]] || cni_error 5 "cannot create the reservation $IPAM_DIR/$ip"
+    return 1
+}
+ipam_last_reserved() {
+    local ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
+    if [[ -f "$lastf" ]]; then
+        { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
+        ipv4_to_int "$ip" && return 0
+    fi
+    REPLY=-1
+}
 ipam_record_index() {
     local id="$1" ifn="$2" ip="$3" lastf="$4" idx
     ipam_index_key "$id" "$ifn"
@@ -163,8 +153,18 @@ ipam_record_index() {
         cni_error 5 "cannot write $lastf"
     fi
 }
-
-# ipam_ips_json ADDRESS INTERFACE_INDEX: REPLY = the "ips" list for this result version.
+ipam_cmd_add() {
+    cfg_load_checked id ifname
+    cfg_check_routes
+    ipam_prepare
+    ipam_lock
+    ipam_allocate "$CNI_CONTAINERID" "$CNI_IFNAME"
+    ipam_unlock
+    CNI_LOG_DETAIL="ip=$IPAM_ADDRESS/$IPAM_PREFIX"
+    ipam_ips_json "$IPAM_ADDRESS"
+    cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"ips\":$REPLY,\"routes\":$CFG_ROUTES_JSON,\"dns\":$CFG_DNS_JSON}"
+    cni_log ok
+}
 ipam_ips_json() {
     local version_field="" iface=""
     cni_version_rank "$CNI_VERSION"

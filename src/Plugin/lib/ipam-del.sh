@@ -1,11 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# The releasing half of ipam.sh (DEL). Sourced when first needed (see cni_lazy); requires ipam.sh.
-
-# ipam_release ID IFNAME [MARK]: free every address held by exactly this attachment (caller holds
-# the lock); MARK (bash-cni's mark, if it exists) is removed in the same step, and so is the address
-# it names ("adding <ip>", see ipam_allocate) if that file holds only what a kill while it was being
-# written leaves: nothing, or just this ID's line. REPLY = released addresses (space separated).
-# Unknown attachments are not an error.
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/ipam-del.sh: read on first use (stubs in lib/ipam.sh)
 ipam_release() {
     local id="$1" ifn="$2" extra="${3:-}" idx ip changed line="" content
     local -a victims=()
@@ -37,4 +32,16 @@ ipam_release() {
         (( changed == 0 )) || ipam_mark_synced
     fi
     REPLY="${IPAM_FOUND[*]}"
+}
+ipam_cmd_del() {
+    cfg_load_checked id ifname
+    ipam_prepare_store
+    if [[ -d "$IPAM_DIR" ]]; then
+        ipam_lock
+        ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME"
+        ipam_unlock
+        CNI_LOG_DETAIL="released=${REPLY:-none}"
+    fi
+    CNI_EMITTED=1
+    cni_log ok
 }

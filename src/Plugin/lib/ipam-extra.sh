@@ -1,8 +1,11 @@
-# shellcheck shell=bash disable=SC2034
-# Rarely needed parts of ipam.sh, sourced on first use (see cni_lazy): rebuilding the index from the
-# reservation files, reservations written by others, and the helpers of CHECK, STATUS and GC.
-
-# ipam_range_text: REPLY = "<first>-<last>" of the addresses that can be handed out.
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/ipam-extra.sh: read on first use (stubs in lib/ipam.sh)
+ipam_has_room() {
+    cni_source ipam-add
+    ipam_walk_begin
+    ipam_walk_next
+}
 ipam_range_text() {
     local first="$IPAM_START" last="$IPAM_END" a
     (( first == IPAM_GW && first < last )) && first=$(( first + 1 ))
@@ -12,27 +15,6 @@ ipam_range_text() {
     ipv4_from_int "$last"
     REPLY="$a-$REPLY"
 }
-
-# ipam_scan_owner ID IFNAME: IPAM_FOUND = every address whose file records exactly this attachment.
-ipam_scan_owner() {
-    local want="$1"$'\r\n'"$2" f content
-    IPAM_FOUND=()
-    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
-        [[ -f "$f" ]] || continue
-        content=""
-        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
-        if [[ "$content" != "$want" && "$content" == *[[:space:]] ]]; then
-            content="${content%"${content##*[![:space:]]}"}"
-        fi
-        [[ "$content" == "$want" ]] && IPAM_FOUND+=("${f##*/}")
-    done
-    return 0
-}
-
-# ipam_find_foreign ID IFNAME: look the attachment up in .ids/.foreign, the map of reservations that
-# other writers left ("\n<id>:<ifname> <ip>" lines, written by ipam_reindex). The map can hold tens of
-# thousands of lines: grep scans it (fixed string), bash only looks at the lines that contain the key.
-# The first line that starts with "<id>:<ifname> <address>" is the answer, as in the bash search below.
 ipam_find_foreign() {
     local id="$1" ifn="$2" key="$1:$2" out="" line ip="" rc=0
     out="$(exec grep -a -F -e "$key " -- "$IPAM_INDEX_DIR/.foreign" 2>/dev/null)" || rc=$?
@@ -54,8 +36,6 @@ ipam_find_foreign() {
     fi
     return 0
 }
-
-# ipam_find_foreign_in_bash ID IFNAME: the same lookup without grep.
 ipam_find_foreign_in_bash() {
     local id="$1" ifn="$2" map="" key="$1:$2" re="" c i
     { IFS= read -r -d '' map < "$IPAM_INDEX_DIR/.foreign"; } 2>/dev/null || true
@@ -75,9 +55,20 @@ ipam_find_foreign_in_bash() {
     fi
     return 0
 }
-
-# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
-# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
+ipam_scan_owner() {
+    local want="$1"$'\r\n'"$2" f content
+    IPAM_FOUND=()
+    for f in "$IPAM_DIR"/[0-9]*.*.*.*[0-9]; do
+        [[ -f "$f" ]] || continue
+        content=""
+        { IFS= read -r -d '' content < "$f"; } 2>/dev/null || true
+        if [[ "$content" != "$want" && "$content" == *[[:space:]] ]]; then
+            content="${content%"${content##*[![:space:]]}"}"
+        fi
+        [[ "$content" == "$want" ]] && IPAM_FOUND+=("${f##*/}")
+    done
+    return 0
+}
 ipam_reindex() {
     local gc="$1" f name content idx current foreign=""
     local -A valid=() keep=()
@@ -111,7 +102,6 @@ ipam_reindex() {
         if [[ "$current" == "$name" ]]; then
             keep["$idx"]=1
         else
-            # Written by someone else: recorded in the map (one file, not one file per entry).
             foreign+=$'\n'"${idx##*/} $name"
         fi
     done
@@ -128,7 +118,6 @@ ipam_reindex() {
         fi
     done
     if [[ -n "$gc" ]]; then
-        # bash-cni's per-attachment lock files (left by killed ADDs) of attachments that are gone.
         for f in "$IPAM_INDEX_DIR"/.lock-*; do
             [[ -f "$f" ]] || continue
             name="${f##*/.lock-}"
@@ -140,8 +129,6 @@ ipam_reindex() {
     fi
     REPLY="${#victims[@]}"
 }
-
-# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
 ipam_lookup() {
     REPLY=""
     [[ -d "$IPAM_DIR" ]] || return 0
@@ -150,28 +137,12 @@ ipam_lookup() {
     ipam_find "$1" "$2"
     ipam_unlock
 }
-
-# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
-# (caller holds the lock). REPLY = number of files removed.
 ipam_gc() {
     ipam_reindex "${1:- }"
     local removed="$REPLY"
     ipam_mark_synced
     REPLY="$removed"
 }
-
-# ipam_has_room: succeeds if at least one address could be handed out (no lock needed): the
-# allocator's own walk (ipam_walk_next in ipam-add.sh) finds one.
-ipam_has_room() {
-    cni_source ipam-add
-    ipam_walk_begin
-    ipam_walk_next
-}
-
-# The store's part of CHECK, STATUS and GC, the same for bash-cni's built-in IPAM and bash-cni-ipam.
-
-# ipam_check_holds ID IFNAME [IP]: the attachment holds an address (code 3 if not); with IP, that one
-# (code 100 if another).
 ipam_check_holds() {
     ipam_prepare
     ipam_lookup "$1" "$2"
@@ -182,17 +153,13 @@ ipam_check_holds() {
         cni_error 100 "address mismatch: store has $REPLY, prevResult says $3"
     fi
 }
-
-# ipam_status: code 50 unless an ADD could get an address now.
-ipam_status() {
-    ipam_prepare
-    if ! ipam_has_room; then
-        ipam_range_text
-        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
-    fi
+ipam_cmd_check() {
+    cfg_load_checked id ifname
+    cni_require_version 0.4.0 CHECK
+    ipam_check_holds "$CNI_CONTAINERID" "$CNI_IFNAME" "${CFG_PREV_ADDRESS%/*}"
+    CNI_EMITTED=1
+    cni_log ok
 }
-
-# ipam_gc_store VALID: release every reservation not in VALID ("id:ifname" words), under the lock.
 ipam_gc_store() {
     ipam_prepare_store
     if [[ -d "$IPAM_DIR" ]]; then
@@ -201,4 +168,28 @@ ipam_gc_store() {
         ipam_unlock
         CNI_LOG_DETAIL="removed=$REPLY"
     fi
+}
+ipam_cmd_gc() {
+    cfg_load_checked
+    cni_require_version 1.1.0 GC
+    if [[ "$CFG_VALID_ATTACHMENTS" == "$CFG_INVALID" ]]; then
+        cni_error 7 "invalid network config: \"cni.dev/valid-attachments\" must be a list"
+    fi
+    ipam_gc_store "$CFG_VALID_ATTACHMENTS"
+    CNI_EMITTED=1
+    cni_log ok
+}
+ipam_status() {
+    ipam_prepare
+    if ! ipam_has_room; then
+        ipam_range_text
+        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
+    fi
+}
+ipam_cmd_status() {
+    cfg_load_checked
+    cni_require_version 1.1.0 STATUS
+    ipam_status
+    CNI_EMITTED=1
+    cni_log ok
 }

@@ -1,11 +1,6 @@
-# shellcheck shell=bash disable=SC2034
-# The general reader of json.sh (nested objects, numbers, true, null), sourced on first use (see
-# cni_lazy). The subset and the results are described in json.sh.
-
-# jp_parse_general TEXT: jp_parse for anything but a flat object. Without escapes every quote opens
-# or closes a string, so TEXT is split at its quotes (word splitting, no process): the odd fields
-# are the strings (keys and string values), the even ones the "glue" between them, which holds the
-# structure and the other values. A flat configuration takes a few dozen steps.
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/json-extra.sh: read on first use (stubs in lib/json.sh)
 jp_parse_general() {
     local text="$1" g p q path="" key="" want=key n i num IFS='"'
     local -a f
@@ -21,7 +16,6 @@ jp_parse_general() {
     for (( i = 0; i < n; i++ )); do
         p="${f[i]}"
         if (( i % 2 )); then
-            # A string: a key, or the value of the key before it.
             [[ "$p" != *[[:cntrl:]]* ]] || return 1
             if [[ "$want" == key ]]; then
                 [[ -n "$p" && "$p" != *.* ]] || return 1
@@ -36,12 +30,10 @@ jp_parse_general() {
             fi
             continue
         fi
-        # Glue. Valid JSON never has two words separated only by blanks here.
         [[ "$p" != *[[:alnum:]][$' \t\r\n']*[[:alnum:]]* ]] || return 1
         g="${p//[$' \t\r\n']/}"
         case "$want" in
             key)
-                # Only the opening brace comes before the first key ("{}" is a whole object).
                 (( i == 0 )) && [[ "$g" == '{'* ]] || return 1
                 g="${g:1}"
                 [[ -n "$g" ]] || continue
@@ -61,7 +53,6 @@ jp_parse_general() {
                     true*) JP_TYPE["$key"]=t; JP_VAL["$key"]=true; g="${g:4}" ;;
                     null*) JP_TYPE["$key"]=z; JP_VAL["$key"]=""; g="${g:4}" ;;
                     [-0-9]*)
-                        # -?(0|[1-9][0-9]*), not followed by a fraction or an exponent.
                         num="${g%%[!0-9-]*}"
                         g="${g:${#num}}"
                         p="${num#-}"
@@ -71,8 +62,6 @@ jp_parse_general() {
                     *) return 1 ;;
                 esac ;;
         esac
-        # After a value: closing braces (each ends an object), then a comma before the next key,
-        # or nothing more at all once the outer object is closed (path ".").
         while [[ "$g" == '}'* ]]; do
             g="${g:1}"
             case "$path" in

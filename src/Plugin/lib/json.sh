@@ -1,21 +1,10 @@
-# shellcheck shell=bash disable=SC2034
-# A small JSON reader for the common, simple network configuration, so that the usual ADD/DEL
-# does not pay for starting jq. It accepts only a strict subset: nested objects whose values are
-# strings without escapes or control characters, integers, true and null. Anything else (arrays,
-# escapes, fractions, false, keys with dots, ...) makes it give up, and the caller hands the
-# input to jq, which then decides (and reports malformed JSON).
-# Result: JP_TYPE[path] (s string, n number, t true, z null, o object) and JP_VAL[path] (the text
-# of a string or number, "true", "" for null, \001 for an object); path = keys joined with ".".
-
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/json.sh: read at start
 declare -A JP_VAL=() JP_TYPE=()
-# A flat object of string members: {"key": "value", ...} (keys without dots; no backslashes, no controls).
 JP_WS=$' \t\r\n'
 JP_FLAT="\"[^\"\\.[:cntrl:]]+\"[$JP_WS]*:[$JP_WS]*\"[^\"\\[:cntrl:]]*\""
 JP_FLAT="^[$JP_WS]*[{][$JP_WS]*(${JP_FLAT}[$JP_WS]*,[$JP_WS]*)*${JP_FLAT}[$JP_WS]*[}][$JP_WS]*\$"
-
-# jp_parse TEXT: succeeds if TEXT is one object within the subset. A flat object of string members
-# (the lab form) is one match: its keys and values are then the odd fields of TEXT split at its
-# quotes (word splitting, no process); anything else goes to jp_parse_general (json-extra.sh).
 jp_parse() {
     local i IFS='"'
     local -a f
@@ -31,5 +20,4 @@ jp_parse() {
         JP_TYPE["${f[i]}"]=s
     done
 }
-
 jp_parse_general() { cni_lazy json-extra jp_parse_general "$@"; }

@@ -1,30 +1,9 @@
-# shellcheck shell=bash disable=SC2034
-# Deleting the pair (DEL, and an ADD that undoes its work). Sourced when first needed (see cni_lazy).
-
-# link_del_error ERR: classify the output of a failed `ip link del`: missing is fine (DEL is
-# idempotent) (0), else
-# LINK_ERR = ERR and 1.
-link_del_error() {
-    case "$1" in
-        # Gone already. "No such device": the link vanished between ip's look-up and its delete (the
-        # kernel removes a veth pair asynchronously when the pod's namespace is deleted).
-        *"Cannot find device"* | *"does not exist"* | *"No such device"*) return 0 ;;
-    esac
-    LINK_ERR="$1"
-    return 1
-}
-
-# link_del HOSTNAME: delete the host end (and with it the pod end); missing is fine.
-link_del() {
-    local err
-    err="$(exec ip link del dev "$1" 2>&1)" || link_del_error "$err"
-}
-
-# link_start_del HOSTNAME: delete the pair in the background (unless early_start already does).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/link-del.sh: read on first use (stubs in lib/link.sh)
 link_start_del() {
     [[ -n "$LINK_DEL_PID" && "$LINK_DEL_HOST" == "$1" ]] || link_spawn_del "$1"
 }
-
 link_finish_del() {
     local err="" rc=0
     [[ -n "$LINK_DEL_PID" ]] || return 0
@@ -33,4 +12,15 @@ link_finish_del() {
     wait "$LINK_DEL_PID" || rc=$?
     LINK_DEL_PID=""
     (( rc == 0 )) || link_del_error "$err"
+}
+link_del() {
+    local err
+    err="$(exec ip link del dev "$1" 2>&1)" || link_del_error "$err"
+}
+link_del_error() {
+    case "$1" in
+        *"Cannot find device"* | *"does not exist"* | *"No such device"*) return 0 ;;
+    esac
+    LINK_ERR="$1"
+    return 1
 }

@@ -1,16 +1,29 @@
-# shellcheck shell=bash disable=SC2034
-# Rarely needed parts of link.sh, sourced on first use (see cni_lazy): setting up or repairing the
-# bridge, creating the pair without `ip -batch`, explaining a failed creation, and CHECK's reading.
-
-# link_read_bridge NAME: LINK_BR_OUT = `ip addr show` of the bridge (fails if it does not exist).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/link-extra.sh: read on first use (stubs in lib/link.sh)
+link_abort_pod() {
+    [[ -n "$LINK_POD_PID" ]] || return 0
+    exec {LINK_POD_IN}>&- {LINK_POD_OUT}<&-
+    wait "$LINK_POD_PID" 2>/dev/null || true
+    LINK_POD_PID=""
+    LINK_POD_LOCKLINE=""
+}
+link_pod_batch() {
+    local ns="$1" batch="$2"
+    shift 2
+    if netns_name "$ns"; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$REPLY" -batch - 2>&1 <<<"$batch")"; then
+            return 0
+        fi
+        [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
+    fi
+    LINK_POD_ERR="$(exec nsenter --net="$ns" ip "$@" -batch - 2>&1 <<<"$batch")"
+}
 link_read_bridge() {
     LINK_BR_OUT="$(exec ip addr show dev "$1" 2>/dev/null)" || LINK_BR_OUT=""
     link_parse_bridge "$LINK_BR_OUT"
     [[ -n "$LINK_BR_OUT" ]]
 }
-
-# link_ensure_bridge NAME MTU: bridge present, up, with the gateway address; reuses one made by hand.
-# Concurrent ADDs serialise the repair on a lock file and re-read the bridge after taking it.
 link_ensure_bridge() {
     local br="$1" mtu="$2" fd="" batch="" mac
     if { exec {fd}>>"/run/bash-cni-bridge-$br.lock"; } 2>/dev/null; then
@@ -26,8 +39,6 @@ link_ensure_bridge() {
     [[ -n "$LINK_BR_HAS_GW" ]] || batch+="addr add $IPAM_GATEWAY/$IPAM_PREFIX brd + dev $br"$'\n'
     [[ -n "$LINK_BR_UP" ]] || batch+="link set dev $br up"$'\n'
     if [[ -n "$batch" ]]; then
-        # Every line is tried (-force) and the bridge is judged by what it is afterwards: an ADD that did
-        # not get the lock in time may have made part of it meanwhile ("File exists").
         LINK_ERR="$(exec ip -force -batch - 2>&1 <<<"$batch")" || true
         if ! link_read_bridge "$br" || [[ -z "$LINK_BR_UP" || -z "$LINK_BR_HAS_GW" ]]; then
             [[ -n "$fd" ]] && exec {fd}>&-
@@ -40,9 +51,6 @@ link_ensure_bridge() {
     fi
     return 0
 }
-
-# link_add_veth_alone HOST HMAC POD PMAC BR MTU NETNS: the pair as a single `ip link add` (PMAC may be
-# empty: then the pod end gets its MAC later, in link_setup_pod).
 link_add_veth_alone() {
     local host="$1" hmac="$2" pod="$3" pmac="$4" br="$5" mtu="$6" ns="$7" err
     if err="$(exec ip link add name "$host" address "$hmac" ${mtu:+mtu "$mtu"} master "$br" up \
@@ -52,11 +60,8 @@ link_add_veth_alone() {
     fi
     link_add_failed "$host" "$pod" "$ns" "$err"
 }
-
-# link_add_failed HOST POD NETNS ERR: report why the pair could not be created (nothing was made).
 link_add_failed() {
     local host="$1" pod="$2" ns="$3" err="$4"
-    # CNI_NETNS was only checked to be an empty file; `ip` refused it if it is no namespace.
     if ! cni_is_netns "$ns"; then
         cni_error 100 "failed to open netns $ns: not a network namespace"
     fi
@@ -68,8 +73,6 @@ link_add_failed() {
     fi
     cni_error 100 "cannot create the veth pair $host/$pod" "${err//$'\n'/ }"
 }
-
-# link_route_key DST: REPLY = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
 link_route_key() {
     case "$1" in
         0.0.0.0/0) REPLY=default ;;
@@ -77,10 +80,6 @@ link_route_key() {
         *) REPLY="$1" ;;
     esac
 }
-
-# link_check_pod NETNS IFNAME ADDRESS/PREFIX MAC ROUTES: compare the pod interface with a previous
-# result (one `ip` run reads address, link and routes). ROUTES = "dst|gw ..." (gw may be empty).
-# LINK_PROBLEMS = what does not match (empty when all is as described).
 link_check_pod() {
     local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw
     local -a routes=()
@@ -116,30 +115,4 @@ link_check_pod() {
         fi
     done
     return 0
-}
-
-# link_pod_batch NETNS BATCH [IP-OPTION...]: run `ip [IP-OPTION...] -batch` inside NETNS;
-# LINK_POD_ERR = its output (stdout and stderr).
-# A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
-# which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
-link_pod_batch() {
-    local ns="$1" batch="$2"
-    shift 2
-    if netns_name "$ns"; then
-        if LINK_POD_ERR="$(exec ip "$@" -n "$REPLY" -batch - 2>&1 <<<"$batch")"; then
-            return 0
-        fi
-        # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
-        [[ "$LINK_POD_ERR" == *"Command failed -:"* ]] && return 1
-    fi
-    LINK_POD_ERR="$(exec nsenter --net="$ns" ip "$@" -batch - 2>&1 <<<"$batch")"
-}
-
-# link_abort_pod: end the waiting pod `ip` without commands (if there is one).
-link_abort_pod() {
-    [[ -n "$LINK_POD_PID" ]] || return 0
-    exec {LINK_POD_IN}>&- {LINK_POD_OUT}<&-
-    wait "$LINK_POD_PID" 2>/dev/null || true
-    LINK_POD_PID=""
-    LINK_POD_LOCKLINE=""
 }

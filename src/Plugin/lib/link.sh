@@ -1,29 +1,33 @@
-# shellcheck shell=bash disable=SC2034
-# Links for bash-cni: the bridge, the veth pair and the pod side configuration.
-# Only `ip` (iproute2) and `nsenter` (util-linux) are used; /sys is never read because it may
-# belong to another network namespace than the one the plugin runs in.
-# The pair is created by a background `ip` (link_start_veth) while the address is reserved, and
-# collected by link_finish_veth; the pod end is configured by an `ip` already waiting in its namespace
-# (link_setup_pod); DEL deletes the pair the same way (link_start_del / link_finish_del). The state
-# and the spawning functions are in start.sh, which may have started all of it early.
-
-# In link-extra.sh (bridge setup and repair, the pair without -batch, failure diagnosis, CHECK,
-# running pod commands without the waiting `ip`):
-link_read_bridge() { cni_lazy link-extra link_read_bridge "$@"; }
-link_ensure_bridge() { cni_lazy link-extra link_ensure_bridge "$@"; }
-link_add_veth_alone() { cni_lazy link-extra link_add_veth_alone "$@"; }
-link_add_failed() { cni_lazy link-extra link_add_failed "$@"; }
-link_route_key() { cni_lazy link-extra link_route_key "$@"; }
-link_check_pod() { cni_lazy link-extra link_check_pod "$@"; }
-link_pod_batch() { cni_lazy link-extra link_pod_batch "$@"; }
-link_abort_pod() { cni_lazy link-extra link_abort_pod; }
-# In link-del.sh (deleting the pair):
-link_del() { cni_lazy link-del link_del "$@"; }
-link_start_del() { cni_lazy link-del link_start_del "$@"; }
-link_finish_del() { cni_lazy link-del link_finish_del; }
-
-# link_parse_bridge TEXT: read `ip addr show` output of the bridge into LINK_BR_MAC, LINK_BR_UP and
-# LINK_BR_HAS_GW (the gateway address IPAM_GATEWAY is on it, any prefix).
+# shellcheck shell=bash disable=SC2034,SC2120
+# generated from source/ by build-layout.sh — do not edit
+# lib/link.sh: read at start
+link_start_veth() {
+    if (( ${#LINK_ARGS[@]} )); then
+        [[ "${LINK_ARGS[*]}" != "$1 $2 $3  $4 $5 $6" ]] || return 0
+        link_wait_veth
+        if [[ -n "$LINK_CREATED" ]]; then
+            link_del "${LINK_ARGS[0]}" || true
+            LINK_CREATED=""
+        fi
+        link_spawn_veth "$@"
+        return 0
+    fi
+    link_spawn "$@"
+}
+link_wait_veth() {
+    LINK_BG_OUT=""
+    LINK_BG_RC=255
+    [[ -n "$LINK_BG_FD" ]] || return 0
+    IFS= read -r -d '' LINK_BG_OUT <&"$LINK_BG_FD" || true
+    exec {LINK_BG_FD}<&-
+    LINK_BG_FD=""
+    if [[ "$LINK_BG_OUT" == *$'\n@exit '[0-9]* ]]; then
+        LINK_BG_RC="${LINK_BG_OUT##*$'\n@exit '}"
+        LINK_BG_RC="${LINK_BG_RC%%[!0-9]*}"
+        LINK_BG_OUT="${LINK_BG_OUT%$'\n@exit '*}"
+    fi
+    (( LINK_BG_RC != 0 )) || LINK_CREATED=1
+}
 link_parse_bridge() {
     local text="$1" line
     LINK_BR_MAC=""
@@ -40,44 +44,6 @@ link_parse_bridge() {
     [[ -z "$IPAM_GATEWAY" || "$text" == *" inet $IPAM_GATEWAY/"* ]] && LINK_BR_HAS_GW=1
     return 0
 }
-
-# link_start_veth HOST HMAC POD BRIDGE MTU NETNS: the pair is being made: keep what early_start
-# started if it is this pair, else undo that and create this one; with nothing started yet, start
-# the helper (link_spawn: the pair and the pod `ip`).
-link_start_veth() {
-    if (( ${#LINK_ARGS[@]} )); then
-        [[ "${LINK_ARGS[*]}" != "$1 $2 $3  $4 $5 $6" ]] || return 0
-        link_wait_veth
-        if [[ -n "$LINK_CREATED" ]]; then
-            link_del "${LINK_ARGS[0]}" || true
-            LINK_CREATED=""
-        fi
-        link_spawn_veth "$@"
-        return 0
-    fi
-    link_spawn "$@"
-}
-
-# link_wait_veth: collect link_create_pair (if it runs): LINK_BG_OUT = what `ip` printed, LINK_BG_RC
-# = its exit status (255 when none ran); LINK_CREATED = 1 if it made the pair.
-link_wait_veth() {
-    LINK_BG_OUT=""
-    LINK_BG_RC=255
-    [[ -n "$LINK_BG_FD" ]] || return 0
-    IFS= read -r -d '' LINK_BG_OUT <&"$LINK_BG_FD" || true
-    exec {LINK_BG_FD}<&-
-    LINK_BG_FD=""
-    if [[ "$LINK_BG_OUT" == *$'\n@exit '[0-9]* ]]; then
-        LINK_BG_RC="${LINK_BG_OUT##*$'\n@exit '}"
-        LINK_BG_RC="${LINK_BG_RC%%[!0-9]*}"
-        LINK_BG_OUT="${LINK_BG_OUT%$'\n@exit '*}"
-    fi
-    (( LINK_BG_RC != 0 )) || LINK_CREATED=1
-}
-
-# link_finish_veth: the pair exists, and the bridge is up with the gateway address (IPAM_GATEWAY,
-# known by now), or the ADD ends with code 100. A missing bridge (the batch failed on its first
-# line) is set up and the pair created then. Sets the LINK_BR_* facts.
 link_finish_veth() {
     local had_bg="$LINK_BG_FD"
     link_wait_veth
@@ -94,11 +60,6 @@ link_finish_veth() {
     fi
     return 0
 }
-
-# link_setup_pod NETNS IFNAME ADDRESS/PREFIX MAC: MAC, up, address, config routes, default route
-# via the gateway. The default route comes last: if the pod already has one (a second interface),
-# that one is kept and the failure of this last line is not an error. The commands go to the `ip`
-# waiting in NETNS (started by link_spawn) when there is one, else to a new one.
 link_setup_pod() {
     local ns="$1" ifn="$2" cidr="$3" mac="$4" batch r dst gw err lines=2
     batch="link set dev $ifn address $mac up"$'\n'"addr add $cidr brd + dev $ifn"$'\n'
@@ -129,9 +90,6 @@ link_setup_pod() {
     fi
     cni_error 100 "cannot configure $ifn in $ns" "${err//$'\n'/ }"
 }
-
-# link_pod_send BATCH: give BATCH to the waiting pod `ip` and collect it: LINK_POD_ERR = its output
-# when a line failed, "" when all ran. Fails (nothing ran) if that `ip` could not enter the namespace.
 link_pod_send() {
     local out="" rc=0
     trap '' PIPE
@@ -148,8 +106,15 @@ link_pod_send() {
     LINK_POD_PID=""
     LINK_POD_ERR=""
     (( rc == 0 )) && return 0
-    # Lines ran (and one failed): that is the answer. Otherwise the commands were not run.
     [[ "$out" == *"Command failed -:"* ]] || return 1
     LINK_POD_ERR="$out"
 }
-
+link_abort_pod() { cni_lazy link-extra link_abort_pod "$@"; }
+link_add_failed() { cni_lazy link-extra link_add_failed "$@"; }
+link_add_veth_alone() { cni_lazy link-extra link_add_veth_alone "$@"; }
+link_check_pod() { cni_lazy link-extra link_check_pod "$@"; }
+link_ensure_bridge() { cni_lazy link-extra link_ensure_bridge "$@"; }
+link_pod_batch() { cni_lazy link-extra link_pod_batch "$@"; }
+link_del() { cni_lazy link-del link_del "$@"; }
+link_finish_del() { cni_lazy link-del link_finish_del "$@"; }
+link_start_del() { cni_lazy link-del link_start_del "$@"; }

@@ -1,0 +1,35 @@
+# shellcheck shell=bash disable=SC2034
+# STATUS (config 1.1.0 or later): code 50 unless an ADD could get an address now. The store's part
+# (ipam_status) is shared by bash-cni's built-in IPAM and bash-cni-ipam.
+
+# layout: bash-cni-extra < bash-cni
+cmd_status() {
+    load_config
+    cni_require_version 1.1.0 STATUS
+    if [[ -n "$LAB_IPAM" ]]; then
+        ipam_status
+    else
+        delegate_run STATUS "$CFG_IPAM_TYPE" || delegate_fail STATUS
+    fi
+    CNI_EMITTED=1
+    cni_log ok
+}
+
+# layout: ipam-extra < ipam
+# ipam_status: code 50 unless an ADD could get an address now.
+ipam_status() {
+    ipam_prepare
+    if ! ipam_has_room; then
+        ipam_range_text
+        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
+    fi
+}
+
+# ipam_cmd_status: STATUS of bash-cni-ipam.
+ipam_cmd_status() {
+    cfg_load_checked
+    cni_require_version 1.1.0 STATUS
+    ipam_status
+    CNI_EMITTED=1
+    cni_log ok
+}

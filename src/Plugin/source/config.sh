@@ -1,0 +1,346 @@
+# shellcheck shell=bash disable=SC2034
+# Network configuration: the JSON on stdin becomes CFG_* shell variables. Strings holding control
+# characters (or values of the wrong JSON type) become a lone \001 so that validation rejects them.
+# Nothing read here is ever evaluated as code.
+# Two readers fill the same CFG_* variables: a small JSON reader in bash (jp_parse) for the common,
+# simple configuration, so that the usual ADD/DEL does not pay for starting jq, and jq for anything
+# else (cfg_jq_load). The bash reader accepts only a strict subset: nested objects whose values are
+# strings without escapes or control characters, integers, true and null. Anything else (arrays,
+# escapes, fractions, false, keys with dots, ...) makes it give up, and the input goes to jq, which
+# then decides (and reports malformed JSON). Then validation (cfg_load_checked, cfg_check_routes;
+# bash-cni's own fields in load_config).
+
+# layout: json
+declare -A JP_VAL=() JP_TYPE=()
+# A flat object of string members: {"key": "value", ...} (keys without dots; no backslashes, no controls).
+JP_WS=$' \t\r\n'
+JP_FLAT="\"[^\"\\.[:cntrl:]]+\"[$JP_WS]*:[$JP_WS]*\"[^\"\\[:cntrl:]]*\""
+JP_FLAT="^[$JP_WS]*[{][$JP_WS]*(${JP_FLAT}[$JP_WS]*,[$JP_WS]*)*${JP_FLAT}[$JP_WS]*[}][$JP_WS]*\$"
+
+# jp_parse TEXT: succeeds if TEXT is one object within the subset. A flat object of string members
+# (the lab form) is one match: its keys and values are then the odd fields of TEXT split at its
+# quotes (word splitting, no process); anything else goes to jp_parse_general.
+jp_parse() {
+    local i IFS='"'
+    local -a f
+    JP_VAL=()
+    JP_TYPE=()
+    [[ "$1" =~ $JP_FLAT ]] || { jp_parse_general "$1"; return; }
+    set -f
+    # shellcheck disable=SC2206  # split at the quotes on purpose (IFS is ", globbing off)
+    f=($1)
+    set +f
+    for (( i = 1; i < ${#f[@]}; i += 4 )); do
+        JP_VAL["${f[i]}"]="${f[i+2]}"
+        JP_TYPE["${f[i]}"]=s
+    done
+}
+
+# layout: json-extra < json
+# jp_parse_general TEXT: jp_parse for anything but a flat object. Without escapes every quote opens
+# or closes a string, so TEXT is split at its quotes (word splitting, no process): the odd fields
+# are the strings (keys and string values), the even ones the "glue" between them, which holds the
+# structure and the other values. A flat configuration takes a few dozen steps.
+jp_parse_general() {
+    local text="$1" g p q path="" key="" want=key n i num IFS='"'
+    local -a f
+    JP_VAL=()
+    JP_TYPE=()
+    q="${text//[!\"]/}"
+    [[ "$text" != *\\* ]] && (( ${#q} % 2 == 0 )) || return 1
+    set -f
+    # shellcheck disable=SC2206  # split at the quotes on purpose (IFS is ", globbing off)
+    f=($text)
+    set +f
+    n=${#f[@]}
+    for (( i = 0; i < n; i++ )); do
+        p="${f[i]}"
+        if (( i % 2 )); then
+            # A string: a key, or the value of the key before it.
+            [[ "$p" != *[[:cntrl:]]* ]] || return 1
+            if [[ "$want" == key ]]; then
+                [[ -n "$p" && "$p" != *.* ]] || return 1
+                key="${path:+$path.}$p"
+                want=sep
+            elif [[ "$want" == value ]]; then
+                JP_VAL["$key"]="$p"
+                JP_TYPE["$key"]=s
+                want=after
+            else
+                return 1
+            fi
+            continue
+        fi
+        # Glue. Valid JSON never has two words separated only by blanks here.
+        [[ "$p" != *[[:alnum:]][$' \t\r\n']*[[:alnum:]]* ]] || return 1
+        g="${p//[$' \t\r\n']/}"
+        case "$want" in
+            key)
+                # Only the opening brace comes before the first key ("{}" is a whole object).
+                (( i == 0 )) && [[ "$g" == '{'* ]] || return 1
+                g="${g:1}"
+                [[ -n "$g" ]] || continue
+                [[ "$g" == '}'* ]] || return 1 ;;
+            sep)
+                [[ "$g" == :* ]] || return 1
+                g="${g:1}"
+                case "$g" in
+                    '') want=value; continue ;;
+                    '{')
+                        JP_TYPE["$key"]=o
+                        JP_VAL["$key"]=$'\001'
+                        path="$key"
+                        want=key
+                        continue ;;
+                    '{}'*) JP_TYPE["$key"]=o; JP_VAL["$key"]=$'\001'; g="${g:2}" ;;
+                    true*) JP_TYPE["$key"]=t; JP_VAL["$key"]=true; g="${g:4}" ;;
+                    null*) JP_TYPE["$key"]=z; JP_VAL["$key"]=""; g="${g:4}" ;;
+                    [-0-9]*)
+                        # -?(0|[1-9][0-9]*), not followed by a fraction or an exponent.
+                        num="${g%%[!0-9-]*}"
+                        g="${g:${#num}}"
+                        p="${num#-}"
+                        [[ -n "$p" && "$p" != *-* && ( "$p" == 0 || "$p" != 0* ) && "$g" != [.eE]* ]] || return 1
+                        JP_TYPE["$key"]=n
+                        JP_VAL["$key"]="$num" ;;
+                    *) return 1 ;;
+                esac ;;
+        esac
+        # After a value: closing braces (each ends an object), then a comma before the next key,
+        # or nothing more at all once the outer object is closed (path ".").
+        while [[ "$g" == '}'* ]]; do
+            g="${g:1}"
+            case "$path" in
+                .) return 1 ;;
+                "") path=. ;;
+                *.*) path="${path%.*}" ;;
+                *) path="" ;;
+            esac
+        done
+        if [[ "$g" == , && "$path" != . ]]; then
+            want=key
+        elif [[ -z "$g" && "$path" == . ]] && (( i == n - 1 )); then
+            return 0
+        else
+            return 1
+        fi
+    done
+    return 1
+}
+
+# layout: config
+CFG_INVALID=$'\001'
+
+# The configuration's fields, one row each: the variable, where the bash reader (cfg_fast_load) finds
+# it, and the jq expression of the jq reader (cfg_jq_load). Both readers fill exactly these variables
+# (and CFG_IPAM_KIND: none, object or bad) from this table and from nothing else.
+# Where the bash reader finds it, in jp_parse's JP_VAL (which holds what jq's "str" prints):
+#   KEY     the top-level KEY
+#   @KEY    KEY of the ipam section when there is one, else the top-level KEY
+#   ^KEY    as @KEY, but the top-level KEY when the ipam section has none or null (jq's "A // B")
+#   +KEY    KEY of the ipam section; "" without one
+#   =TEXT   TEXT: the bash reader gives up on what would fill it (arrays, prevResult, dotted keys)
+# The jq expressions use the definitions (str, word, obj; cfg_jq_defs) and the bindings of the jq
+# program (cfg_jq_load): $ik the ipam kind, $i the ipam section or the top level, $r the first range
+# of "ranges", $routes the routes or null when they are not a list of {dst, gw?}, $p prevResult, $pips
+# its ips, $ifname CNI_IFNAME.
+CFG_FIELDS=(
+    CFG_VERSION            cniVersion     '.cniVersion | str'
+    CFG_NAME               name           '.name | str'
+    CFG_TYPE               type           '.type | str'
+    CFG_IPAM_TYPE          +type          'if $ik == "object" then ($i.type | str) else "" end'
+    CFG_SUBNET             @subnet        '$i.subnet // $r.subnet | str'
+    CFG_RANGE_START        @rangeStart    '$i.rangeStart // $r.rangeStart | str'
+    CFG_RANGE_END          @rangeEnd      '$i.rangeEnd // $r.rangeEnd | str'
+    CFG_GATEWAY            @gateway       '$i.gateway // $r.gateway | str'
+    CFG_DATA_DIR           ^dataDir       '$i.dataDir // .dataDir | str'
+    CFG_ROUTES_JSON        '=[]'          'if $routes == null then "\u0001" else ($routes | map({dst} + (if .gw then {gw} else {} end)) | tojson) end'
+    CFG_ROUTES             '='            'if $routes == null then "\u0001" else ($routes | map("\(.dst | word)|\(.gw | word)") | join(" ")) end'
+    CFG_BRIDGE             bridge         '.bridge | str'
+    CFG_MTU                mtu            '.mtu | str'
+    CFG_LOG_FILE           logFile        '.logFile | str'
+    CFG_LOG_LEVEL          logLevel       '.logLevel | str'
+    CFG_LOCK_TIMEOUT       ^lockTimeout   '$i.lockTimeout // .lockTimeout | str'
+    CFG_DNS_JSON           '={}'          'if (.dns | type) == "object" then (.dns | tojson) else "{}" end'
+    CFG_HAS_PREV           '='            'if (.prevResult | type) == "object" then "1" else "" end'
+    CFG_PREV_ADDRESS       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str'
+    CFG_PREV_GATEWAY       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str'
+    CFG_PREV_MAC           '='            '$p.interfaces | if type == "array" then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str) else "" end'
+    CFG_PREV_ROUTES        '='            '$p.routes | if type == "array" then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end'
+    CFG_VALID_ATTACHMENTS  '='            '.["cni.dev/valid-attachments"] // [] | if type == "array" then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" ")) else "\u0001" end'
+)
+
+# cfg_load: parse CNI_STDIN; code 6 when it is not one JSON object. Simple configurations are read
+# in bash (jp_parse); anything else by jq (cfg_jq_load).
+cfg_load() {
+    if [[ "$CNI_STDIN" != *[![:space:]]* ]]; then
+        cni_error 6 "failed to decode the network configuration: stdin is empty"
+    fi
+    cfg_fast_load || cfg_jq_load
+    cfg_apply_log_settings
+}
+
+# Logging settings apply from here on, even if validation fails.
+cfg_apply_log_settings() {
+    if [[ -n "$CFG_LOG_FILE" && "$CFG_LOG_FILE" != "$CFG_INVALID" ]]; then
+        CNI_LOG_FILE="$CFG_LOG_FILE"
+    fi
+    [[ "$CFG_LOG_LEVEL" == debug ]] && CNI_LOG_LEVEL=debug
+    return 0
+}
+
+# cfg_fast_load: the jq-free path for simple configurations (see jp_parse); fails if jq is needed.
+# Fills the fields of CFG_FIELDS from JP_VAL as its second column says.
+cfg_fast_load() {
+    local i="" k key v
+    jp_parse "$CNI_STDIN" || return 1
+    [[ -z "${JP_TYPE[dns]+set}${JP_TYPE[routes]+set}${JP_TYPE[ranges]+set}${JP_TYPE[prevResult]+set}" &&
+        -z "${JP_TYPE[ipam.dns]+set}${JP_TYPE[ipam.routes]+set}${JP_TYPE[ipam.ranges]+set}" &&
+        -z "${JP_TYPE["cni.dev/valid-attachments"]+set}" ]] || return 1
+    case "${JP_TYPE[ipam]:-z}" in
+        z) CFG_IPAM_KIND=none ;;
+        o) CFG_IPAM_KIND=object; i=ipam. ;;
+        *) CFG_IPAM_KIND=bad ;;
+    esac
+    for (( k = 0; k < ${#CFG_FIELDS[@]}; k += 3 )); do
+        key="${CFG_FIELDS[k+1]}"
+        case "$key" in
+            =*) v="${key:1}" ;;
+            @*) v="${JP_VAL[$i${key:1}]-}" ;;
+            ^*)
+                v="${JP_VAL[${key:1}]-}"
+                [[ "${JP_TYPE[$i${key:1}]:-z}" == z ]] || v="${JP_VAL[$i${key:1}]}" ;;
+            +*)
+                v=""
+                [[ -z "$i" ]] || v="${JP_VAL[$i${key:1}]-}" ;;
+            *) v="${JP_VAL[$key]-}" ;;
+        esac
+        printf -v "${CFG_FIELDS[k]}" '%s' "$v"
+    done
+    return 0
+}
+
+# layout: config-extra < config
+# cfg_jq_defs: REPLY = the jq definitions every jq program of the plugin shares (the configuration's,
+# delegate.sh's): str (a string without control characters, a number or boolean as text, "" for
+# null, else \001), word (str without blanks, "|" or ":", which separate the fields of a line; else
+# \001) and obj (an object, else {}).
+cfg_jq_defs() {
+    REPLY='def str: if type == "string" then (if (explode | any(. < 32 or . == 127)) then "\u0001" else . end)
+  elif type == "number" or type == "boolean" then tostring
+  elif . == null then "" else "\u0001" end;
+def word: str | if test("[\\s|:]") then "\u0001" else . end;
+def obj: if type == "object" then . else {} end;
+'
+}
+
+# cfg_jq_load: read CNI_STDIN with jq (code 6 when it is not one JSON object): one jq run prints
+# CFG_IPAM_KIND, then the value of every field of CFG_FIELDS, one a line, then END.
+cfg_jq_load() {
+    local out program fields="" k n
+    local -a v
+    if ! type -P jq >/dev/null; then
+        cni_error 100 "jq is required to read this network configuration but is not installed"
+    fi
+    for (( k = 2; k < ${#CFG_FIELDS[@]}; k += 3 )); do
+        fields+="  (${CFG_FIELDS[k]}),"$'\n'
+    done
+    cfg_jq_defs
+    # shellcheck disable=SC2016  # jq program, not shell
+    program="$REPLY"'if type != "object" then error("the network configuration is not a JSON object") else . end
+| (if .ipam == null then "none" elif (.ipam | type) == "object" then "object" else "bad" end) as $ik
+| (if $ik == "object" then .ipam else . end) as $i
+| (if $ik == "object" and ($i.ranges | type) == "array"
+     then ($i.ranges[0] | if type == "array" then (.[0] | obj) else {} end) else {} end) as $r
+| ($i.routes // (if $ik == "object" then null else .routes end) // []) as $rt
+| (if ($rt | type) == "array"
+      and all($rt[]; type == "object" and (.dst | type) == "string" and (.gw == null or (.gw | type) == "string"))
+     then $rt else null end) as $routes
+| (.prevResult | obj) as $p
+| ($p.ips | if type == "array" then map(obj) else [] end) as $pips
+| $ik,
+'"$fields"'  "END"'
+    if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$program" 2>&1 <<<"$CNI_STDIN"); then
+        cni_error 6 "failed to decode the network configuration" "${out//$'\n'/ }"
+    fi
+    mapfile -t v <<<"$out"
+    n=$(( ${#CFG_FIELDS[@]} / 3 ))
+    if (( ${#v[@]} != n + 2 )) || [[ "${v[n+1]}" != END ]]; then
+        cni_error 6 "failed to decode the network configuration: expected exactly one JSON object"
+    fi
+    CFG_IPAM_KIND="${v[0]}"
+    for (( k = 0; k < n; k++ )); do
+        printf -v "${CFG_FIELDS[k*3]}" '%s' "${v[k+1]}"
+    done
+}
+
+# layout: config
+# cfg_load_checked NEED...: parse stdin, take its cniVersion when supported (errors are then
+# reported in it), validate the environment (NEED words as for cni_check_env), then the common fields.
+cfg_load_checked() {
+    cfg_load
+    cni_version_rank "$CFG_VERSION"
+    (( REPLY > 0 )) && CNI_VERSION="$CFG_VERSION"
+    cni_check_env "$@"
+    cfg_check_common
+}
+
+# cfg_check_common: version and network name (code 1 / 7).
+cfg_check_common() {
+    cni_check_version "$CFG_VERSION"
+    if [[ -z "$CFG_NAME" ]]; then
+        cni_error 7 "invalid network config: \"name\" is missing"
+    fi
+    if ! cni_valid_id "$CFG_NAME"; then
+        cni_error 7 "invalid network config: \"name\" must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$"
+    fi
+    if [[ "$CFG_IPAM_KIND" == bad ]]; then
+        cni_error 7 "invalid network config: \"ipam\" must be an object"
+    fi
+}
+
+# cfg_check_routes: every route is {dst: CIDR, gw?: address} (code 7).
+# Sets CFG_ROUTE_LIST (array of "dst|gw") and CFG_HAS_DEFAULT_ROUTE.
+cfg_check_routes() {
+    local r dst gw
+    CFG_ROUTE_LIST=()
+    CFG_HAS_DEFAULT_ROUTE=""
+    if [[ "$CFG_ROUTES_JSON" == "$CFG_INVALID" ]]; then
+        cni_error 7 "invalid network config: \"routes\" must be a list of {\"dst\": CIDR, \"gw\": address}"
+    fi
+    for r in $CFG_ROUTES; do
+        dst="${r%%|*}"
+        gw="${r#*|}"
+        if ! ipv4_parse_cidr "$dst" || (( CIDR_ADDR != CIDR_NET )); then
+            cni_error 7 "invalid network config: route dst \"$dst\" is not an IPv4 network"
+        fi
+        if [[ -n "$gw" ]] && ! ipv4_to_int "$gw"; then
+            cni_error 7 "invalid network config: route gw \"$gw\" is not an IPv4 address"
+        fi
+        (( CIDR_PREFIX == 0 )) && CFG_HAS_DEFAULT_ROUTE=1
+        CFG_ROUTE_LIST+=("$dst|$gw")
+    done
+    return 0
+}
+
+# layout: bash-cni
+DEFAULT_BRIDGE=cni0
+LAB_IPAM=""
+
+# load_config NEED...: bash-cni: parse stdin, validate the environment (NEED words as for
+# cni_check_env), then the common configuration and the interface plugin's own fields.
+load_config() {
+    cfg_load_checked "$@"
+    BRIDGE="${CFG_BRIDGE:-$DEFAULT_BRIDGE}"
+    if ! cni_valid_ifname "$BRIDGE"; then
+        cni_error 7 "invalid network config: \"bridge\" is not a valid interface name"
+    fi
+    MTU="$CFG_MTU"
+    if [[ -n "$MTU" ]] && [[ "$MTU" != [1-9]* || "$MTU" == *[!0-9]* || ${#MTU} -gt 5 ]] ||
+        (( ${MTU:-1500} < 68 || ${MTU:-1500} > 65535 )); then
+        cni_error 7 "invalid network config: \"mtu\" must be an integer between 68 and 65535"
+    fi
+    LAB_IPAM=""
+    [[ "$CFG_IPAM_KIND" == none ]] && LAB_IPAM=1
+    return 0
+}
