@@ -1,3 +1,4 @@
+using BashCni.Harness;
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Reachability;
 using BashCni.Harness.Reporting;
@@ -13,12 +14,15 @@ namespace BashCni.Tests.Cluster;
 /// </summary>
 internal static class ReachabilityReportDemo
 {
-    public const string DirectoryVariable = "BASHCNI_REPORT_DEMO_DIR";
+    /// <summary>The setting's name without <see cref="HarnessEnvironment.Prefix"/>.</summary>
+    public const string DirectorySetting = "REPORT_DEMO_DIR";
+
+    public const string DirectoryVariable = HarnessEnvironment.Prefix + DirectorySetting;
 
     public static async Task WriteIfAskedAsync(ICluster cluster, ProbeReport real, IReadOnlyList<PodState> pods)
     {
-        var directory = Environment.GetEnvironmentVariable(DirectoryVariable);
-        if (string.IsNullOrWhiteSpace(directory)) return;
+        var directory = HarnessEnvironment.Get(DirectorySetting);
+        if (directory is null) return;
         // A cell that matched, preferably a blocked path: flipped, it reads "no (expected yes)", a path the plugin lost.
         var cell = real.Cells.FirstOrDefault(c => c.AsExpected && c.Expected == Reach.No && c.Probe.Problem is null)
                    ?? real.Cells.FirstOrDefault(c => c.AsExpected && c.Expected == Reach.Yes)

@@ -3,13 +3,16 @@ namespace BashCni.Harness.Cluster;
 /// <summary>Creates the cluster a run targets: BASHCNI_CLUSTER_TARGET (local, kind, kubeconfig, aws; default local).</summary>
 public static class ClusterFactory
 {
-    public const string TargetVariable = "BASHCNI_CLUSTER_TARGET";
+    /// <summary>The setting's name without <see cref="HarnessEnvironment.Prefix"/>.</summary>
+    public const string TargetSetting = "CLUSTER_TARGET";
+
+    public const string TargetVariable = HarnessEnvironment.Prefix + TargetSetting;
 
     /// <summary>The target named by BASHCNI_CLUSTER_TARGET, or "local".</summary>
     public static string TargetFromEnvironment()
     {
-        var value = Environment.GetEnvironmentVariable(TargetVariable);
-        return string.IsNullOrWhiteSpace(value) ? "local" : value.Trim().ToLowerInvariant();
+        var value = HarnessEnvironment.Get(TargetSetting);
+        return value is null ? "local" : value.Trim().ToLowerInvariant();
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class AwsLab : IAsyncDisposable
     public static bool ProvisionRequested(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        return environment("BASHCNI_AWS_PROVISION") is "1" or "true";
+        return HarnessEnvironment.Get("AWS_PROVISION", environment) is "1" or "true";
     }
 
     /// <summary>Applies the Terraform, bootstraps Kubernetes and installs the plugin; destroys again if that fails

@@ -10,13 +10,14 @@ public sealed record AwsLabSettings(string TerraformDirectory, string VarFile, s
     public static AwsLabSettings FromEnvironment(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        string? Get(string name) => environment(name) is { Length: > 0 } v ? v.Trim() : null;
-        var dir = Get("BASHCNI_AWS_DIR") ?? Path.Combine(RepoPaths.Root, "infra", "aws");
+        // A harness setting by its name without BASHCNI_ (HarnessEnvironment: one prefix, documented aliases).
+        string? Get(string name) => HarnessEnvironment.Get(name, environment)?.Trim();
+        var dir = Get("AWS_DIR") ?? Path.Combine(RepoPaths.Root, "infra", "aws");
         return new AwsLabSettings(
             Path.GetFullPath(dir),
-            Path.GetFullPath(Get("BASHCNI_AWS_TFVARS") ?? Path.Combine(dir, "terraform.tfvars")),
-            Get("BASHCNI_TERRAFORM") ?? "terraform",
-            Get("BASHCNI_KEEP") is "1" or "true");
+            Path.GetFullPath(Get("AWS_TFVARS") ?? Path.Combine(dir, "terraform.tfvars")),
+            Get("TERRAFORM") ?? "terraform",
+            Get("KEEP") is "1" or "true");
     }
 
     /// <summary>Where the lab's kubeconfig is written (git-ignored).</summary>

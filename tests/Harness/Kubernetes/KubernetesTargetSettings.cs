@@ -39,16 +39,17 @@ public sealed record KubernetesTargetSettings
     {
         ArgumentNullException.ThrowIfNull(target);
         environment ??= Environment.GetEnvironmentVariable;
-        string? Get(string name) => environment(name) is { Length: > 0 } v ? v.Trim() : null;
+        // A harness setting by its name without BASHCNI_ (HarnessEnvironment: one prefix, documented aliases).
+        string? Get(string name) => HarnessEnvironment.Get(name, environment)?.Trim();
 
         target = target.Trim().ToLowerInvariant();
         if (!Targets.Contains(target))
             throw new ArgumentException($"unknown Kubernetes target '{target}' (expected one of {string.Join(", ", Targets)})", nameof(target));
 
-        var kubeconfig = Get("BASHCNI_KUBECONFIG") ?? FirstKubeconfig(Get("KUBECONFIG"));
-        var map = Get("BASHCNI_NODE_MAP") is { } mapText ? NodeNameMap.Parse(mapText)
+        var kubeconfig = Get("KUBECONFIG") ?? FirstKubeconfig(environment("KUBECONFIG") is { Length: > 0 } v ? v.Trim() : null);
+        var map = Get("NODE_MAP") is { } mapText ? NodeNameMap.Parse(mapText)
             : target == "kind" ? NodeNameMap.Kind : NodeNameMap.Identity;
-        var access = (Get("BASHCNI_NODE_ACCESS") ?? (target == "kind" ? "docker" : "ssh")).ToLowerInvariant();
+        var access = (Get("NODE_ACCESS") ?? (target == "kind" ? "docker" : "ssh")).ToLowerInvariant();
         if (access is not ("ssh" or "docker"))
             throw new ClusterNotConfiguredException(target, $"BASHCNI_NODE_ACCESS must be 'ssh' or 'docker', not '{access}'");
 
@@ -56,18 +57,18 @@ public sealed record KubernetesTargetSettings
         {
             Target = target,
             KubeconfigPath = kubeconfig,
-            KubeContext = Get("BASHCNI_KUBE_CONTEXT"),
+            KubeContext = Get("KUBE_CONTEXT"),
             NodeMap = map,
             NodeAccess = access,
-            SshUser = Get("BASHCNI_SSH_USER") ?? (target == "aws" ? "ubuntu" : "root"),
-            SshKeyPath = Get("BASHCNI_SSH_KEY") is { } key ? ExpandHome(key) : null,
-            SshPort = Get("BASHCNI_SSH_PORT") is { } port ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 22,
-            SshBastion = Get("BASHCNI_SSH_BASTION"),
-            SshHosts = Get("BASHCNI_SSH_HOSTS") is { } hosts ? NodeNameMap.Parse(hosts).Pairs : new Dictionary<string, string>(),
-            Namespace = Get("BASHCNI_NAMESPACE") ?? "bash-cni-test",
-            OutsideHost = Get("BASHCNI_OUTSIDE_HOST"),
-            PodNetwork = Get("BASHCNI_POD_NETWORK") ?? "10.244.0.0/16",
-            Keep = Get("BASHCNI_KEEP") is "1" or "true",
+            SshUser = Get("SSH_USER") ?? (target == "aws" ? "ubuntu" : "root"),
+            SshKeyPath = Get("SSH_KEY") is { } key ? ExpandHome(key) : null,
+            SshPort = Get("SSH_PORT") is { } port ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 22,
+            SshBastion = Get("SSH_BASTION"),
+            SshHosts = Get("SSH_HOSTS") is { } hosts ? NodeNameMap.Parse(hosts).Pairs : new Dictionary<string, string>(),
+            Namespace = Get("NAMESPACE") ?? "bash-cni-test",
+            OutsideHost = Get("OUTSIDE_HOST"),
+            PodNetwork = Get("POD_NETWORK") ?? "10.244.0.0/16",
+            Keep = Get("KEEP") is "1" or "true",
         };
     }
 

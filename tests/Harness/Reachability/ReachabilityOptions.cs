@@ -12,10 +12,16 @@ public sealed record ReachabilityOptions
     public const string NodeGateway = "node-gateway";
 
     /// <summary>Environment variable overriding <see cref="OutsideHost"/>: an IPv4 address or <c>node-gateway</c>.</summary>
-    public const string OutsideHostVariable = "BASHCNI_OUTSIDE_HOST";
+    public const string OutsideHostVariable = HarnessEnvironment.Prefix + OutsideHostSetting;
+
+    /// <summary><see cref="OutsideHostVariable"/> without <see cref="HarnessEnvironment.Prefix"/>.</summary>
+    public const string OutsideHostSetting = "OUTSIDE_HOST";
 
     /// <summary>Environment variable with lab-to-cluster node names: <c>master=kind-control-plane,worker-1=kind-worker,…</c>.</summary>
-    public const string NodeMapVariable = "BASHCNI_NODE_MAP";
+    public const string NodeMapVariable = HarnessEnvironment.Prefix + NodeMapSetting;
+
+    /// <summary><see cref="NodeMapVariable"/> without <see cref="HarnessEnvironment.Prefix"/>.</summary>
+    public const string NodeMapSetting = "NODE_MAP";
 
     /// <summary>The cluster's pod network (FORWARD accepts, MASQUERADE exclusion).</summary>
     public string PodNetwork { get; init; } = "10.244.0.0/16";
@@ -47,7 +53,7 @@ public sealed record ReachabilityOptions
 
     /// <summary>The defaults, with <c>BASHCNI_OUTSIDE_HOST</c> and <c>BASHCNI_NODE_MAP</c> applied when set.</summary>
     public static ReachabilityOptions FromEnvironment() => FromValues(
-        Environment.GetEnvironmentVariable(OutsideHostVariable), Environment.GetEnvironmentVariable(NodeMapVariable));
+        HarnessEnvironment.Get(OutsideHostSetting), HarnessEnvironment.Get(NodeMapSetting));
 
     /// <summary>Applies the two settings as <see cref="FromEnvironment"/> does (for callers holding them elsewhere).</summary>
     public static ReachabilityOptions FromValues(string? outsideHost, string? nodeMap)

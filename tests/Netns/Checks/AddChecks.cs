@@ -12,7 +12,8 @@ public static class AddChecks
     /// One ADD for <paramref name="cniVersion"/> on <paramref name="subnet"/>: the result's schema and version; the pod
     /// interface in the pod's namespace with the address, MAC and a default route via the gateway; the host veth a port of
     /// the bridge; the bridge carries the gateway; the node's own eth0 untouched; the reservation in the store; the pod
-    /// reaches its gateway. Leaves the pod added (the caller's node cleans up).
+    /// reaches its gateway. Leaves the pod added (the caller's node cleans up). Each part is a facet of its own:
+    /// <see cref="AddResultFacet"/>, <see cref="AddPodFacet"/>, <see cref="AddNodeFacet"/>, <see cref="AddStoreFacet"/>.
     /// </summary>
     public static async Task<(Verdict Verdict, PodNamespace Pod, CniExchange Add)> AddMatchesKernelAsync(TestNode node, string cniVersion,
         string subnet = TestNode.DefaultSubnet)
@@ -24,74 +25,12 @@ public static class AddChecks
         var p = new List<string>();
         if (!add.Succeeded)
             return (Verdict.Fail(check, $"ADD failed: exit {add.ExitCode}, stdout {add.Stdout.Trim()}, stderr {Tail(add.Stderr)}"), pod, add);
-        p.AddRange(CniResultSchema.Validate(add.Stdout, cniVersion, requireInterfaces: true).Select(s => "schema: " + s));
-        if (!CniResult.TryParse(add.Stdout, out var result) || result is null)
-            return (Verdict.Of(check, p.Append("result does not parse: " + add.Stdout.Trim())), pod, add);
-        if (result.CniVersion != cniVersion) p.Add($"result cniVersion {result.CniVersion}, config's {cniVersion}");
-        if (result.Ips.Count == 0) return (Verdict.Of(check, p.Append("result has no ips")), pod, add);
-
-        var net = Cidr.Parse(subnet);
-        var ip = result.Ips[0];
-        var addr = ip.AddressCidr;
-        var gateway = Cidr.FromUInt32(net.NetworkValue + 1).ToString();
-        if (addr.Prefix != net.Prefix) p.Add($"address {ip.Address} has prefix /{addr.Prefix}, subnet is /{net.Prefix}");
-        if (!net.Contains(addr.Address)) p.Add($"address {ip.Address} is outside {subnet}");
-        if (addr.AddressValue == net.NetworkValue || addr.AddressValue == net.BroadcastValue || addr.Address.ToString() == gateway)
-            p.Add($"address {ip.Address} is the network, broadcast or gateway address");
-        if (ip.Gateway != gateway) p.Add($"ips[0].gateway {ip.Gateway}, expected {gateway}");
-
-        var podIfaces = result.Interfaces.Select((x, i) => (x, i)).Where(t => t.x.Sandbox == pod.Path).ToList();
-        if (podIfaces.Count != 1 || podIfaces[0].x.Name != "eth0")
-            p.Add($"expected exactly one interface eth0 with sandbox {pod.Path} in the result, got [{string.Join(", ", result.Interfaces)}]");
-        else if (ip.Interface != podIfaces[0].i)
-            p.Add($"ips[0].interface is {ip.Interface}, the pod interface is interfaces[{podIfaces[0].i}]");
-
-        var podLink = await pod.LinkAsync("eth0").ConfigureAwait(false);
-        if (podLink is null) p.Add($"no eth0 in the pod namespace {pod.Name}");
-        else
-        {
-            if (!podLink.Ipv4.Any(a => a.Cidr == ip.Address)) p.Add($"pod eth0 has [{string.Join(", ", podLink.Ipv4.Select(a => a.Cidr))}], result says {ip.Address}");
-            if (!podLink.IsUp) p.Add("pod eth0 is not up");
-            var mac = podIfaces.Count == 1 ? podIfaces[0].x.Mac : null;
-            if (mac is null || !string.Equals(mac, podLink.Mac, StringComparison.OrdinalIgnoreCase))
-                p.Add($"pod eth0 MAC {podLink.Mac}, result says {mac ?? "(none)"}");
-        }
-        var podRoutes = await pod.RoutesAsync().ConfigureAwait(false);
-        if (!podRoutes.Any(r => r.IsDefault && r.Gateway == gateway && r.Device == "eth0"))
-            p.Add($"pod has no default route via {gateway} dev eth0: [{string.Join("; ", podRoutes)}]");
-
-        var nodeLinks = await node.Node.LinksAsync().ConfigureAwait(false);
-        var bridge = nodeLinks.FirstOrDefault(l => l.Name == node.Bridge);
-        if (bridge is null) p.Add($"no bridge {node.Bridge} on the node");
-        else
-        {
-            if (bridge.Kind != "bridge") p.Add($"{node.Bridge} is a {bridge.Kind}, not a bridge");
-            if (!bridge.Ipv4.Any(a => a.Local == gateway && a.PrefixLength == net.Prefix))
-                p.Add($"bridge {node.Bridge} does not carry {gateway}/{net.Prefix}: [{string.Join(", ", bridge.Ipv4.Select(a => a.Cidr))}]");
-        }
-        var veths = nodeLinks.Where(l => l.Kind == "veth" && l.Name != "eth0").ToList();
-        if (veths.Count != 1) p.Add($"expected one host veth on the node, found [{string.Join(", ", veths.Select(v => v.Name))}]");
-        foreach (var v in veths.Where(v => v.Master != node.Bridge)) p.Add($"host veth {v.Name} is not a port of {node.Bridge} (master {v.Master ?? "none"})");
-        foreach (var hostIface in result.Interfaces.Where(x => x.IsHostSide && x.Name != node.Bridge))
-        {
-            var link = nodeLinks.FirstOrDefault(l => l.Name == hostIface.Name);
-            if (link is null) p.Add($"result lists host interface {hostIface.Name}, the node has none");
-            else if (hostIface.Mac is not null && !string.Equals(hostIface.Mac, link.Mac, StringComparison.OrdinalIgnoreCase))
-                p.Add($"host interface {hostIface.Name}: MAC {link.Mac}, result says {hostIface.Mac}");
-        }
-        var eth0 = nodeLinks.FirstOrDefault(l => l.Name == "eth0");
-        if (eth0 is null || !eth0.Ipv4.Any(a => a.Cidr == node.Node.UplinkAddress) || eth0.Master is not null)
-            p.Add($"the node's own eth0 uplink was changed: {eth0?.ToString() ?? "gone"}");
-
-        var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
-        var want = $"{pod.ContainerId}\r\neth0";
-        if (!reservations.TryGetValue(addr.Address.ToString(), out var content))
-            p.Add($"no reservation for {addr.Address} in the store: [{string.Join(", ", reservations.Keys)}]");
-        else if (content.TrimEnd('\n') != want) p.Add($"reservation of {addr.Address} holds '{Escape(content)}', expected '{Escape(want)}'");
-
-        var ping = await pod.ExecAsync("ping", ["-c", "1", "-W", "2", gateway]).ConfigureAwait(false);
-        if (!ping.Succeeded) p.Add($"pod cannot ping its gateway {gateway}: {ping.Stdout.Trim()} {ping.Stderr.Trim()}");
-        return (Verdict.Of(check, p, $"ADD {cniVersion}: {ip.Address}"), pod, add);
+        if (AddResultFacet.Check(add.Stdout, cniVersion, subnet, pod.Path, p) is not { } facts) return (Verdict.Of(check, p), pod, add);
+        await AddPodFacet.CheckLinkAndRouteAsync(pod, facts, p).ConfigureAwait(false);
+        await AddNodeFacet.CheckAsync(node, facts, p).ConfigureAwait(false);
+        await AddStoreFacet.CheckAsync(node, config, pod, facts, p).ConfigureAwait(false);
+        await AddPodFacet.CheckReachesGatewayAsync(pod, facts, p).ConfigureAwait(false);
+        return (Verdict.Of(check, p, $"ADD {cniVersion}: {facts.Ip.Address}"), pod, add);
     }
 
     /// <summary>A second ADD of the same container + ifname fails the CNI way and changes nothing.</summary>

@@ -94,7 +94,8 @@ public static class FaultChecks
 
     /// <summary>
     /// Starts a process that holds the lock on <paramref name="lockFile"/> (in the sandbox, output redirected) and returns
-    /// its PID once it holds the lock: it says so through a FIFO, which the starter reads (no polling, no sleep).
+    /// its PID once it holds the lock: it says so through a FIFO, which the starter reads (no polling, no sleep). It holds
+    /// the lock until it is killed (<see cref="StopAsync"/>; the node's disposal kills what is left), never for a time.
     /// </summary>
     private static async Task<int> StartLockHolderAsync(TestNode node, string lockFile)
     {
@@ -102,7 +103,7 @@ public static class FaultChecks
             set -euo pipefail
             ready="$1.ready"
             rm -f "$ready"; mkfifo "$ready"
-            ( exec 9>>"$1"; flock 9; echo locked >"$ready"; exec sleep 120 ) </dev/null >/dev/null 2>&1 &
+            ( exec 9>>"$1"; flock 9; echo locked >"$ready"; exec sleep infinity ) </dev/null >/dev/null 2>&1 &
             pid=$!
             IFS= read -r _ <"$ready"
             rm -f "$ready"

@@ -59,8 +59,20 @@ public sealed class AddTests
         string path;
         if (form == "proc-pid")
         {
-            var start = await node.Runner.RunCheckedAsync("bash",
-                ["-c", "nsenter --net=\"$1\" sleep 300 </dev/null >/dev/null 2>&1 & echo $!", "hold", pod.Path]);
+            // The holder says so once it is inside the pod's namespace (through a FIFO): before that, its
+            // /proc/PID/ns/net is still the node's. It runs until it is stopped below, never for a time.
+            var start = await node.Runner.RunCheckedAsync("bash", ["-c", """
+                set -euo pipefail
+                mkdir -p "$2"
+                ready="$2/holder.ready"
+                rm -f "$ready"; mkfifo "$ready"
+                # shellcheck disable=SC2016  # $0 belongs to the inner bash
+                nsenter --net="$1" bash -c 'echo in >"$0"; exec sleep infinity' "$ready" </dev/null >/dev/null 2>&1 &
+                pid=$!
+                IFS= read -r _ <"$ready"
+                rm -f "$ready"
+                echo "$pid"
+                """, "hold", pod.Path, node.Node.StateDir]);
             holder = int.Parse(start.Stdout.Trim(), CultureInfo.InvariantCulture);
             path = $"/proc/{holder}/ns/net";
         }

@@ -5,18 +5,22 @@ namespace BashCni.Tests.Netns.Faults;
 /// bridge-creating <c>ip</c> batch (it holds the bridge's lock file, the bridge does not exist yet); B is let go into
 /// its <c>flock</c> of that lock only then, and A is let go only once the kernel shows B blocked in flock(2)
 /// (<c>/proc/PID/syscall</c>: 73). Args: PLUGIN CONF GATE ID_A NETNS_A ID_B NETNS_B ARGS_A ARGS_B.
+/// Every gate reached after that order (again, or by a broken plugin out of it) is let go at once, and the script ends
+/// only when nothing either ADD started is left (<see cref="GateShell"/>).
 /// Prints: a-holds-bridge-lock, b-blocked-on-lock | b-passed-lock-while-a-held-it, a-exit N, b-exit N.
 /// </summary>
 public static class BridgeRaceScript
 {
-    public const string Text = """
+    public const string Text = GateShell.Functions + """
         set -uo pipefail
         plugin=$1 conf=$2 gate=$3 ida=$4 nsa=$5 idb=$6 nsb=$7 argsa=$8 argsb=$9 bstep=${10}
         mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-bridge" "$gate/go-bridge-lock" || exit 2
         for p in ip flock sleep; do ln -s ../../gate.sh "$gate/bin/$p"; done
         exec 3<>"$gate/events"
-        add() { # ID NETNS ARGS STEP OUT TAG
-            env CNI_COMMAND=ADD "CNI_CONTAINERID=$1" "CNI_NETNS=$2" CNI_IFNAME=eth0 "CNI_ARGS=$3" "CNI_PATH=${plugin%/*}" \
+        # An ADD runs as the leader of its own process group, its pid in OUT.pid (see the end of the script).
+        # shellcheck disable=SC2016  # $$, $1 and $@ belong to the inner bash
+        add() { # ID NETNS ARGS STEP OUT
+            setsid bash -c 'echo "$$" >"$1"; shift; exec "$@"' add "$gate/$5.pid" env CNI_COMMAND=ADD "CNI_CONTAINERID=$1" "CNI_NETNS=$2" CNI_IFNAME=eth0 "CNI_ARGS=$3" "CNI_PATH=${plugin%/*}" \
                 "BASHCNI_GATE_DIR=$gate" "BASHCNI_GATE_STEP=$4" "PATH=$gate/bin:$PATH" "$plugin" <"$conf" >"$gate/$5.out" 2>&1
         }
         next() { IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }; }
@@ -30,28 +34,40 @@ public static class BridgeRaceScript
             "reached bridge-lock-timeout "*)
                 # B goes on as after its lock timed out and sets up the bridge itself, A still held.
                 echo b-lock-timed-out
-                next "B to end"; ended=$ev ;;
+                next "B to end"; release "$ev"; ended=$ev ;;
             "reached bridge-lock "*)
                 pid=${ev##* }
                 echo go 1<>"$gate/go-bridge-lock"
                 # The real flock now runs as that pid: wait until the kernel shows it blocked in flock(2).
+                # A failed read is a flock that ended: its ADD's exit follows as an event.
                 for ((i = 0; i < 6000; i++)); do
-                    read -r nr _ <"/proc/$pid/syscall" 2>/dev/null || break
-                    [[ "$nr" == 73 ]] && { echo b-blocked-on-lock; break; }
-                    if read -r -t 0.01 -u 3 ev; then ended=$ev; break; fi
-                done ;;
+                    if read -r nr _ 2>/dev/null <"/proc/$pid/syscall" && [[ "$nr" == 73 ]]; then
+                        echo b-blocked-on-lock; break
+                    fi
+                    if IFS= read -r -t 0.01 -u 3 ev; then
+                        release "$ev"
+                        [[ "$ev" != [ab]-exit* ]] || { ended=$ev; break; }
+                    fi
+                done
+                [[ -n "$ended" ]] || (( i < 6000 )) || echo "timeout waiting for B to block in flock" ;;
             *) echo "b-passed-lock-while-a-held-it ($ev)"; ended=$ev ;;
         esac
         echo go 1<>"$gate/go-bridge"
         exits=0
         if [[ "$ended" == [ab]-exit* ]]; then echo "$ended"; exits=1; fi
+        # From here on every gate reached (again, or out of the expected order) is let go at once.
         while (( exits < 2 )); do
             next "the ADDs to end"
             [[ "$ev" != timeout ]] || break
+            release "$ev"
             if [[ "$ev" == [ab]-exit* ]]; then echo "$ev"; exits=$(( exits + 1 )); fi
         done
         echo "a-out $(tr '\n' ' ' <"$gate/a.out")"
         echo "b-out $(tr '\n' ' ' <"$gate/b.out")"
+        # Nothing an ADD started may stay behind waiting at a gate: wait until both groups are gone.
+        for tag in a b; do
+            [[ ! -s "$gate/$tag.pid" ]] || drain "$(<"$gate/$tag.pid")" "what ADD $tag started to end"
+        done
         wait
         """;
 }

@@ -7,12 +7,12 @@ namespace BashCni.Tests.Netns.Faults;
 /// blocked reading that <c>ip</c>'s output pipe (<c>/proc/PID/syscall</c>: read(2) on the pipe that is the
 /// <c>ip</c>'s stderr, where it writes its output; its stdout is briefly the events FIFO); nothing waits for time. Args: PLUGIN CONF GATE ID NETNS.
 /// DEL runs as the leader of its own process group, so an <c>ip</c> it left behind before that <c>ip</c> reached
-/// the gate is still seen (a member of the group) once DEL has exited.
+/// the gate is still seen (a live member of the group, <see cref="GateShell"/>) once DEL has exited.
 /// Prints: reached-del, del-waits-for-its-ip | del-exited-while-its-ip-ran, del-exit N, del-out ….
 /// </summary>
 public static class FailedDelScript
 {
-    public const string Text = """
+    public const string Text = GateShell.Functions + """
         set -uo pipefail
         plugin=$1 conf=$2 gate=$3 id=$4 netns=$5
         mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-del" "$gate/tick" || exit 2
@@ -37,23 +37,12 @@ public static class FailedDelScript
             env CNI_COMMAND=DEL "CNI_CONTAINERID=$id" "CNI_NETNS=$netns" CNI_IFNAME=eth0 "CNI_PATH=${plugin%/*}" \
             "BASHCNI_GATE_DIR=$gate" "PATH=$gate/bin:$PATH" "$plugin" <"$conf" >"$gate/del.out" 2>&1
           echo "del-exit $?" >&3 ) &
-        # group_left: true when a process of DEL's group still exists (DEL itself has exited).
-        group_left() {
-            local stat line pg pgid
-            pgid=$(<"$gate/del.pid")
-            for stat in /proc/[0-9]*/stat; do
-                { line=$(<"$stat"); } 2>/dev/null || continue
-                read -r _ _ pg _ <<<"${line##*) }"
-                [[ "$pg" != "$pgid" ]] || return 0
-            done
-            return 1
-        }
         next "DEL to start its ip link del"
         ended=""
         # DEL may exit before the ip it started reaches the gate: that ip is then still in DEL's group.
         if [[ "$ev" == del-exit* ]]; then
             ended=$ev
-            if group_left; then next "the ip DEL left running to reach the gate"; fi
+            if group_left "$(<"$gate/del.pid")"; then next "the ip DEL left running to reach the gate"; fi
         fi
         if [[ "$ev" == "reached del "* ]]; then
             echo reached-del

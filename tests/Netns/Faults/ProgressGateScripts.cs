@@ -78,9 +78,12 @@ public static class ProgressGateScripts
     /// — while a held process of the ADD still runs, DEL must be seen waiting ("del-waits") before the gate is opened.
     /// The script's own environment carries no CNI_* variables: DEL finds the killed ADD's processes by theirs.
     /// Args: PLUGIN CONF GATE ID NETNS POD_NS ARGS STORE IP GATE_STEP STRACE_FILE STRACE_CALL WHEN.
+    /// The ADD reports its own pid before it starts (so that report comes before any gate's) and leads its own process
+    /// group; a gate reached after the ordered part is let go at once, and the script ends only when no process of
+    /// that group is left (<see cref="GateShell"/>).
     /// Prints: reached STEP, add-exit N, observed WORD..., del-waited yes|no, del-exit N, del-out TEXT.
     /// </summary>
-    public const string Trial = """
+    public const string Trial = GateShell.Functions + """
         set -uo pipefail
         plugin=$1 conf=$2 gate=$3 id=$4 netns=$5 podns=$6 args=$7 store=$8 ip=$9 step=${10} sfile=${11} scall=${12} swhen=${13}
         mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-$step" || exit 2
@@ -95,8 +98,12 @@ public static class ProgressGateScripts
         next() { # next event line into ev (a missing event is reported after 120 s: a guard against a hang, not a bound)
             IFS= read -r -t 120 -u 3 ev || { echo "timeout waiting for $1"; ev=timeout; }
         }
-        ( "${cni[@]}" CNI_COMMAND=ADD "BASHCNI_GATE_STEP=$step" "${run[@]}" <"$conf" >"$gate/add.out" 2>"$gate/add.err" &
-          echo "add-pid $!" >&3; wait "$!"; echo "add-exit $?" >&3 ) &
+        # ADD reports its pid itself before it starts, so "add-pid" comes before anything the ADD does, and it runs
+        # as the leader of its own process group: whatever it started is still found when it was killed.
+        # shellcheck disable=SC2016  # $$ and $@ belong to the inner bash
+        ( setsid bash -c 'printf "add-pid %d\n" "$$" >&3; exec "$@"' add \
+            "${cni[@]}" CNI_COMMAND=ADD "BASHCNI_GATE_STEP=$step" "${run[@]}" <"$conf" >"$gate/add.out" 2>"$gate/add.err"
+          echo "add-exit $?" >&3 ) &
         next add-pid; pid=${ev#add-pid }
         held="" ended=""
         while [[ -z "$ended" || ( -n "$step" && -z "$held" ) ]]; do
@@ -129,10 +136,13 @@ public static class ProgressGateScripts
             [[ "$ev" == del-waits* ]] && waited=yes
             echo go 1<>"$gate/go-$step"
         fi
-        while [[ "$ev" != del-exit* && "$ev" != timeout ]]; do next del-exit; done
+        # A process of the ADD that reaches a gate only now (the expected order did not happen) is let go at once.
+        while [[ "$ev" != del-exit* && "$ev" != timeout ]]; do release "$ev"; next del-exit; done
         echo "del-waited $waited"
         echo "$ev"
         echo "del-out $(tr '\n' ' ' <"$gate/del.out") $(tr '\n' ' ' <"$gate/del.err")"
+        # Nothing of the killed ADD may stay behind waiting at a gate: wait until its group is gone.
+        [[ "$pid" != *[!0-9]* && -n "$pid" ]] && drain "$pid" "the killed ADD's processes to end"
         wait
         """;
 }

@@ -1,0 +1,41 @@
+using BashCni.Tests.Netns.Support;
+
+namespace BashCni.Tests.Netns.Checks;
+
+/// <summary>
+/// The node facet of <see cref="AddChecks.AddMatchesKernelAsync"/>: the bridge exists and carries the gateway, exactly
+/// one host veth and it a port of the bridge, the host interfaces the result lists exist with their MACs, and the
+/// node's own eth0 uplink is untouched.
+/// </summary>
+public static class AddNodeFacet
+{
+    public static async Task CheckAsync(TestNode node, AddResultFacts facts, List<string> p)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(p);
+        var gateway = facts.Gateway;
+        var nodeLinks = await node.Node.LinksAsync().ConfigureAwait(false);
+        var bridge = nodeLinks.FirstOrDefault(l => l.Name == node.Bridge);
+        if (bridge is null) p.Add($"no bridge {node.Bridge} on the node");
+        else
+        {
+            if (bridge.Kind != "bridge") p.Add($"{node.Bridge} is a {bridge.Kind}, not a bridge");
+            if (!bridge.Ipv4.Any(a => a.Local == gateway && a.PrefixLength == facts.Subnet.Prefix))
+                p.Add($"bridge {node.Bridge} does not carry {gateway}/{facts.Subnet.Prefix}: [{string.Join(", ", bridge.Ipv4.Select(a => a.Cidr))}]");
+        }
+        var veths = nodeLinks.Where(l => l.Kind == "veth" && l.Name != "eth0").ToList();
+        if (veths.Count != 1) p.Add($"expected one host veth on the node, found [{string.Join(", ", veths.Select(v => v.Name))}]");
+        foreach (var v in veths.Where(v => v.Master != node.Bridge)) p.Add($"host veth {v.Name} is not a port of {node.Bridge} (master {v.Master ?? "none"})");
+        foreach (var hostIface in facts.Result.Interfaces.Where(x => x.IsHostSide && x.Name != node.Bridge))
+        {
+            var link = nodeLinks.FirstOrDefault(l => l.Name == hostIface.Name);
+            if (link is null) p.Add($"result lists host interface {hostIface.Name}, the node has none");
+            else if (hostIface.Mac is not null && !string.Equals(hostIface.Mac, link.Mac, StringComparison.OrdinalIgnoreCase))
+                p.Add($"host interface {hostIface.Name}: MAC {link.Mac}, result says {hostIface.Mac}");
+        }
+        var eth0 = nodeLinks.FirstOrDefault(l => l.Name == "eth0");
+        if (eth0 is null || !eth0.Ipv4.Any(a => a.Cidr == node.Node.UplinkAddress) || eth0.Master is not null)
+            p.Add($"the node's own eth0 uplink was changed: {eth0?.ToString() ?? "gone"}");
+    }
+}

@@ -1,0 +1,26 @@
+using BashCni.Harness.Cni;
+using BashCni.Harness.Sandbox;
+using BashCni.Tests.Netns.Support;
+
+namespace BashCni.Tests.Netns.Checks;
+
+/// <summary>
+/// The store facet of <see cref="AddChecks.AddMatchesKernelAsync"/>: the result's address is reserved in the store, its
+/// file holding the container ID and the interface name.
+/// </summary>
+public static class AddStoreFacet
+{
+    public static async Task CheckAsync(TestNode node, NetworkConfig config, PodNamespace pod, AddResultFacts facts, List<string> p)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(p);
+        var address = facts.Ip.AddressCidr.Address.ToString();
+        var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
+        var want = $"{pod.ContainerId}\r\neth0";
+        if (!reservations.TryGetValue(address, out var content))
+            p.Add($"no reservation for {address} in the store: [{string.Join(", ", reservations.Keys)}]");
+        else if (content.TrimEnd('\n') != want) p.Add($"reservation of {address} holds '{AddChecks.Escape(content)}', expected '{AddChecks.Escape(want)}'");
+    }
+}
