@@ -2,26 +2,22 @@
 # generated from source/ by build-layout.sh — do not edit
 # lib/add.sh: read on first use (stubs in lib/bash-cni.sh)
 mark_begin() {
+    local begun="$MARK" begun_new="$MARK_NEW"
     mark_path
-    if [[ -n "$MARK" && "$MARK" == "$EARLY_MARK" ]]; then
-        MARK_NEW="$EARLY_MARK_NEW"
-        EARLY_MARK=""
-        return 0
-    fi
-    if [[ -n "$MARK" ]]; then
-        if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
-            mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
-                cni_error 5 "cannot create $IPAM_INDEX_DIR"
+    if [[ -n "$begun" ]]; then
+        if [[ "$MARK" == "$begun" ]]; then
+            MARK_NEW="$begun_new"
+            return 0
         fi
-        MARK_NEW=1
-        [[ ! -e "$MARK" ]] || MARK_NEW=""
-        { printf 'adding\n' >| "$MARK"; } 2>/dev/null || cni_error 5 "cannot write $MARK"
-        undo_push add_undo_mark
+        mark_drop "$begun" "$begun_new"
     fi
-    if [[ -n "$EARLY_MARK" ]]; then
-        mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
-        EARLY_MARK=""
+    [[ -n "$MARK" ]] || return 0
+    if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
+        mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
+            cni_error 5 "cannot create $IPAM_INDEX_DIR"
     fi
+    mark_try_write "$MARK" || cni_error 5 "cannot write $MARK"
+    [[ -n "$begun" ]] || undo_push add_undo_mark
 }
 mark_end() {
     [[ -z "$MARK" ]] || { : >| "$MARK"; } 2>/dev/null || true

@@ -60,7 +60,6 @@ add_undo_link() {
 }
 add_undo_mark() {
     [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
-    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
     return 0
 }
 cmd_check() {

@@ -18,8 +18,6 @@ load_config() {
     [[ "$CFG_IPAM_KIND" == none ]] && LAB_IPAM=1
     return 0
 }
-MARK=""
-MARK_NEW=""
 mark_path() {
     local key="$CNI_CONTAINERID:$CNI_IFNAME"
     MARK=""

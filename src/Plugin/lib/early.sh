@@ -51,10 +51,7 @@ early_start() {
         return 0
     fi
     [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
-    EARLY_MARK="$dir/.ids/.lock-$id:$ifn"
-    EARLY_MARK_NEW=1
-    [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
-    { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
+    mark_try_write "$dir/.ids/.lock-$id:$ifn" || return 0
     undo_push add_undo_mark
     link_host_mac "$id" "$ifn"
     if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then
@@ -140,4 +137,10 @@ link_spawn_veth() {
     undo_push add_undo_link
     [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
     exec {LINK_BG_FD}< <(link_create_pair "$@")
+}
+mark_try_write() {
+    MARK="$1"
+    MARK_NEW=1
+    [[ ! -e "$MARK" ]] || MARK_NEW=""
+    { printf 'adding\n' >| "$MARK"; } 2>/dev/null || { MARK=""; return 1; }
 }

@@ -22,8 +22,6 @@ netns_name() {
     [[ -n "$REPLY" && "$REPLY" != . && "$REPLY" != .. && "$REPLY" != -* &&
        ( "$1" == "/run/netns/$REPLY" || "$1" == "/var/run/netns/$REPLY" ) && "$1" -ef "/var/run/netns/$REPLY" ]]
 }
-EARLY_MARK=""            # the mark early_start wrote, EARLY_MARK_NEW = it did not exist before
-EARLY_MARK_NEW=""
 early_del() {
     cni_valid_id "${CNI_CONTAINERID:-}" && cni_valid_ifname "${CNI_IFNAME:-}" || return 0
     link_host_name "$CNI_CONTAINERID" "$CNI_IFNAME"
@@ -79,6 +77,8 @@ link_reap_del() {
     wait "$LINK_DEL_PID" || true
     LINK_DEL_PID=""
 }
+MARK=""                  # the attachment's mark file; MARK_NEW = this ADD created it
+MARK_NEW=""
 IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
 IPAM_LOCK_PENDING=""
 IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for

@@ -11,24 +11,20 @@
 #   DEL (early_del): the background `ip link del` of the host end (link_spawn_del; the name comes
 #     from the environment alone), with its undo step link_reap_del.
 #   ADD (early_start): reads stdin (cni_read_stdin: CNI_STDIN);
-#     writes the attachment's mark "adding" (EARLY_MARK; EARLY_MARK_NEW = it did not exist before;
-#     undo step add_undo_mark); starts one helper (link_spawn, undo step add_undo_link) that takes
+#     writes the attachment's mark "adding" (mark_try_write: MARK, MARK_NEW, undo step
+#     add_undo_mark); starts one helper (link_spawn, undo step add_undo_link) that takes
 #     the store lock for the lab form (IPAM_LOCK_PENDING, IPAM_LOCK_KEY "<dir>|<timeout>"), creates
 #     the pair (LINK_ARGS, LINK_BG_FD) and waits in the pod namespace as the `ip -batch` of the pod
 #     end (LINK_POD_*).
 # - What ADD and DEL must adopt or undo (each compares what was started with what the validated
 #   configuration says; a mismatch is undone and done again the normal way):
-#   the mark: mark_begin adopts EARLY_MARK when it is the attachment's mark, else drops it;
+#   the mark: mark_begin keeps MARK when it is the attachment's mark, else drops it and writes its own;
 #   the pair: link_start_veth adopts LINK_ARGS when they are this pair, else deletes it;
 #   the lock: ipam_lock collects the helper's lock when the key is this store and timeout, else
 #     drops it;
 #   DEL's `ip link del`: link_start_del adopts it when it deletes this host end.
 #   Any error before that runs the pushed undo steps (cni_error), which end all of it.
 # Nothing else needs to know about the early start.
-
-# layout: start
-EARLY_MARK=""            # the mark early_start wrote, EARLY_MARK_NEW = it did not exist before
-EARLY_MARK_NEW=""
 
 # layout: early
 # early_field KEY: REPLY = the value of the only "KEY" in the configuration text when it is a plain
@@ -86,10 +82,7 @@ early_start() {
         return 0
     fi
     [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
-    EARLY_MARK="$dir/.ids/.lock-$id:$ifn"
-    EARLY_MARK_NEW=1
-    [[ ! -e "$EARLY_MARK" ]] || EARLY_MARK_NEW=""
-    { printf 'adding\n' >| "$EARLY_MARK"; } 2>/dev/null || { EARLY_MARK=""; return 0; }
+    mark_try_write "$dir/.ids/.lock-$id:$ifn" || return 0
     undo_push add_undo_mark
     link_host_mac "$id" "$ifn"
     if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then

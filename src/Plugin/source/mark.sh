@@ -6,9 +6,21 @@
 # the mark first waits until no process of that ADD is left (mark_wait_orphans), then deletes. After
 # a normal ADD the file is empty and DEL does not wait; DEL removes the file (ipam_release).
 
-# layout: bash-cni
-MARK=""
+# layout: start
+MARK=""                  # the attachment's mark file; MARK_NEW = this ADD created it
 MARK_NEW=""
+
+# layout: early
+# mark_try_write FILE: write the mark FILE ("adding"; MARK, MARK_NEW). 1 = it could not be written
+# (MARK is then empty). The caller pushes the undo step add_undo_mark (once per ADD).
+mark_try_write() {
+    MARK="$1"
+    MARK_NEW=1
+    [[ ! -e "$MARK" ]] || MARK_NEW=""
+    { printf 'adding\n' >| "$MARK"; } 2>/dev/null || { MARK=""; return 1; }
+}
+
+# layout: bash-cni
 
 # mark_path: MARK = the attachment's mark file ("" if the name would be too long).
 mark_path() {
@@ -19,29 +31,27 @@ mark_path() {
 }
 
 # layout: add < bash-cni
-# mark_begin: ADD, before its first process: write the mark (MARK_NEW = the file is new). The one
-# early_start wrote is taken over if it is this file; else it is dropped once this one is written.
+# mark_begin: ADD, before its first process: write the mark (MARK_NEW = the file is new). A mark
+# already written for this attachment (by the early start) is kept; one written for another file
+# (the early start guessed the store wrong) is dropped first, and its undo step, already pushed
+# before the steps that followed it, then undoes this mark.
 mark_begin() {
+    local begun="$MARK" begun_new="$MARK_NEW"
     mark_path
-    if [[ -n "$MARK" && "$MARK" == "$EARLY_MARK" ]]; then
-        MARK_NEW="$EARLY_MARK_NEW"
-        EARLY_MARK=""
-        return 0
-    fi
-    if [[ -n "$MARK" ]]; then
-        if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
-            mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
-                cni_error 5 "cannot create $IPAM_INDEX_DIR"
+    if [[ -n "$begun" ]]; then
+        if [[ "$MARK" == "$begun" ]]; then
+            MARK_NEW="$begun_new"
+            return 0
         fi
-        MARK_NEW=1
-        [[ ! -e "$MARK" ]] || MARK_NEW=""
-        { printf 'adding\n' >| "$MARK"; } 2>/dev/null || cni_error 5 "cannot write $MARK"
-        undo_push add_undo_mark
+        mark_drop "$begun" "$begun_new"
     fi
-    if [[ -n "$EARLY_MARK" ]]; then
-        mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
-        EARLY_MARK=""
+    [[ -n "$MARK" ]] || return 0
+    if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
+        mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
+            cni_error 5 "cannot create $IPAM_INDEX_DIR"
     fi
+    mark_try_write "$MARK" || cni_error 5 "cannot write $MARK"
+    [[ -n "$begun" ]] || undo_push add_undo_mark
 }
 
 # mark_end: ADD is done and none of its processes runs any more: clear the mark.

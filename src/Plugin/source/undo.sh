@@ -62,9 +62,8 @@ add_undo_link() {
     fi
 }
 
-# add_undo_mark: drop the marks this ADD wrote (or clear one that was there before it).
+# add_undo_mark: drop the mark this ADD wrote (or clear one that was there before it).
 add_undo_mark() {
     [[ -z "$MARK" ]] || mark_drop "$MARK" "$MARK_NEW"
-    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$EARLY_MARK_NEW"
     return 0
 }
