@@ -7,6 +7,9 @@ public sealed record ProbeAttempt(int Pass, string CommandLine, int? ExitCode, s
     /// "ephemeral container"); empty when the prober did not say.</summary>
     public string Via { get; init; } = "";
 
+    /// <summary>Why the attempt ended as it did (see <see cref="ProbeReason"/>).</summary>
+    public ProbeReason Reason { get; init; } = ProbeReason.Unknown;
+
     public override string ToString() =>
         $"pass {Pass}: {Outcome.Symbol()} (exit {(ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")}, " +
         $"{Duration.TotalMilliseconds:F0} ms{(Via.Length == 0 ? "" : ", via " + Via)}) {CommandLine}{(Output.Length == 0 ? "" : "\n      " + Output.Replace("\n", "\n      ", StringComparison.Ordinal))}";

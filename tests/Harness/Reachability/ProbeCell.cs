@@ -18,4 +18,15 @@ public sealed record ProbeCell(PlannedProbe Probe, IReadOnlyList<ProbeAttempt> A
         : Attempts[^1].Outcome;
 
     public bool AsExpected => Observed == Expected;
+
+    /// <summary>The attempt the observed value comes from (the first "yes" where "no" was expected, else the last).</summary>
+    public ProbeAttempt? Deciding => Attempts.Count == 0 ? null
+        : Expected == Reach.No && Attempts.FirstOrDefault(a => a.Outcome == Reach.Yes) is { } seen ? seen
+        : Attempts[^1];
+
+    /// <summary>Why the observed value was observed.</summary>
+    public ProbeReason ObservedReason => Deciding?.Reason ?? ProbeReason.ProbeError;
+
+    /// <summary>The exact command that reproduces the cell (empty when nothing ran).</summary>
+    public string Command => Deciding?.CommandLine ?? "";
 }
