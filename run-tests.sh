@@ -25,7 +25,8 @@ Layers (default: unit netns cluster):
   bench       only when named: the latency/scale benchmark console (bench/); BENCH-ARGS after -- go to it
 
 Options:
-  --plugin-dir DIR   plugin directory under test (default src/Plugin)         -> BASHCNI_PLUGIN_DIR
+  --plugin-dir DIR   plugin under test: a built layout, or a source tree (built first); default: the layout
+                     built from src/Plugin into $BASHCNI_ARTIFACTS/plugin      -> BASHCNI_PLUGIN_DIR
   --profile NAME     plugin profile for the netns layer (fixtures/plugins/profiles/NAME.json, or a path:
                      bash-cni, bash-cni-standard, reference)                   -> BASHCNI_PROFILE
   --target T         cluster to test: local|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
@@ -42,7 +43,7 @@ Options:
 What it does:
   1. checks prerequisites: Debian packages (apt-get install when missing and running as root), the .NET SDK,
      Node.js and the pinned allure CLI (npm ci)
-  2. checks that src/Plugin's layout is what src/Plugin/build-layout.sh makes from src/Plugin/source, builds
+  2. builds the plugin's layout from src/Plugin/source (into $BASHCNI_ARTIFACTS/plugin, with the solution), builds
      BashCni.sln once (Release)
   3. runs each layer as its own 'dotnet test --filter Category=<Layer>', then the layer's final checks as a
      second 'dotnet test --filter Category=<Layer>Final' once the first process has exited (the host is as
@@ -322,10 +323,14 @@ cleanup() {
 # --- build and run -------------------------------------------------------------------------------------------
 
 build() {
-  # The plugin runs from the layout build-layout.sh writes from src/Plugin/source (committed with it).
-  if [[ -z "$PLUGIN_DIR" ]] && ! "$REPO_DIR/src/Plugin/build-layout.sh" --check; then
-    say "build failed: src/Plugin's layout is not what its source makes; regenerate with src/Plugin/build-layout.sh"
-    exit 1
+  # The plugin runs from a layout built from its source (build-layout.sh): the dotnet build writes src/Plugin's into
+  # $BASHCNI_ARTIFACTS/plugin; a --plugin-dir holding a source tree (source/, build-layout.sh) is built here.
+  if [[ -n "$PLUGIN_DIR" && ! -e "$PLUGIN_DIR/bash-cni" && -x "$PLUGIN_DIR/build-layout.sh" ]]; then
+    say "build: the plugin in $PLUGIN_DIR from its source"
+    "$PLUGIN_DIR/build-layout.sh" "$WORK_DIR/plugin" || { say "build failed: build-layout.sh refused $PLUGIN_DIR/source"; exit 1; }
+    export BASHCNI_PLUGIN_SOURCE="$PLUGIN_DIR"
+    PLUGIN_DIR="$WORK_DIR/plugin"
+    export BASHCNI_PLUGIN_DIR="$PLUGIN_DIR"
   fi
   say "build: dotnet build BashCni.sln -c Release"
   # The SDK leaves empty temporary directories behind on every build: give it the run's work directory (removed at exit).

@@ -15,7 +15,7 @@ public sealed record BenchOptions
           --prefill M         addresses taken in the full /16 scenario (default 60000)
           --spawn-runs R      strace-traced ADD+DEL pairs per plugin for the process counts (default 3)
           --budget S          seconds a scenario may take before it stops early with >= 10 samples (default 45)
-          --plugin-dir DIR    bash-cni plugin directory (default BASHCNI_PLUGIN_DIR or src/Plugin)
+          --plugin-dir DIR    bash-cni plugin directory (default BASHCNI_PLUGIN_DIR, else the layout the build wrote from src/Plugin: artifacts/plugin)
           --ref-dir DIR       reference plugins (default /usr/lib/cni: bridge + host-local)
           --out DIR           where latest.json, latest.md and latency.png go (default bench/results)
           --label NAME        also keep this run as <out>/NAME.json and <out>/NAME.md (e.g. before, after)

@@ -1,6 +1,8 @@
 #!/bin/bash
-# build-layout.sh [--check] [--out DIR]: write the layout the plugin runs from (bash-cni, bash-cni-ipam and
-# lib/*.sh) from its source, source/*.sh and source/cmd/*.sh, which is organised by idea.
+# build-layout.sh DIR: build the layout the plugin runs from (bash-cni, bash-cni-ipam, lib/*.sh, and install.sh
+# beside them) into DIR from its source, source/*.sh and source/cmd/*.sh, which is organised by idea. The layout is
+# a build output, never committed: run-tests.sh and the test build write it into the build's artifacts, install.sh
+# builds it for the node it installs on, make-broken.sh for each broken copy.
 #
 # The source says where each piece goes with a line of its own:
 #   # layout: NAME          what follows (up to the next "# layout:" line) goes into lib/NAME.sh, which the
@@ -13,12 +15,9 @@
 # Within a generated file the pieces keep the order of source/*.sh, then source/cmd/*.sh (each file top
 # to bottom). Comment lines and blank lines are dropped (bash reads every line it sources; "# shellcheck"
 # directives stay), also inside strings that span lines: such a string must not need a line that starts
-# with "#". Each function is defined once in the whole source.
-#
-#   (no option)   write the layout into the plugin directory (beside this script)
-#   --out DIR     write it into DIR instead (DIR/bash-cni, DIR/bash-cni-ipam, DIR/lib/)
-#   --check       write it into a temporary directory and compare: exit 1 naming every file of the plugin
-#                 directory that differs from what this script makes (then run it without options)
+# with "#". Each function is defined once in the whole source, and its generated definition line ends with a
+# comment naming where it is written ("fn() { # source/FILE:LINE"), so a trace (bash -x, an error's line) leads
+# back to source/.
 set -euo pipefail
 export LC_ALL=C
 
@@ -78,6 +77,8 @@ read_source() {
             [[ -z "${DEFINED_IN["$fn"]:-}" ]] ||
                 die "source/$rel:$n: $fn() is defined a second time (first in ${DEFINED_IN["$fn"]%%|*})"
             DEFINED_IN["$fn"]="source/$rel:$n|$target"
+            # The definition line keeps its way back to source/ (a comment costs bash next to nothing).
+            [[ "$line" == "$fn() {" ]] && line+=" # source/$rel:$n"
         fi
         TEXT["$target"]+="$line"$'\n'
     done < "$file"
@@ -150,41 +151,20 @@ write_layout() {
     done
 }
 
-# compare DIR: the plugin directory holds what DIR holds (the entry scripts and lib/*.sh).
-compare() {
-    local dir="$1" f rel bad=0
-    for f in "$dir"/lib/*.sh "$dir"/bash-cni*; do
-        rel="${f#"$dir"/}"
-        if [[ ! -f "$HERE/$rel" ]]; then
-            printf 'build-layout: src/Plugin/%s is missing (build-layout.sh makes it)\n' "$rel" >&2
-            bad=1
-        elif ! cmp -s -- "$f" "$HERE/$rel"; then
-            printf 'build-layout: src/Plugin/%s is not what build-layout.sh makes from source/\n' "$rel" >&2
-            bad=1
-        fi
-    done
-    for f in "$HERE"/lib/*.sh; do
-        rel="${f#"$HERE"/}"
-        [[ -f "$dir/$rel" ]] && continue
-        printf 'build-layout: src/Plugin/%s is not made from source/ (remove it, or give it a "# layout:" section)\n' "$rel" >&2
-        bad=1
-    done
-    if (( bad )); then
-        printf 'build-layout: regenerate with src/Plugin/build-layout.sh (and commit source/ with lib/)\n' >&2
-        return 1
-    fi
-}
-
 main() {
-    local mode=write out="$HERE" f tmp rc=0
+    local out="" f tmp old
     while (( $# )); do
         case "$1" in
-            --check) mode=check ;;
             --out) [[ $# -ge 2 ]] || die "--out needs a directory"; out="$2"; shift ;;
-            *) die "usage: build-layout.sh [--check] [--out DIR]" ;;
+            -*) die "usage: build-layout.sh DIR" ;;
+            *) [[ -z "$out" ]] || die "usage: build-layout.sh DIR"; out="$1" ;;
         esac
         shift
     done
+    [[ -n "$out" ]] || die "usage: build-layout.sh DIR (the layout is a build output: name where it goes)"
+    # The repository holds the source only (a copy of it, such as a broken variant's, may be built in place).
+    [[ "$(cd -- "$out" 2>/dev/null && pwd)" != "$HERE" || ! -f "$HERE/../../BashCni.sln" ]] ||
+        die "$out is the repository's plugin source: the layout goes elsewhere (e.g. artifacts/plugin)"
     [[ -d "$SRC" ]] || die "no source directory $SRC"
     for f in "$SRC"/*.sh "$SRC"/cmd/*.sh; do
         [[ -f "$f" ]] && read_source "$f"
@@ -193,14 +173,19 @@ main() {
     (( ${#PLUGINS[@]} )) || die "no '# plugin: NAME: TEXT' line in source/"
     check_sources
     stubs
-    if [[ "$mode" == check ]]; then
-        tmp="$(mktemp -d)"
-        write_layout "$tmp"
-        compare "$tmp" || rc=$?
-        rm -rf -- "$tmp"
-        return "$rc"
-    fi
-    write_layout "$out"
+    # Written beside DIR first, then moved in: a plugin running from DIR sees the old layout or the new one.
+    mkdir -p -- "$out"
+    tmp="$(mktemp -d -- "${out%/}.build.XXXXXX")"
+    write_layout "$tmp"
+    [[ ! -f "$HERE/install.sh" ]] || cp -p -- "$HERE/install.sh" "$tmp/install.sh"
+    old="$tmp/old"
+    mkdir -p -- "$old"
+    [[ ! -e "$out/lib" ]] || mv -- "$out/lib" "$old/lib"
+    mv -- "$tmp/lib" "$out/lib"
+    for f in "$tmp"/*; do
+        [[ -f "$f" ]] && mv -f -- "$f" "$out/"
+    done
+    rm -rf -- "$tmp"
 }
 
 main "$@"

@@ -7,18 +7,35 @@ export LC_ALL=C
 
 SELF_DIR=.
 [[ "${BASH_SOURCE[0]}" == */* ]] && SELF_DIR="${BASH_SOURCE[0]%/*}"
-# shellcheck source=lib/ipv4.sh
-source "$SELF_DIR/lib/ipv4.sh"
+# The layout the plugins run from (bash-cni, bash-cni-ipam, lib/): beside this script when it is a built
+# layout (build-layout.sh copies install.sh into it); else built here from source/ into a temporary directory.
+LAYOUT_DIR="$SELF_DIR"
+if [[ ! -f "$SELF_DIR/lib/start.sh" ]]; then
+    if [[ ! -x "$SELF_DIR/build-layout.sh" || ! -d "$SELF_DIR/source" ]]; then
+        printf 'install.sh: error: %s holds neither a built layout (lib/) nor source/ and build-layout.sh\n' "$SELF_DIR" >&2
+        exit 1
+    fi
+    LAYOUT_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bash-cni-layout.XXXXXX")"
+    # shellcheck disable=SC2064  # the directory is fixed now
+    trap "rm -rf -- '$LAYOUT_DIR'" EXIT
+    if ! "$SELF_DIR/build-layout.sh" "$LAYOUT_DIR/plugin" >&2; then
+        printf 'install.sh: error: build-layout.sh could not build the plugin from %s/source\n' "$SELF_DIR" >&2
+        exit 1
+    fi
+    LAYOUT_DIR="$LAYOUT_DIR/plugin"
+fi
+# shellcheck source=/dev/null
+source "$LAYOUT_DIR/lib/ipv4.sh"
 # The plugin's own rules for names, interface names and versions (cni_valid_id, cni_valid_ifname,
 # cni_version_rank): the configuration written here passes exactly what the plugin accepts.
-# shellcheck source=lib/start.sh
-source "$SELF_DIR/lib/start.sh"
-# shellcheck source=lib/common.sh
-source "$SELF_DIR/lib/common.sh"
+# shellcheck source=/dev/null
+source "$LAYOUT_DIR/lib/start.sh"
+# shellcheck source=/dev/null
+source "$LAYOUT_DIR/lib/common.sh"
 
 CONF_FILE_NAME=10-bash-cni.conf
 LIB_FILES=()
-for f in "$SELF_DIR"/lib/*.sh; do
+for f in "$LAYOUT_DIR"/lib/*.sh; do
     LIB_FILES+=("${f##*/}")
 done
 unset f
@@ -132,12 +149,12 @@ install_files() {
     local f changed=0
     mkdir -p -- "$BIN_DIR/lib" || die "cannot create $BIN_DIR/lib"
     for f in bash-cni bash-cni-ipam; do
-        [[ -f "$SELF_DIR/$f" ]] || die "missing $SELF_DIR/$f"
-        put "$BIN_DIR/$f" 0755 "$SELF_DIR/$f" && changed=$(( changed + 1 ))
+        [[ -f "$LAYOUT_DIR/$f" ]] || die "missing $LAYOUT_DIR/$f"
+        put "$BIN_DIR/$f" 0755 "$LAYOUT_DIR/$f" && changed=$(( changed + 1 ))
     done
     for f in "${LIB_FILES[@]}"; do
-        [[ -f "$SELF_DIR/lib/$f" ]] || die "missing $SELF_DIR/lib/$f"
-        put "$BIN_DIR/lib/$f" 0644 "$SELF_DIR/lib/$f" && changed=$(( changed + 1 ))
+        [[ -f "$LAYOUT_DIR/lib/$f" ]] || die "missing $LAYOUT_DIR/lib/$f"
+        put "$BIN_DIR/lib/$f" 0644 "$LAYOUT_DIR/lib/$f" && changed=$(( changed + 1 ))
     done
     say "plugins in $BIN_DIR ($changed file(s) updated)"
 }

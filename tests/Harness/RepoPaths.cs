@@ -8,8 +8,17 @@ public static class RepoPaths
     /// <summary>The directory holding BashCni.sln (found upwards from the test assembly, or BASHCNI_REPO).</summary>
     public static string Root => RootLazy.Value;
 
-    /// <summary>The plugin directory tested when none is given: the one place that default is decided.</summary>
-    public static string DefaultPluginDir => Path.Combine(Root, "src", "Plugin");
+    /// <summary>The plugin's source tree (<c>source/</c>, <c>build-layout.sh</c>, <c>install.sh</c>; nothing in it runs as it
+    /// is): src/Plugin, or the one run-tests.sh built for <c>--plugin-dir</c> (BASHCNI_PLUGIN_SOURCE).</summary>
+    public static string PluginSource => HarnessEnvironment.Get("PLUGIN_SOURCE") is { } dir ? Path.GetFullPath(dir) : Path.Combine(Root, "src", "Plugin");
+
+    /// <summary>The build's output directory (BASHCNI_ARTIFACTS, else <c>artifacts/</c> in the repository).</summary>
+    public static string Artifacts => HarnessEnvironment.Get("ARTIFACTS") is { } dir ? Path.GetFullPath(dir) : Path.Combine(Root, "artifacts");
+
+    /// <summary>The plugin directory tested when none is given: the one place that default is decided. It is the layout
+    /// the build writes from <see cref="PluginSource"/> (tests/Harness/Harness.csproj, target BuildPluginLayout, runs
+    /// <c>src/Plugin/build-layout.sh</c>), so what is tested is what <c>install.sh</c> installs.</summary>
+    public static string DefaultPluginDir => Path.Combine(Artifacts, "plugin");
 
     /// <summary>The plugin directory given for this run (<c>--plugin-dir</c> → BASHCNI_PLUGIN_DIR, alias
     /// BASH_CNI_PLUGIN_DIR), or null.</summary>

@@ -98,7 +98,7 @@ public sealed class ClusterSelfTests
         {
             // The variants are patched copies of this project's plugin.
             await LocalRunner.Instance.RunCheckedAsync("bash",
-                [Script, Path.Combine(RepoPaths.Root, "src", "Plugin"), _variantsDir, .. _catalog.Select(v => v.Name)]);
+                [Script, RepoPaths.PluginSource, _variantsDir, .. _catalog.Select(v => v.Name)]);
             foreach (var batch in _catalog.Chunk(Slots.Length))
             {
                 var dirs = batch.Select((v, i) => (Node: Slots[i], Dir: Path.Combine(_variantsDir, v.Name))).ToDictionary(x => x.Node, x => x.Dir, StringComparer.Ordinal);

@@ -38,8 +38,9 @@ public sealed class BrokenVariants : IAsyncDisposable
     {
         var root = Directory.CreateTempSubdirectory("bashcni-broken-").FullName;
         var variants = new BrokenVariants(root);
-        // Minutes, not seconds: on a loaded machine copying and patching every variant can take long (a guard, not a bound).
-        var r = await LocalRunner.Instance.RunAsync("bash", [Script, sourcePluginDir, root], new CommandOptions { Timeout = TimeSpan.FromMinutes(10) })
+        // Minutes, not seconds: each variant is built from its patched source (about 1.5 s of CPU each), and on a loaded
+        // machine (load average near 100 on 2 cores was seen) the whole set took more than 10 minutes: a guard, not a bound.
+        var r = await LocalRunner.Instance.RunAsync("bash", [Script, sourcePluginDir, root], new CommandOptions { Timeout = TimeSpan.FromMinutes(40) })
             .ConfigureAwait(false);
         if (!r.Succeeded)
         {

@@ -34,7 +34,9 @@ public sealed class SelfTests
         _base = current.IsBashCni ? current : PluginProfile.Load("bash-cni");
         if (!File.Exists(_base.PluginPath)) Assert.Ignore($"bash-cni not found at {_base.PluginPath}: the self-test patches it");
         _catalog = (await BrokenVariants.CatalogAsync()).ToDictionary(v => v.Name, StringComparer.Ordinal);
-        _variants = await BrokenVariants.GenerateAsync(_base.PluginDir);
+        // make-broken.sh patches the plugin's source and builds each variant from it: the source of the layout under test.
+        var source = Directory.Exists(Path.Combine(_base.PluginDir, "source")) ? _base.PluginDir : RepoPaths.PluginSource;
+        _variants = await BrokenVariants.GenerateAsync(source);
     }
 
     [OneTimeTearDown]

@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace BashCni.Tests.Unit.Lint;
 
 /// <summary>
-/// The generated layout reads rarely needed code only on first use: a one-line stub <c>fn() { cni_lazy FILE fn …; }</c>
+/// The layout built from <c>source/</c> reads rarely needed code only on first use: a one-line stub <c>fn() { cni_lazy FILE fn …; }</c>
 /// stands in for a function of <c>lib/FILE.sh</c>. A wrong stub would fail only when that rare path runs (an error,
 /// CHECK, GC, …), so the generated layout is checked as bash will see it: every function is defined once, every
 /// function of a file read on first use that another file names has exactly one stub, in a file read at start, and
@@ -19,7 +19,7 @@ public sealed partial class LazyStubTests
     [GeneratedRegex(@"^([a-z_][a-z0-9_]*)\(\) \{ cni_lazy ([a-z0-9-]+) ([a-z_][a-z0-9_]*)\b", RegexOptions.Multiline)]
     private static partial Regex StubPattern();
 
-    [GeneratedRegex(@"^([a-z_][a-z0-9_]*)\(\) \{\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^([a-z_][a-z0-9_]*)\(\) \{(?: # source/\S+)?\s*$", RegexOptions.Multiline)]
     private static partial Regex DefinitionPattern();
 
     [GeneratedRegex(@"^\s*cni_source ([a-z0-9-]+)\s*$", RegexOptions.Multiline)]
@@ -31,7 +31,7 @@ public sealed partial class LazyStubTests
     [GeneratedRegex(@"[a-z_][a-z0-9_]*")]
     private static partial Regex WordPattern();
 
-    /// <summary>Problems of the lazy loading in a layout (<see cref="PluginLayoutTests.LayoutFiles"/>); also how many stubs were seen.</summary>
+    /// <summary>Problems of the lazy loading in a layout (<see cref="PluginBuildTests.LayoutFiles"/>); also how many stubs were seen.</summary>
     internal static (List<string> Problems, int Stubs) Check(IReadOnlyDictionary<string, string> files)
     {
         var problems = new List<string>();
@@ -88,21 +88,30 @@ public sealed partial class LazyStubTests
         return (problems, stubbedIn.Count);
     }
 
-    private static SortedDictionary<string, string> PluginLayout() => PluginLayoutTests.LayoutFiles(Path.Combine(RepoPaths.Root, "src", "Plugin"));
+    private DirectoryInfo _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = Directory.CreateTempSubdirectory("bashcni-lazy-");
+
+    [TearDown]
+    public void TearDown() => _temp.Delete(recursive: true);
+
+    /// <summary>The layout built from src/Plugin/source, as the build writes it.</summary>
+    private Task<SortedDictionary<string, string>> PluginLayoutAsync() => PluginBuildTests.BuildLayoutAsync(Path.Combine(_temp.FullName, "layout"));
 
     [Test]
-    public void EveryFunctionIsDefinedOnceAndEveryLazyOneThatIsCalledFromElsewhereIsStubbedOnce()
+    public async Task EveryFunctionIsDefinedOnceAndEveryLazyOneThatIsCalledFromElsewhereIsStubbedOnce()
     {
-        var (problems, stubs) = Check(PluginLayout());
+        var (problems, stubs) = Check(await PluginLayoutAsync());
         Evidence.Attach("lazy loading", $"{stubs} stubs checked\n" + string.Join('\n', problems));
         Assert.That(stubs, Is.GreaterThan(10), "the plugin is expected to load its rare paths lazily");
         Assert.That(problems, Is.Empty);
     }
 
     [Test]
-    public void TheCheckFindsAMissingFunctionADuplicateAMissingStubAndAMissingFile()
+    public async Task TheCheckFindsAMissingFunctionADuplicateAMissingStubAndAMissingFile()
     {
-        var files = PluginLayout();
+        var files = await PluginLayoutAsync();
         const string victim = "lib/ipam-del.sh";
         Assert.That(files[victim], Does.Contain("ipam_release() {"), "the self-check needs ipam_release in " + victim);
         files[victim] = files[victim].Replace("ipam_release() {", "ipam_release_renamed() {", StringComparison.Ordinal);
