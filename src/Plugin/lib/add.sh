@@ -36,8 +36,17 @@ result_routes() {
         REPLY="[$def,${CFG_ROUTES_JSON#[}"
     fi
 }
+result_after_prev() {
+    REPLY=""
+    REPLY="$(exec jq -c --argjson r "$1" '(.prevResult.interfaces // []) as $pi | .prevResult as $p
+        | $r | .interfaces = $pi + .interfaces
+        | .ips = ($p.ips // []) + [.ips[] | .interface += ($pi | length)]
+        | .routes = ($p.routes // []) + .routes
+        | .dns = (if .dns == {} then ($p.dns // {}) else .dns end)' <<<"$CNI_STDIN")" ||
+        cni_error 100 "cannot append the result to prevResult" "$REPLY"
+}
 cmd_add() {
-    local pod_mac host_mac ips netns_json
+    local pod_mac host_mac ips netns_json result
     IPAM_GATEWAY=""
     load_config id ifname netns
     if [[ -n "$LAB_IPAM" ]]; then
@@ -75,6 +84,11 @@ cmd_add() {
     cni_json_string "$CNI_NETNS"
     netns_json="$REPLY"
     result_routes
-    cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+    result="{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+    if [[ -n "${CFG_HAS_PREV:-}" ]]; then
+        result_after_prev "$result"
+        result="$REPLY"
+    fi
+    cni_emit "$result"
     cni_log ok
 }
