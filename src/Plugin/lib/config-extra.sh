@@ -31,6 +31,7 @@ cfg_jq_load() {
      then $rt else null end) as $routes
 | (.prevResult | obj) as $p
 | ($p.ips | if type == "array" then map(obj) else [] end) as $pips
+| ($p.interfaces | if type == "array" then . else [] end) as $pif
 | $ik,
 '"$fields"'  "END"'
     if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$program" 2>&1 <<<"$CNI_STDIN"); then
