@@ -40,7 +40,7 @@ result_after_prev() {
 # pod end its MAC, address and routes. Host end MAC: 0e:58 + the 4 bytes of the name hash (known
 # before the address is). early_start may have begun all of this already.
 cmd_add() {
-    local pod_mac host_mac ips netns_json result
+    local pod_mac host_mac ips netns_json
     IPAM_GATEWAY=""
     load_config id ifname netns
     if [[ -n "$LAB_IPAM" ]]; then
@@ -78,12 +78,12 @@ cmd_add() {
     cni_json_string "$CNI_NETNS"
     netns_json="$REPLY"
     result_routes
-    result="{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
     if [[ -n "${CFG_HAS_PREV:-}" ]]; then
-        result_after_prev "$result"
-        result="$REPLY"
+        result_after_prev "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+        cni_emit "$REPLY"
+    else
+        cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
     fi
-    cni_emit "$result"
     cni_log ok
 }
 
