@@ -94,11 +94,11 @@ public static class ClauseMap
         ["netconf-fields"] = ["^(type names the binary|name names the store directory|network is informational|cniVersion selects)", "^bad input (name|subnet|range|version)-"],
         ["list-prevresult"] = ["^bash-cni chained after loopback passes prevResult on$"],
         ["list-runtime"] = [@"^a network list \(bash-cni, portmap, tuning\)", "^GC and STATUS of a 1.1.0 network list$"],
-        ["gc"] = ["^GC keeps valid attachments", "^GC reclaims stale reservations", "^GC and STATUS of a 1.1.0 network list$"],
+        ["gc"] = ["^GC keeps valid attachments", "^GC reclaims stale reservations", "^GC and STATUS of a 1.1.0 network list$", "^cni\\.dev/valid-attachments is what GC keeps$"],
         ["status"] = ["^STATUS reports readiness and exhaustion$", "^GC and STATUS of a 1.1.0 network list$"],
         ["contract-faults"] = ["^a failure after IPAM rolls the ADD back$", "^SIGKILL at each point", "^a held store lock", "^a mark the early start", "^concurrent ADDs on a node", "^an ADD whose bridge lock", "^a DEL that fails"],
         ["contract-ipam"] = ["^network, gateway and broadcast", "^exhaustion is a CNI error", "^allocation wraps around", "^(rangeStart|rangeEnd|dataDir) "],
-        ["contract-config"] = ["^(logFile|logLevel|lockTimeout|network|bridge|mtu|dataDir|rangeStart|rangeEnd|gateway|subnet|routes|dns|name|type|cniVersion|prevResult|ipam|ranges|cni\\.dev) "],
+        ["contract-config"] = ["^(logFile|logLevel|network|bridge|mtu|dataDir|rangeStart|rangeEnd|gateway|subnet|routes|dns|name|type|cniVersion|prevResult) "],
     };
 
     private static readonly IReadOnlyList<(string Clause, Regex Pattern)> Patterns =
