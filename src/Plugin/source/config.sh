@@ -143,7 +143,8 @@ CFG_INVALID=$'\001'
 # The jq expressions use the definitions (str, word, obj; cfg_jq_defs) and the bindings of the jq
 # program (cfg_jq_load): $ik the ipam kind, $i the ipam section or the top level, $r the first range
 # of "ranges", $routes the routes or null when they are not a list of {dst, gw?}, $p prevResult, $pips
-# its ips, $ifname CNI_IFNAME.
+# its ips, $pif its interfaces, $ifname CNI_IFNAME. The prevResult address is the first of the ips whose
+# interface is CNI_IFNAME (a chained prevResult lists other plugins' ips too), else the first.
 CFG_FIELDS=(
     CFG_VERSION            cniVersion     '.cniVersion | str'
     CFG_NAME               name           '.name | str'
@@ -163,8 +164,8 @@ CFG_FIELDS=(
     CFG_LOCK_TIMEOUT       ^lockTimeout   '$i.lockTimeout // .lockTimeout | str'
     CFG_DNS_JSON           '={}'          'if (.dns | type) == "object" then (.dns | tojson) else "{}" end'
     CFG_HAS_PREV           '='            'if (.prevResult | type) == "object" then "1" else "" end'
-    CFG_PREV_ADDRESS       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .address | str'
-    CFG_PREV_GATEWAY       '='            '$pips | map(select((.address | type) == "string")) | (.[0] // {}) | .gateway | str'
+    CFG_PREV_ADDRESS       '='            '$pips | map(select((.address | type) == "string")) | (map(select((.interface | type) == "number" and (($pif[.interface] // {}) | obj | .name) == $ifname)) + .) | (.[0] // {}) | .address | str'
+    CFG_PREV_GATEWAY       '='            '$pips | map(select((.address | type) == "string")) | (map(select((.interface | type) == "number" and (($pif[.interface] // {}) | obj | .name) == $ifname)) + .) | (.[0] // {}) | .gateway | str'
     CFG_PREV_MAC           '='            '$p.interfaces | if type == "array" then (map(obj | select(.name == $ifname and (.sandbox // "") != "")) | (.[0] // {}) | .mac | str) else "" end'
     CFG_PREV_ROUTES        '='            '$p.routes | if type == "array" then (map(obj | "\(.dst | word)|\(.gw | word)") | join(" ")) else "" end'
     CFG_VALID_ATTACHMENTS  '='            '.["cni.dev/valid-attachments"] // [] | if type == "array" then (map(obj | "\(.containerID | word):\(.ifname | word)") | map(select(test("\u0001") | not)) | join(" ")) else "\u0001" end'
@@ -258,6 +259,7 @@ cfg_jq_load() {
      then $rt else null end) as $routes
 | (.prevResult | obj) as $p
 | ($p.ips | if type == "array" then map(obj) else [] end) as $pips
+| ($p.interfaces | if type == "array" then . else [] end) as $pif
 | $ik,
 '"$fields"'  "END"'
     if ! out=$(exec jq -r --arg ifname "${CNI_IFNAME:-}" "$program" 2>&1 <<<"$CNI_STDIN"); then

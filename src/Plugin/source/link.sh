@@ -263,7 +263,8 @@ link_setup_pod() {
         link_abort_pod
         link_pod_batch "$ns" "$batch" && return 0
     fi
-    err="$LINK_POD_ERR"
+    # The waiting `ip` answers with its output's trailing newline (a command substitution strips it).
+    err="${LINK_POD_ERR%$'\n'}"
     if [[ "$err" == *"File exists"* && "$err" == *"failed -:$LINK_DEFAULT_LINE" ]]; then
         LINK_DEFAULT_SKIPPED=1
         return 0

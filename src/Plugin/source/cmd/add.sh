@@ -21,6 +21,20 @@ result_routes() {
     fi
 }
 
+# result_after_prev RESULT: REPLY = RESULT appended to the configuration's prevResult (bash-cni chained
+# after another plugin): the earlier interfaces, ips and routes first, this attachment's ips pointing at
+# its interfaces' new indices, dns from prevResult when this config has none (CNI spec 1.0.0, ADD: a
+# plugin given a prevResult must pass it through or modify it appropriately).
+result_after_prev() {
+    REPLY=""
+    REPLY="$(exec jq -c --argjson r "$1" '(.prevResult.interfaces // []) as $pi | .prevResult as $p
+        | $r | .interfaces = $pi + .interfaces
+        | .ips = ($p.ips // []) + [.ips[] | .interface += ($pi | length)]
+        | .routes = ($p.routes // []) + .routes
+        | .dns = (if .dns == {} then ($p.dns // {}) else .dns end)' <<<"$CNI_STDIN")" ||
+        cni_error 100 "cannot append the result to prevResult" "$REPLY"
+}
+
 # ADD: the pair is created by a background `ip` while the address is reserved (store lock,
 # allocation; or the delegated ipam plugin), then the `ip` waiting in the pod namespace gives the
 # pod end its MAC, address and routes. Host end MAC: 0e:58 + the 4 bytes of the name hash (known
@@ -64,7 +78,12 @@ cmd_add() {
     cni_json_string "$CNI_NETNS"
     netns_json="$REPLY"
     result_routes
-    cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+    if [[ -n "${CFG_HAS_PREV:-}" ]]; then
+        result_after_prev "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+        cni_emit "$REPLY"
+    else
+        cni_emit "{\"cniVersion\":\"$CNI_VERSION\",\"interfaces\":[{\"name\":\"$BRIDGE\",\"mac\":\"$LINK_BR_MAC\"},{\"name\":\"$HOST_IF\",\"mac\":\"$host_mac\"},{\"name\":\"$CNI_IFNAME\",\"mac\":\"$pod_mac\",\"sandbox\":$netns_json}],\"ips\":$ips,\"routes\":$REPLY,\"dns\":$CFG_DNS_JSON}"
+    fi
     cni_log ok
 }
 
