@@ -137,15 +137,16 @@ say "coverage: $COVERED of $CODE_LINES code lines executed by the netns layer; u
 
 # --- 2. mutants ----------------------------------------------------------------------------------------------
 ALL="$WORK/mutants.tsv"
-: > "$ALL"
-while IFS=$'\t' read -r loc _; do
+# The mutants depend on source/ and the operators only: kept while both are unchanged (making them takes minutes).
+mut_key="$( (cd "$SRC" && find . -type f -name '*.sh' -print0 | sort -z | xargs -0 sha1sum; sha1sum "$HERE/lib/operators.sh" "$HERE/lib/coverage.sh") | sha1sum | cut -c1-16)"
+[[ "$(cat "$ALL.key" 2>/dev/null)" == "$mut_key" ]] || while IFS=$'\t' read -r loc _; do
     f="${loc%:*}"
     n="${loc##*:}"
     line="$(sed -n "${n}p" "$SRC/$f")"
     while IFS="$MUTATION_US" read -r op mutated; do
         printf '%s\t%s\t%s\t%s\n' "$f" "$n" "$op" "$mutated"
     done < <(mutation_operators "$line")
-done < "$COV/line-tests.tsv" > "$ALL"
+done < "$COV/line-tests.tsv" > "$ALL" && printf '%s\n' "$mut_key" > "$ALL.key"
 TOTAL="$(wc -l < "$ALL")"
 SELECTED="$WORK/selected.tsv"
 if (( FULL )); then

@@ -28,6 +28,7 @@ mutation_coverage_pairs() {
 mutation_code_lines() {
     local tree="$1" f rel n line first cont
     for f in "$tree"/*.sh "$tree"/cmd/*.sh; do
+        [[ -f "$f" ]] || continue
         rel="${f#"$tree"/}"
         n=0
         cont=0
