@@ -139,14 +139,29 @@ say "coverage: $COVERED of $CODE_LINES code lines executed by the netns layer; u
 ALL="$WORK/mutants.tsv"
 # The mutants depend on source/ and the operators only: kept while both are unchanged (making them takes minutes).
 mut_key="$( (cd "$SRC" && find . -type f -name '*.sh' -print0 | sort -z | xargs -0 sha1sum; sha1sum "$HERE/lib/operators.sh" "$HERE/lib/coverage.sh") | sha1sum | cut -c1-16)"
-[[ "$(cat "$ALL.key" 2>/dev/null)" == "$mut_key" ]] || while IFS=$'\t' read -r loc _; do
-    f="${loc%:*}"
-    n="${loc##*:}"
-    line="$(sed -n "${n}p" "$SRC/$f")"
-    while IFS="$MUTATION_US" read -r op mutated; do
-        printf '%s\t%s\t%s\t%s\n' "$f" "$n" "$op" "$mutated"
-    done < <(mutation_operators "$line")
-done < "$COV/line-tests.tsv" > "$ALL" && printf '%s\n' "$mut_key" > "$ALL.key"
+# mutation_all_mutants: "FILE<TAB>LINE<TAB>OPERATOR<TAB>MUTATED" for every mutant of every line of source/.
+mutation_all_mutants() {
+    local f rel n line op mutated rec
+    local -a recs
+    for f in "$SRC"/*.sh "$SRC"/cmd/*.sh; do
+        rel="${f#"$SRC"/}"
+        n=0
+        while IFS= read -r line || [[ -n "$line" ]]; do
+            n=$(( n + 1 ))
+            mutation_is_code "$line" || continue
+            mapfile -t recs < <(mutation_operators "$line")
+            for rec in "${recs[@]}"; do
+                op="${rec%%"$MUTATION_US"*}"
+                mutated="${rec#*"$MUTATION_US"}"
+                printf '%s\t%s\t%s\t%s\n' "$rel" "$n" "$op" "$mutated"
+            done
+        done < "$f"
+    done
+}
+if [[ "$(cat "$ALL.key" 2>/dev/null)" != "$mut_key" ]]; then
+    mutation_all_mutants > "$ALL"
+    printf '%s\n' "$mut_key" > "$ALL.key"
+fi
 TOTAL="$(wc -l < "$ALL")"
 SELECTED="$WORK/selected.tsv"
 if (( FULL )); then

@@ -156,8 +156,9 @@ mutation_operators() {
     _mutation_regex_each exit-code "$code" "$rest" '(return|exit) [0-9]+' _mutation_exit_code
     _mutation_regex_each exit-code "$code" "$rest" 'cni_error [0-9]+' _mutation_int_plus
 
-    # drop-quote: "$name" or "${...}" as a whole quoted word.
-    _mutation_regex_each drop-quote "$code" "$rest" '"\$([A-Za-z_][A-Za-z0-9_]*|\{[^}"]*\}|[0-9@*#?])"' _mutation_unquote
+    # drop-quote: "$name" or "${...}" as a whole quoted word, where bash would split or glob it: not the value of an
+    # assignment, not the word of a case, and inside [[ ]] only a pattern (right of ==, != or =).
+    _mutation_drop_quote "$code" "$rest"
 
     # drop-option: -x / --long words of a command (outside [[ ]] and (( ))).
     if [[ "$code" != *"[["* && "$code" != *"(("* ]]; then
@@ -173,9 +174,25 @@ _mutation_int_plus() {
     printf '%s %s\n' "${1%% *}" "$(( ${1##* } + 1 ))"
 }
 
-_mutation_unquote() {
-    local m="${1#\"}"
-    printf '%s\n' "${m%\"}"
+# _mutation_drop_quote CODE REST
+_mutation_drop_quote() {
+    local code="$1" rest="$2" head="" tail="$1" m before pre opened closed
+    local re='"\$([A-Za-z_][A-Za-z0-9_]*|\{[^}"]*\}|[0-9@*#?])"'
+    while [[ "$tail" =~ $re ]]; do
+        m="${BASH_REMATCH[0]}"
+        before="${tail%%"$m"*}"
+        pre="$head$before"
+        head+="$before$m"
+        tail="${tail#*"$m"}"
+        [[ "$pre" != *= && "$pre" != *"case " ]] || continue
+        opened="${pre//[!\[]/}"
+        closed="${pre//[!\]]/}"
+        if (( ${#opened} > ${#closed} )) && [[ "$pre" != *" == " && "$pre" != *" != " && "$pre" != *" = " ]]; then
+            continue
+        fi
+        m="${m#\"}"
+        _mutation_emit drop-quote "$code$rest" "$pre${m%\"}$tail$rest"
+    done
 }
 
 # An empty replacement: the match is removed.

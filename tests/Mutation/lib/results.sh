@@ -76,15 +76,21 @@ mutation_select_tests() {
         sort -t $'\t' -k1,1n -k2,2 | head -n "$max" | cut -f2
 }
 
-# mutation_filter TEST...: a dotnet test filter running those tests (a parameterised case runs with its siblings).
+# mutation_filter TEST...: a dotnet test filter running exactly those tests (full names, a test case with its
+# arguments; the filter's special characters escaped with a backslash).
 mutation_filter() {
-    local t out=""
-    local -A seen=()
+    local t out="" c e
     for t in "$@"; do
-        t="${t%%(*}"
-        [[ -z "${seen["$t"]:-}" ]] || continue
-        seen["$t"]=1
-        out+="${out:+|}FullyQualifiedName~$t"
+        e=""
+        while [[ -n "$t" ]]; do
+            c="${t:0:1}"
+            t="${t:1}"
+            case "$c" in
+                '\' | '(' | ')' | '&' | '|' | '=' | '!' | '~' | ',') e+="\\$c" ;;
+                *) e+="$c" ;;
+            esac
+        done
+        out+="${out:+|}FullyQualifiedName=$e"
     done
     printf 'Category=Netns&(%s)\n' "$out"
 }

@@ -35,8 +35,21 @@ public sealed class MutationOperatorTests
             ("cmp-swap", "    [[ \"$a\" != b ]] && return 1"),
             ("and-or", "    [[ \"$a\" == b ]] || return 1"),
             ("exit-code", "    [[ \"$a\" == b ]] && return 0"),
-            ("drop-quote", "    [[ $a == b ]] && return 1"),
         }));
+    }
+
+    [Test]
+    public async Task QuotesAreDroppedOnlyWhereBashWouldSplitOrMatch()
+    {
+        // Inside [[ ]] only a pattern changes meaning unquoted; an assignment's value and a case word never split.
+        var mutants = await MutationScript.MutantsAsync("    [[ \"$a\" == \"$b\" ]] && x=\"$y\" && f \"$z\"");
+        Assert.That(mutants.Where(m => m.Op == "drop-quote").Select(m => m.Line), Is.EquivalentTo(new[]
+        {
+            "    [[ \"$a\" == $b ]] && x=\"$y\" && f \"$z\"",
+            "    [[ \"$a\" == \"$b\" ]] && x=\"$y\" && f $z",
+        }));
+        Assert.That(await MutationScript.MutantsAsync("    case \"$x\" in"), Is.Empty);
+        Assert.That(await MutationScript.MutantsAsync("    local v=\"${1}\""), Is.Empty);
     }
 
     [Test]
