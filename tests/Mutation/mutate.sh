@@ -1,5 +1,6 @@
 #!/bin/bash
 # mutate.sh [--sample N] [--seed S] [--full] [--max-tests K] [--budget-minutes M] [--coverage-only] [--fresh-coverage]
+#           [--results-of bench/mutation/runs/STAMP.tsv]   (only step 4 again, for an earlier run)
 # Mutation testing of the plugin's source (src/Plugin/source/) against the netns layer. Needs root (the netns
 # layer's sandbox) and the built harness ($BASHCNI_ARTIFACTS/bin/Netns/release). ./run-tests.sh mutate runs it.
 #
@@ -50,6 +51,7 @@ MAX_TESTS=3
 BUDGET_MIN=20
 COVERAGE_ONLY=0
 FRESH=0
+RESULTS_OF=""
 while (( $# )); do
     case "$1" in
         --sample) SAMPLE="$2"; shift ;;
@@ -59,6 +61,7 @@ while (( $# )); do
         --budget-minutes) BUDGET_MIN="$2"; shift ;;
         --coverage-only) COVERAGE_ONLY=1 ;;
         --fresh-coverage) FRESH=1 ;;
+        --results-of) RESULTS_OF="$2"; shift ;;
         -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
@@ -80,7 +83,7 @@ run_netns() {
     BASHCNI_PLUGIN_DIR="$plugin" BASHCNI_LAYER_STATE="$dir/state" BASHCNI_RUN_TMP="$dir/tmp" TMPDIR="$dir/tmp" \
         ALLURE_RESULTS_DIR="$dir/allure" BASHCNI_TRACE_TESTS="${TRACE_TESTS:-}" \
         setsid nice -n 10 dotnet test "$DLL" --nologo --filter "$filter" --logger "trx;LogFileName=run.trx" \
-        --results-directory "$dir/trx" -- NUnit.StopOnError=true > "$dir/console.log" 2>&1 &
+        --results-directory "$dir/trx" > "$dir/console.log" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         if (( limit > 0 && SECONDS - start > limit )); then
@@ -88,7 +91,9 @@ run_netns() {
             sleep 5
             kill -KILL -- "-$pid" 2>/dev/null || true
             wait "$pid" 2>/dev/null || true
-            printf 'timeout\n'
+            # A test that failed before the limit killed the mutant, whatever hung after it.
+            failed="$(sed -n -E 's/^  Failed ([^ ]+) \[.*$/\1/p' "$dir/console.log" | head -n 3 | paste -sd ' ' || true)"
+            if [[ -n "$failed" ]]; then printf 'failed %s\n' "$failed"; else printf 'timeout\n'; fi
             return 0
         fi
         sleep 1
@@ -181,7 +186,14 @@ say "mutants: $TOTAL in all; running $(wc -l < "$SELECTED") ($MODE, seed $SEED, 
 # --- 3. run --------------------------------------------------------------------------------------------------
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RESULTS="$OUT/runs/$STAMP.tsv"
-: > "$RESULTS"
+if [[ -n "$RESULTS_OF" ]]; then
+    # Only step 4, for the results of an earlier run (its file name gives the stamp).
+    RESULTS="$RESULTS_OF"
+    STAMP="$(basename -- "$RESULTS" .tsv)"
+    : > "$SELECTED"
+else
+    : > "$RESULTS"
+fi
 RUN_START=$SECONDS
 i=0
 while IFS=$'\t' read -r id f n op mutated; do
@@ -232,7 +244,7 @@ read -r K T S U E I R SCORE < <(mutation_score "$RESULTS")
 COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || printf 'unknown')"
 HISTORY="$OUT/history.tsv"
 [[ -s "$HISTORY" ]] || printf '%s\n' "$MUTATION_HISTORY_HEADER" > "$HISTORY"
-mutation_history_line "$STAMP" "$COMMIT" "$SEED" "$MODE" "$(wc -l < "$RESULTS")" "$RESULTS" "$COVERED" "$CODE_LINES" >> "$HISTORY"
+[[ -n "$RESULTS_OF" ]] || mutation_history_line "$STAMP" "$COMMIT" "$SEED" "$MODE" "$(wc -l < "$RESULTS")" "$RESULTS" "$COVERED" "$CODE_LINES" >> "$HISTORY"
 SURVIVORS="$OUT/runs/$STAMP-survivors.md"
 {
     printf '# Survivors of mutation run %s (%s, seed %s, commit %s)\n\n' "$STAMP" "$MODE" "$SEED" "$COMMIT"
