@@ -11,8 +11,8 @@
 #      default: today's date), or all with --full.
 #   3. each mutant, in seeded order until the budget (default 20 minutes; none with --full) is spent: uncovered
 #      when no test executes its line, equivalent when tests/Mutation/equivalent.tsv lists it, invalid when bash -n
-#      rejects it; else it is built into a plugin directory and the (at most K, default 3) tests that executed its
-#      line and execute the fewest lines run against it (BASHCNI_PLUGIN_DIR) under nice -n 10, stopping at the
+#      rejects it; else it is built into a plugin directory and at most K (default 3) of the tests that executed
+#      its line, drawn from the mutant's id and from different test classes first, run against it (BASHCNI_PLUGIN_DIR) under nice -n 10, stopping at the
 #      first failure: killed, survived, or timeout (3 minutes plus 2 per test).
 #   4. results: bench/mutation/runs/STAMP.tsv (every mutant), bench/mutation/history.tsv (one line per run: the
 #      score's history), bench/mutation/runs/STAMP-survivors.md (each survivor: diff, line, tests that executed
@@ -221,7 +221,7 @@ while IFS=$'\t' read -r id f n op mutated; do
         mutation_record "$id" "$f" "$n" "$op" invalid 0 "bash -n rejects it" 0 "$mutated" >> "$RESULTS"
         continue
     fi
-    mapfile -t tests < <(printf '%s\n' "$tests_line" | mutation_select_tests "$COV/test-sizes.tsv" "$MAX_TESTS")
+    mapfile -t tests < <(printf '%s\n' "$tests_line" | mutation_select_tests "$(( 16#${id:0:6} ))" "$MAX_TESTS")
     if (( ${#tests[@]} == 0 )); then
         # Executed only by calls whose test is unknown (scripts that run the plugin themselves): the fault tests.
         tests=(BashCni.Tests.Netns.Faults)

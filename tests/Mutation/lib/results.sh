@@ -66,14 +66,26 @@ mutation_history_line() {
 # shellcheck disable=SC2034 # used by mutate.sh
 MUTATION_HISTORY_HEADER=$'date\tcommit\tseed\tmode\tmutants\tkilled\ttimeout\tsurvived\tuncovered\tequivalent\tinvalid\terror\tscore%\tlines covered\tcoverage%'
 
-# mutation_select_tests LINE_TESTS TEST_SIZES MAX: the tests to run for a line (names on stdin's first line,
-# tab-separated, from mutation_line_tests), at most MAX, those executing the fewest plugin lines first (TEST_SIZES:
-# "COUNT<TAB>TEST" lines); "?" (a call whose test is unknown) is left out. Prints one test per line.
+# mutation_select_tests SEED MAX: the tests to run for a line (names on stdin, tab-separated, from
+# mutation_line_tests), at most MAX: in an order drawn from SEED (a number; mutate.sh takes it from the mutant's id),
+# one test of each test class first, so that the few tests run are as different as the line's tests allow; "?"
+# (a call whose test is unknown) is left out. Prints one test per line.
 mutation_select_tests() {
-    local sizes="$1" max="$2"
-    tr '\t' '\n' | grep -v -x -e '?' -e '-' -e '' |
-        awk -F '\t' 'NR == FNR { size[$2] = $1; next } { printf "%d\t%s\n", ($0 in size) ? size[$0] : 999999, $0 }' "$sizes" - |
-        sort -t $'\t' -k1,1n -k2,2 | head -n "$max" | cut -f2
+    local seed="$1" max="$2"
+    tr '\t' '\n' | grep -v -x -e '?' -e '-' -e '' | sort -u |
+        awk -v seed="$seed" -v max="$max" '
+            BEGIN { srand(seed) }
+            { name[NR] = $0; key[NR] = rand() }
+            END {
+                n = NR
+                for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+                    if (key[j] < key[i]) { t = key[i]; key[i] = key[j]; key[j] = t; t = name[i]; name[i] = name[j]; name[j] = t }
+                for (i = 1; i <= n && picked < max; i++) {
+                    class = name[i]; sub(/\(.*$/, "", class); sub(/\.[^.]*$/, "", class)
+                    if (!(class in seen)) { seen[class] = 1; took[i] = 1; print name[i]; picked++ }
+                }
+                for (i = 1; i <= n && picked < max; i++) if (!(i in took)) { print name[i]; picked++ }
+            }'
 }
 
 # mutation_filter TEST...: a dotnet test filter running exactly those tests (full names, a test case with its

@@ -69,12 +69,16 @@ public sealed class MutationBookkeepingTests
     }
 
     [Test]
-    public async Task TestsForALineAreTheSmallestFirstWithoutUnknownCallsAndCapped()
+    public async Task TestsForALineComeFromDifferentClassesFirstWithoutUnknownCallsCappedAndSeeded()
     {
-        var sizes = Path.Combine(_dir, "sizes.tsv");
-        await File.WriteAllTextAsync(sizes, "500\tN.Big\n20\tN.Small\n90\tN.Mid\n7\t?\n");
-        var chosen = await MutationScript.RunAsync("printf '%s\\t%s\\t%s\\t%s\\n' N.Big '?' N.Small N.Mid | mutation_select_tests \"$1\" 2", sizes);
-        Assert.That(chosen.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "N.Small", "N.Mid" }));
+        const string line = "printf '%s\\t' N.A.One N.A.Two N.A.Three '?' N.B.One N.C.One\\(x\\) N.C.One\\(y\\) | mutation_select_tests \"$1\" \"$2\"";
+        var three = (await MutationScript.RunAsync(line, "42", "3")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(three, Has.Length.EqualTo(3));
+        Assert.That(three.Select(t => t.Split('(')[0][..3]), Is.EquivalentTo(new[] { "N.A", "N.B", "N.C" }), "one per class first");
+        Assert.That(three, Has.No.Member("?"));
+        Assert.That(await MutationScript.RunAsync(line, "42", "3"), Is.EqualTo(string.Join('\n', three) + "\n"), "the same seed, the same tests");
+        var all = (await MutationScript.RunAsync(line, "7", "10")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(all, Is.EquivalentTo(new[] { "N.A.One", "N.A.Two", "N.A.Three", "N.B.One", "N.C.One(x)", "N.C.One(y)" }));
     }
 
     [Test]
