@@ -89,7 +89,7 @@ mutation_select_tests() {
 }
 
 # mutation_filter TEST...: a dotnet test filter running exactly those tests (full names, a test case with its
-# arguments; the filter's special characters escaped with a backslash).
+# arguments; the filter's special characters escaped with a backslash; a comma is not one: vstest rejects "\,").
 mutation_filter() {
     local t out="" c e
     for t in "$@"; do
@@ -98,7 +98,7 @@ mutation_filter() {
             c="${t:0:1}"
             t="${t:1}"
             case "$c" in
-                '\' | '(' | ')' | '&' | '|' | '=' | '!' | '~' | ',') e+="\\$c" ;;
+                '\' | '(' | ')' | '&' | '|' | '=' | '!' | '~') e+="\\$c" ;;
                 *) e+="$c" ;;
             esac
         done

@@ -86,7 +86,7 @@ public sealed class MutationBookkeepingTests
     {
         var filter = await MutationScript.RunAsync("mutation_filter \"$@\"", "N.C.M(1-2)", "N.C.M(a=b,c!)", "N.D.X");
         Assert.That(filter.Trim(), Is.EqualTo(
-            @"Category=Netns&(FullyQualifiedName=N.C.M\(1-2\)|FullyQualifiedName=N.C.M\(a\=b\,c\!\)|FullyQualifiedName=N.D.X)"));
+            @"Category=Netns&(FullyQualifiedName=N.C.M\(1-2\)|FullyQualifiedName=N.C.M\(a\=b,c\!\)|FullyQualifiedName=N.D.X)"));
     }
 
     [Test]
