@@ -244,7 +244,8 @@ read -r K T S U E I R SCORE < <(mutation_score "$RESULTS")
 COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || printf 'unknown')"
 HISTORY="$OUT/history.tsv"
 [[ -s "$HISTORY" ]] || printf '%s\n' "$MUTATION_HISTORY_HEADER" > "$HISTORY"
-[[ -n "$RESULTS_OF" ]] || mutation_history_line "$STAMP" "$COMMIT" "$SEED" "$MODE" "$(wc -l < "$RESULTS")" "$RESULTS" "$COVERED" "$CODE_LINES" >> "$HISTORY"
+# One line per run: --results-of adds it only for a run that has none (one stopped before this step).
+grep -q "^$STAMP"$'\t' "$HISTORY" || mutation_history_line "$STAMP" "$COMMIT" "$SEED" "$MODE" "$(wc -l < "$RESULTS")" "$RESULTS" "$COVERED" "$CODE_LINES" >> "$HISTORY"
 SURVIVORS="$OUT/runs/$STAMP-survivors.md"
 {
     printf '# Survivors of mutation run %s (%s, seed %s, commit %s)\n\n' "$STAMP" "$MODE" "$SEED" "$COMMIT"
