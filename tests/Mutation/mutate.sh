@@ -110,7 +110,10 @@ run_netns() {
 
 # --- 1. coverage -------------------------------------------------------------------------------------------
 COV="$WORK/coverage"
-cov_key="$( (cd "$SRC" && find . -type f -name '*.sh' -print0 | sort -z | xargs -0 sha1sum; sha1sum "$DLL" "$HERE/lib/layout.sh") | sha1sum | cut -c1-16)"
+# Keyed on the harness's sources, not its DLL: a build that changes nothing still writes a different DLL.
+cov_key="$( (cd "$SRC" && find . -type f -name '*.sh' -print0 | sort -z | xargs -0 sha1sum
+    cd "$REPO" && find tests/Netns tests/Harness -type f -name '*.cs' -print0 | sort -z | xargs -0 sha1sum
+    sha1sum "$HERE/lib/layout.sh") | sha1sum | cut -c1-16)"
 if (( FRESH )) || [[ "$(cat "$COV/key" 2>/dev/null)" != "$cov_key" ]]; then
     say "coverage: the netns layer against the plugin in direct mode with traces (about 10 minutes)"
     rm -rf -- "$COV"
