@@ -23,6 +23,8 @@ Layers (default: unit netns cluster):
   netns       root: CNI conformance, IPAM under concurrency and faults, bad input — inside a private sandbox
   cluster     root: the four pods of fixtures/deploy.yaml on a cluster (default: a local one in the sandbox)
   bench       only when named: the latency/scale benchmark console (bench/); BENCH-ARGS after -- go to it
+  mutate      only when named, root: mutation testing of src/Plugin/source/ against the netns layer
+              (tests/Mutation/mutate.sh; its options after --, e.g. -- --sample 10; results in bench/mutation/)
 
 Options:
   --plugin-dir DIR   plugin under test: a built layout, or a source tree (built first); default: the layout
@@ -98,7 +100,7 @@ FILTER=""
 parse_args() {
   while (($# > 0)); do
     case "$1" in
-      unit | netns | cluster | bench) LAYERS+=("$1") ;;
+      unit | netns | cluster | bench | mutate) LAYERS+=("$1") ;;
       --plugin-dir)
         (($# >= 2)) || die "--plugin-dir needs a directory"
         PLUGIN_DIR="$2"
@@ -553,6 +555,24 @@ run_bench() {
   fi
 }
 
+# The mutation layer (tests/Mutation/mutate.sh, options after --): its score is its summary; survivors do not fail the run.
+run_mutate() {
+  if ! is_root; then
+    NOT_RUN+=(mutate)
+    SUMMARY[mutate]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh mutate)"
+    return 0
+  fi
+  local rc=0 log="$WORK_DIR/mutate.log"
+  say "mutate: tests/Mutation/mutate.sh ${BENCH_ARGS[*]:-}"
+  bash "$REPO_DIR/tests/Mutation/mutate.sh" "${BENCH_ARGS[@]}" 2>&1 | tee "$log" >&2 || rc=$?
+  if ((rc == 0)); then
+    SUMMARY[mutate]="$(sed -n 's/^mutate: score /score /p' "$log" | tail -n 1)"
+  else
+    SUMMARY[mutate]="failed (exit $rc)"
+    RUN_FAILED=1
+  fi
+}
+
 # Renders one results directory into a single-file report and strips the analytics tag from it.
 render_one() {
   local results="$1" out="$2" name="$3" config="$4" log="$5"
@@ -679,7 +699,11 @@ main() {
   local layer
   start_load "$LOAD"
   for layer in "${LAYERS[@]}"; do
-    if [[ "$layer" == bench ]]; then run_bench; else run_layer "$layer"; fi
+    case "$layer" in
+      bench) run_bench ;;
+      mutate) run_mutate ;;
+      *) run_layer "$layer" ;;
+    esac
   done
   stop_load
   render_report

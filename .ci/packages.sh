@@ -41,7 +41,7 @@ packages_needed() {
   for layer in "$@"; do
     case "$layer" in
       unit) wanted+=("${PACKAGES_UNIT[@]}") ;;
-      netns) wanted+=("${PACKAGES_NETNS[@]}") ;;
+      netns | mutate) wanted+=("${PACKAGES_NETNS[@]}") ;;
       bench) wanted+=("${PACKAGES_BENCH[@]}") ;;
       report) wanted+=("${PACKAGES_REPORT[@]}") ;;
       cluster) [[ "$target" != local ]] || wanted+=("${PACKAGES_CLUSTER_LOCAL[@]}") ;;

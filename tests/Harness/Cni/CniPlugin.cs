@@ -1,6 +1,7 @@
 using System.Globalization;
 using BashCni.Harness.Reporting;
 using BashCni.Harness.Sandbox;
+using NUnit.Framework;
 
 namespace BashCni.Harness.Cni;
 
@@ -77,6 +78,8 @@ public sealed class CniPlugin(string pluginDir, string type, ICommandRunner runn
         if (Runner is LocalRunner) env["BASH_CNI_LOG_FILE"] = "/dev/null";
         if (call.ExtraEnv is not null)
             foreach (var (key, value) in call.ExtraEnv) env[key] = value;
+        // Coverage of the plugin's lines per test (tests/Mutation): the plugin's trace names the test that called it.
+        if (HarnessEnvironment.Get("TRACE_TESTS") is not null) env["BASHCNI_TEST"] = TestContext.CurrentContext.Test.FullName;
         return env;
     }
 
