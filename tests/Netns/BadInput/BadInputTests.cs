@@ -93,7 +93,9 @@ public sealed class BadInputTests
                 await TestContext.Out.WriteLineAsync(exchange.ToString());
                 await node.AttachEvidenceAsync();
                 // The next case must not inherit what this one changed: clean up as a runtime would, fresh target.
-                await node.Plugin.DelAsync(TestNode.Call(target, node.Config()));
+                var cleanUp = new List<string>();
+                await node.CleanUpAsync(TestNode.Call(target, node.Config()), cleanUp);
+                foreach (var problem in cleanUp) await TestContext.Out.WriteLineAsync(problem);
                 await target.DeleteAsync();
                 target = await node.CreatePodAsync("target");
             }

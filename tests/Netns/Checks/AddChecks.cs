@@ -22,9 +22,9 @@ public static class AddChecks
         const string check = "ADD result matches the kernel";
         var config = node.Config(cniVersion, subnet);
         var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new Findings();
         if (!add.Succeeded)
-            return (Verdict.Fail(check, $"ADD failed: exit {add.ExitCode}, stdout {add.Stdout.Trim()}, stderr {Tail(add.Stderr)}"), pod, add);
+            return (Verdict.SetUpFailed(check, $"ADD failed: exit {add.ExitCode}, stdout {add.Stdout.Trim()}, stderr {Tail(add.Stderr)}"), pod, add);
         if (AddResultFacet.Check(add.Stdout, cniVersion, subnet, pod.Path, p) is not { } facts) return (Verdict.Of(check, p), pod, add);
         await AddPodFacet.CheckLinkAndRouteAsync(pod, facts, p).ConfigureAwait(false);
         await AddNodeFacet.CheckAsync(node, facts, p).ConfigureAwait(false);
@@ -40,13 +40,13 @@ public static class AddChecks
         const string check = "repeated ADD is rejected without changes";
         var config = node.Config(cniVersion);
         var (pod, first) = await node.AddPodAsync(config).ConfigureAwait(false);
-        if (!first.Succeeded) return Verdict.Fail(check, "first ADD failed: " + first.Stdout.Trim());
+        if (!first.Succeeded) return Verdict.SetUpFailed(check, "first ADD failed: " + first.Stdout.Trim());
         var before = await StateAsync(node, pod).ConfigureAwait(false);
         var second = await node.Plugin.AddAsync(node.Profile.Has(PluginProfile.ErrorCodes)
             ? TestNode.Call(pod, config).ExpectingError(111)
             : TestNode.Call(pod, config).ExpectingError()).ConfigureAwait(false);
         var after = await StateAsync(node, pod).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new Findings();
         if (second.Succeeded) p.Add("the second ADD succeeded: " + second.Stdout.Trim());
         else if (second.Error is null) p.Add($"the second ADD failed without a CNI error on stdout: {second.Stdout.Trim()}");
         else if (node.Profile.Has(PluginProfile.ErrorCodes) && second.Error.Code != 111)

@@ -52,14 +52,14 @@ public static class CheckChecks
         var config = node.Config(version);
         if (drift == Drift.ConfigRouteRemoved) config = config.Routes((ConfigRoute, null));
         var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-        if (!add.Succeeded) return Verdict.Fail(check, "ADD failed: " + add.Stdout.Trim());
+        if (!add.Succeeded) return Verdict.SetUpFailed(check, "ADD failed: " + add.Stdout.Trim());
         var prev = JsonNode.Parse(add.Stdout) ?? throw new FormatException("ADD printed JSON null");
         var call = TestNode.Call(pod, config.PrevResult(prev));
         var address = add.Result?.Ips.FirstOrDefault()?.Address ?? "";
         var ip = address.Split('/')[0];
         var store = $"{node.Node.DataDir}/{config.Name}";
         var hostVeth = (await node.HostVethsAsync().ConfigureAwait(false)).FirstOrDefault()?.Name ?? "";
-        var p = new List<string>();
+        var p = new Findings();
         var (expectedCode, expectedText) = await MakeDriftAsync(node, pod, drift, address, ip, store, hostVeth).ConfigureAwait(false);
         var result = await node.Plugin.CheckAsync(drift == Drift.None ? call : call.ExpectingError(expectedCode)).ConfigureAwait(false);
         if (drift == Drift.None)

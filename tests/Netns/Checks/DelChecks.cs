@@ -46,12 +46,12 @@ public static class DelChecks
         ArgumentNullException.ThrowIfNull(node);
         var check = $"DEL ({delCase}) succeeds and releases";
         var config = node.Config(cniVersion);
-        var p = new List<string>();
+        var p = new Findings();
         if (delCase == DelCase.NeverAdded)
         {
             // Another pod's reservation must survive a DEL for an unknown container.
             var (other, otherAdd) = await node.AddPodAsync(config, "other").ConfigureAwait(false);
-            if (!otherAdd.Succeeded) return Verdict.Fail(check, "ADD of the other pod failed: " + otherAdd.Stdout.Trim());
+            if (!otherAdd.Succeeded) return Verdict.SetUpFailed(check, "ADD of the other pod failed: " + otherAdd.Stdout.Trim());
             var before = await AddChecks.StateAsync(node, other).ConfigureAwait(false);
             var ghost = await node.CreatePodAsync("ghost").ConfigureAwait(false);
             var del = await node.Plugin.DelAsync(TestNode.Call(ghost, config)).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public static class DelChecks
         }
 
         var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-        if (!add.Succeeded) return Verdict.Fail(check, "ADD failed: " + add.Stdout.Trim());
+        if (!add.Succeeded) return Verdict.SetUpFailed(check, "ADD failed: " + add.Stdout.Trim());
         var call = TestNode.Call(pod, config);
         switch (delCase)
         {
@@ -121,13 +121,13 @@ public static class DelChecks
         const string id = "abc123";
         var attachments = new (string Id, string IfName)[] { (id, "eth0"), (id + "4", "eth0"), ("0" + id, "eth0"), ("ab", "eth0"), (id, "net1") };
         var calls = new List<CniCall>();
-        var p = new List<string>();
+        var p = new Findings();
         foreach (var (cid, ifname) in attachments)
         {
             var pod = await node.CreatePodAsync().ConfigureAwait(false);
             var call = new CniCall(cid, pod.Path, ifname, config) { Args = pod.CniArgs };
             var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);
-            if (!add.Succeeded) return Verdict.Fail(check, $"ADD {cid}/{ifname} failed: {add.Stdout.Trim()}");
+            if (!add.Succeeded) return Verdict.SetUpFailed(check, $"ADD {cid}/{ifname} failed: {add.Stdout.Trim()}");
             calls.Add(call);
         }
         var before = await node.ReservationsAsync(config).ConfigureAwait(false);

@@ -33,9 +33,9 @@ public static class EarlyStartChecks
         var rest = obj.ToJsonString();
         var raw = "{\"data\\u0044ir\":" + JsonSerializer.Serialize(real) + "," + rest[1..];
         var call = TestNode.Call(pod, config) with { RawStdin = raw };
-        var p = new List<string>();
+        var p = new Findings();
         var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);
-        if (add.ExitCode != 0) p.Add($"ADD failed: {add}");
+        if (add.ExitCode != 0) p.SetUp($"ADD failed: {add}");
         var left = (await node.Runner.RunCheckedAsync("cat", [mark]).ConfigureAwait(false)).Stdout;
         var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
         var del = await node.Plugin.DelAsync(call).ConfigureAwait(false);

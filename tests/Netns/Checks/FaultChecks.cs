@@ -22,7 +22,7 @@ public static class FaultChecks
         var routes = baseConfig.GetIpamField("routes") is JsonArray existing ? (JsonArray)existing.DeepClone() : [];
         routes.Add(new JsonObject { ["dst"] = "10.99.0.0/16", ["gw"] = "192.0.2.77" });
         var config = baseConfig.WithIpamField("routes", routes);
-        var p = new List<string>();
+        var p = new Findings();
         var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
         if (add.Succeeded) return Verdict.Fail(check, "the injected failure did not make ADD fail (route via an unreachable gateway accepted): " + add.Stdout.Trim());
         if (add.Error is null) p.Add($"the failed ADD printed no CNI error on stdout: {add.Stdout.Trim()}");
@@ -57,7 +57,7 @@ public static class FaultChecks
         var storeDir = $"{node.Node.DataDir}/{config.Name}";
         await node.Runner.RunCheckedAsync("mkdir", ["-p", storeDir]).ConfigureAwait(false);
         int? pid = await StartLockHolderAsync(node, storeDir + "/lock").ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new Findings();
         try
         {
             var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
@@ -123,7 +123,7 @@ public static class FaultChecks
         var dir = await node.Node.ReadOnlyDirAsync("readonly").ConfigureAwait(false);
         var config = node.Config().DataDir(dir);
         var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new Findings();
         if (add.Succeeded) p.Add("ADD succeeded with a read-only dataDir");
         else if (add.Error is null) p.Add($"ADD failed without a CNI error: {add.Stdout.Trim()}");
         else if (add.Error.Code != 5) p.Add($"ADD failed with code {add.Error.Code}, expected 5 (I/O): {add.Error.Msg}");
@@ -164,7 +164,7 @@ public static class FaultChecks
         probeAdd.EnsureSuccess();
         (await node.Plugin.DelAsync(TestNode.Call(probe, config)).ConfigureAwait(false)).EnsureSuccess();
         await probe.DeleteAsync().ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new Findings();
         var lines = new List<string>();
         for (var i = 0; i < points.Count; i++)
         {
@@ -209,7 +209,7 @@ public static class FaultChecks
         // The lock must not be stuck: a fresh ADD goes through.
         var (last, add) = await node.AddPodAsync(config).ConfigureAwait(false);
         if (!add.Succeeded) p.Add($"ADD after the kill trials failed (store lock left held?): {add.Stdout.Trim()}");
-        await node.Plugin.DelAsync(TestNode.Call(last, config)).ConfigureAwait(false);
+        await node.CleanUpAsync(TestNode.Call(last, config), p).ConfigureAwait(false);
         return Verdict.Of(check, p, string.Join("\n", lines));
     }
 

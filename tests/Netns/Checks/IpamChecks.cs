@@ -16,14 +16,14 @@ public static class IpamChecks
         ArgumentNullException.ThrowIfNull(node);
         var check = $"{count} parallel ADDs get distinct addresses, {count} parallel DELs release them";
         var config = node.Config(subnet: subnet);
-        var p = new List<string>();
+        var p = new Findings();
         if (await node.Node.LinkAsync(node.Bridge).ConfigureAwait(false) is not null) p.Add("the bridge exists before the first ADD");
         var pods = await Kernel.CreatePodsAsync(node.Node, count).ConfigureAwait(false);
         var adds = await Task.WhenAll(pods.Select(pod => node.Plugin.AddAsync(TestNode.Call(pod, config)))).ConfigureAwait(false);
         var addresses = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            if (!adds[i].Succeeded) { p.Add($"ADD {i} failed: exit {adds[i].ExitCode} {adds[i].Stdout.Trim()} {AddChecks.Tail(adds[i].Stderr, 300)}"); continue; }
+            if (!adds[i].Succeeded) { p.SetUp($"ADD {i} failed: exit {adds[i].ExitCode} {adds[i].Stdout.Trim()} {AddChecks.Tail(adds[i].Stderr, 300)}"); continue; }
             if (!CniResult.TryParse(adds[i].Stdout, out var r) || r is null || r.Ips.Count == 0) { p.Add($"ADD {i} printed no usable result: {adds[i].Stdout.Trim()}"); continue; }
             addresses.Add(r.Ips[0].Address);
         }
@@ -76,19 +76,36 @@ public static class IpamChecks
         const string check = "network, gateway and broadcast addresses are never handed out";
         var net = Cidr.Parse(subnet);
         var config = node.Config(subnet: subnet);
-        var p = new List<string>();
+        var p = new Findings();
         var got = new List<string>();
         var calls = new List<CniCall>();
         var usable = (int)net.HostCount - 1;
         for (var i = 0; i < usable + 1; i++)
         {
             var pod = await node.CreatePodAsync().ConfigureAwait(false);
+            var beyond = i == usable;
             var call = TestNode.Call(pod, config);
+            if (beyond && node.Profile.Has(PluginProfile.ErrorCodes)) call = call.ExpectingError(CniErrorCodes.RangeExhausted);
+            else if (beyond) call = call.ExpectingError();
             var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);
-            calls.Add(call);
-            if (!add.Succeeded) { if (i < usable) p.Add($"ADD {i + 1} of {usable} failed: {add.Stdout.Trim()}"); continue; }
-            if (CniResult.TryParse(add.Stdout, out var r) && r is not null && r.Ips.Count > 0) got.Add(r.Ips[0].Address);
+            calls.Add(call with { ExpectedError = null });
+            var address = add.Succeeded && CniResult.TryParse(add.Stdout, out var r) && r is not null && r.Ips.Count > 0 ? r.Ips[0].Address : null;
+            if (beyond)
+            {
+                // The range is full: this ADD must be refused (code 110), whatever it would hand out.
+                if (add.Succeeded) p.Add($"the ADD beyond the range's {usable} addresses succeeded with {address ?? "no address"}");
+                else if (add.Error is null) p.Add($"the ADD beyond the range's {usable} addresses failed without a CNI error: {add.Stdout.Trim()}");
+                else if (node.Profile.Has(PluginProfile.ErrorCodes) && add.Error.Code != CniErrorCodes.RangeExhausted)
+                    p.Add($"the ADD beyond the range's {usable} addresses failed with code {add.Error.Code}, expected 110: {add.Error.Msg}");
+                continue;
+            }
+            if (!add.Succeeded) { p.SetUp($"ADD {i + 1} of {usable} failed: {add.Stdout.Trim()}"); continue; }
+            if (address is null) p.Add($"ADD {i + 1} of {usable} printed no address: {add.Stdout.Trim()}");
+            else got.Add(address);
         }
+        if (got.Count != usable) p.Add($"{got.Count} addresses handed out by {usable} ADDs");
+        foreach (var dup in got.GroupBy(a => a).Where(g => g.Count() > 1))
+            p.Add($"{dup.Key} was handed out {dup.Count()} times");
         var gateway = AddChecks.Gateway(subnet);
         foreach (var a in got)
         {
@@ -119,13 +136,13 @@ public static class IpamChecks
         ArgumentNullException.ThrowIfNull(node);
         const string check = "exhaustion is a CNI error and leaves nothing behind";
         var config = node.Config().RangeStart("10.244.1.5").RangeEnd("10.244.1.6");
-        var p = new List<string>();
+        var p = new Findings();
         var calls = new List<CniCall>();
         for (var i = 0; i < 2; i++)
         {
             var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
             calls.Add(TestNode.Call(pod, config));
-            if (!add.Succeeded) p.Add($"ADD {i + 1} of 2 failed: {add.Stdout.Trim()}");
+            if (!add.Succeeded) p.SetUp($"ADD {i + 1} of 2 failed: {add.Stdout.Trim()}");
         }
         var before = await AddChecks.StateAsync(node).ConfigureAwait(false);
         var (extra, third) = await node.AddPodAsync(config).ConfigureAwait(false);
@@ -152,7 +169,7 @@ public static class IpamChecks
         var (_, again) = await node.AddPodAsync(config).ConfigureAwait(false);
         if (!again.Succeeded) p.Add("ADD after a DEL freed an address failed: " + again.Stdout.Trim());
         else calls.Add(TestNode.Call(node.Node.Pods[^1], config));
-        foreach (var call in calls) await node.Plugin.DelAsync(call).ConfigureAwait(false);
+        foreach (var call in calls) await node.CleanUpAsync(call, p).ConfigureAwait(false);
         var left = await node.ReservationsAsync(config).ConfigureAwait(false);
         if (left.Count > 0) p.Add("reservations left after all DELs: " + string.Join(", ", left.Keys));
         return Verdict.Of(check, p);
@@ -165,7 +182,7 @@ public static class IpamChecks
         const string check = "STATUS reports readiness and exhaustion";
         var config = node.Config(CniVersions.V110).RangeStart("10.244.1.5").RangeEnd("10.244.1.6");
         var status = TestNode.NoContainer(config);
-        var p = new List<string>();
+        var p = new Findings();
         var ready = await node.Plugin.StatusAsync(status).ConfigureAwait(false);
         if (!ready.Succeeded) p.Add($"STATUS on an empty range failed: {ready.Stdout.Trim()}");
         var calls = new List<CniCall>();
@@ -173,15 +190,15 @@ public static class IpamChecks
         {
             var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
             calls.Add(TestNode.Call(pod, config));
-            if (!add.Succeeded) p.Add($"ADD {i + 1} failed: {add.Stdout.Trim()}");
+            if (!add.Succeeded) p.SetUp($"ADD {i + 1} failed: {add.Stdout.Trim()}");
         }
         var full = await node.Plugin.StatusAsync(status.ExpectingError(50)).ConfigureAwait(false);
         if (full.Succeeded) p.Add("STATUS succeeded on an exhausted range");
         else if (full.Error?.Code != 50) p.Add($"STATUS on an exhausted range: exit {full.ExitCode}, stdout {full.Stdout.Trim()} (expected code 50)");
-        await node.Plugin.DelAsync(calls[0]).ConfigureAwait(false);
+        await node.CleanUpAsync(calls[0], p).ConfigureAwait(false);
         var again = await node.Plugin.StatusAsync(status).ConfigureAwait(false);
         if (!again.Succeeded) p.Add($"STATUS after a DEL freed an address failed: {again.Stdout.Trim()}");
-        foreach (var call in calls.Skip(1)) await node.Plugin.DelAsync(call).ConfigureAwait(false);
+        foreach (var call in calls.Skip(1)) await node.CleanUpAsync(call, p).ConfigureAwait(false);
         return Verdict.Of(check, p);
     }
 
@@ -194,12 +211,12 @@ public static class IpamChecks
         ArgumentNullException.ThrowIfNull(node);
         var check = afterReboot ? "GC reclaims stale reservations after a reboot" : "GC keeps valid attachments and releases the rest";
         var config = node.Config(CniVersions.V110).RangeStart("10.244.1.10").RangeEnd("10.244.1.13");
-        var p = new List<string>();
+        var p = new Findings();
         var added = new List<(PodNamespace Pod, CniCall Call)>();
         for (var i = 0; i < 4; i++)
         {
             var (pod, add) = await node.AddPodAsync(config).ConfigureAwait(false);
-            if (!add.Succeeded) return Verdict.Fail(check, $"ADD {i + 1} failed: {add.Stdout.Trim()}");
+            if (!add.Succeeded) return Verdict.SetUpFailed(check, $"ADD {i + 1} failed: {add.Stdout.Trim()}");
             added.Add((pod, TestNode.Call(pod, config)));
         }
         var keep = afterReboot ? [] : added.Take(1).ToList();
@@ -222,7 +239,7 @@ public static class IpamChecks
         var (_, fresh) = await node.AddPodAsync(config).ConfigureAwait(false);
         if (!fresh.Succeeded) p.Add("ADD after GC failed (range still full?): " + fresh.Stdout.Trim());
         else added.Add((node.Node.Pods[^1], TestNode.Call(node.Node.Pods[^1], config)));
-        foreach (var (_, call) in added) await node.Plugin.DelAsync(call).ConfigureAwait(false);
+        foreach (var (_, call) in added) await node.CleanUpAsync(call, p).ConfigureAwait(false);
         return Verdict.Of(check, p, $"before GC: {string.Join(", ", before.Keys)}");
     }
 

@@ -31,7 +31,7 @@ public static class RaceChecks
             ["-c", FailedDelScript.Text, "failed-del", node.Plugin.PluginPath, conf, dir + "/g", pod.ContainerId, pod.Path],
             new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(5) }).ConfigureAwait(false);
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var p = new List<string>();
+        var p = new Findings();
         if (!lines.Contains("reached-del")) p.Add("DEL never started its ip link del");
         else if (lines.Contains("del-exited-while-its-ip-ran")) p.Add("DEL exited while the ip link del it started still ran");
         else if (!lines.Contains("del-waits-for-its-ip")) p.Add("DEL was never seen waiting for its ip link del");
@@ -67,7 +67,7 @@ public static class RaceChecks
              lockTimesOut ? "bridge-lock-timeout" : "bridge-lock"],
             new CommandOptions { NetNs = node.Node.Name, Timeout = TimeSpan.FromMinutes(8) }).ConfigureAwait(false);
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var p = new List<string>();
+        var p = new Findings();
         if (!lines.Contains("a-holds-bridge-lock")) p.Add("ADD A never reached its bridge creation (the node already had a bridge?)");
         if (lockTimesOut)
         {
@@ -90,7 +90,7 @@ public static class RaceChecks
         foreach (var pod in new[] { a, b })
             if ((await pod.LinkAsync("eth0").ConfigureAwait(false))?.Ipv4.FirstOrDefault() is { } address) addresses.Add(address.Cidr);
         if (addresses.Distinct().Count() != 2) p.Add($"pod addresses: {string.Join(", ", addresses)}, expected two distinct ones");
-        foreach (var pod in new[] { a, b }) await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
+        foreach (var pod in new[] { a, b }) await node.CleanUpAsync(TestNode.Call(pod, config), p).ConfigureAwait(false);
         return Verdict.Of(lockTimesOut ? BridgeTimeoutCheck : BridgeCheck, p, string.Join("\n", lines));
     }
 }

@@ -26,7 +26,7 @@ public static class RangeChecks
             ["subnet"] = TestNode.DefaultSubnet, ["rangeStart"] = Range[0], ["rangeEnd"] = Range[^1], ["dataDir"] = node.Node.DataDir,
         }.ToJsonString());
         var ipam = new CniPlugin(node.Profile.PluginDir, "bash-cni-ipam", node.Runner) { NodeNetNs = node.Node.Name };
-        var p = new List<string>();
+        var p = new Findings();
         var held = new Dictionary<string, string>(StringComparer.Ordinal); // address → container ID
         var last = -1;
         var n = 0;

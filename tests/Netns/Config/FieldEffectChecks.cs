@@ -15,8 +15,8 @@ public static class FieldEffectChecks
     private static async Task<(PodNamespace Pod, CniExchange Add, List<string> Problems)> AddAsync(FieldForms f, NetworkConfig config)
     {
         var (pod, add) = await f.Node.AddPodAsync(config).ConfigureAwait(false);
-        var p = new List<string>();
-        if (!add.Succeeded || add.Result is null) p.Add($"ADD failed: {add.Stdout.Trim()} {AddChecks.Tail(add.Stderr, 300)}");
+        var p = new Findings();
+        if (!add.Succeeded || add.Result is null) p.SetUp($"ADD failed: {add.Stdout.Trim()} {AddChecks.Tail(add.Stderr, 300)}");
         return (pod, add, p);
     }
 
@@ -59,8 +59,8 @@ public static class FieldEffectChecks
         var plugin = new CniPlugin(dir, config.Type, f.Node.Runner) { NodeNetNs = f.Node.Node.Name, CniPath = f.Node.Plugin.PluginDir };
         var pod = await f.Node.CreatePodAsync().ConfigureAwait(false);
         var add = await plugin.AddAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
-        var p = new List<string>();
-        if (!add.Succeeded) p.Add($"ADD through $CNI_PATH/{config.Type} failed: {add.Stdout.Trim()}");
+        var p = new Findings();
+        if (!add.Succeeded) p.SetUp($"ADD through $CNI_PATH/{config.Type} failed: {add.Stdout.Trim()}");
         var log = await f.Node.Runner.RunAsync("cat", [f.Node.Node.LogFile]).ConfigureAwait(false);
         if (!log.Stdout.Contains($"{config.Type}[", StringComparison.Ordinal) || !log.Stdout.Contains(pod.ContainerId, StringComparison.Ordinal))
             p.Add($"the log has no line of '{config.Type}' for this ADD: {AddChecks.Tail(log.Stdout, 400)}");
@@ -109,7 +109,7 @@ public static class FieldEffectChecks
     public static async Task<Verdict> RangeEndAsync(FieldForms f)
     {
         var config = f.With("rangeEnd", "10.244.1.3");
-        var p = new List<string>();
+        var p = new Findings();
         var got = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -117,7 +117,7 @@ public static class FieldEffectChecks
             if (i < 2)
             {
                 if (add.Result?.Ips.FirstOrDefault()?.Address is { } a) got.Add(a);
-                else p.Add($"ADD {i + 1} failed: {add.Stdout.Trim()}");
+                else p.SetUp($"ADD {i + 1} failed: {add.Stdout.Trim()}");
             }
             else if (add.Succeeded) p.Add($"a third ADD got {add.Result?.Ips.FirstOrDefault()?.Address} beyond rangeEnd 10.244.1.3");
             else if (f.Node.Profile.Has(PluginProfile.ErrorCodes) && add.Error?.Code != 110) p.Add($"the third ADD failed with {add.Stdout.Trim()}, expected code 110");
@@ -221,11 +221,11 @@ public static class FieldEffectChecks
 
     public static async Task<Verdict> LogLevelAsync(FieldForms f)
     {
-        var p = new List<string>();
+        var p = new Findings();
         foreach (var (level, stdinLogged) in new[] { ("debug", true), ("info", false) })
         {
             var (pod, add) = await f.Node.AddPodAsync(f.With("logLevel", level)).ConfigureAwait(false);
-            if (!add.Succeeded) p.Add($"ADD with logLevel {level} failed: {add.Stdout.Trim()}");
+            if (!add.Succeeded) p.SetUp($"ADD with logLevel {level} failed: {add.Stdout.Trim()}");
             var log = await f.Node.Runner.RunAsync("cat", [f.Node.Node.LogFile]).ConfigureAwait(false);
             var line = log.Stdout.Split('\n').LastOrDefault(l => l.Contains($"ADD id={pod.ContainerId}", StringComparison.Ordinal));
             if (line is null) p.Add($"no log line for the ADD with logLevel {level}");

@@ -4,7 +4,7 @@ namespace BashCni.Tests.Netns.Faults;
 /// Two ADDs on a node without a bridge, ordered by gates (<see cref="ProgressGateScripts.Gate"/>): A is held in its
 /// bridge-creating <c>ip</c> batch (it holds the bridge's lock file, the bridge does not exist yet); B is let go into
 /// its <c>flock</c> of that lock only then, and A is let go only once the kernel shows B blocked in flock(2)
-/// (<c>/proc/PID/syscall</c>: 73). Args: PLUGIN CONF GATE ID_A NETNS_A ID_B NETNS_B ARGS_A ARGS_B.
+/// (a waiter line "N: -> FLOCK … PID …" of B's flock in <c>/proc/locks</c>, the same on every architecture). Args: PLUGIN CONF GATE ID_A NETNS_A ID_B NETNS_B ARGS_A ARGS_B.
 /// Every gate reached after that order (again, or by a broken plugin out of it) is let go at once, and the script ends
 /// only when nothing either ADD started is left (<see cref="GateShell"/>).
 /// Prints: a-holds-bridge-lock, b-blocked-on-lock | b-passed-lock-while-a-held-it, a-exit N, b-exit N.
@@ -13,6 +13,14 @@ public static class BridgeRaceScript
 {
     public const string Text = GateShell.Functions + """
         set -uo pipefail
+        # flock_waiter PID: the kernel lists PID as blocked on a flock lock (/proc/locks, any architecture).
+        flock_waiter() {
+            local _n arrow kind _m _a lpid _rest
+            while read -r _n arrow kind _m _a lpid _rest; do
+                [[ "$arrow" == "->" && "$kind" == FLOCK && "$lpid" == "$1" ]] && return 0
+            done </proc/locks
+            return 1
+        }
         plugin=$1 conf=$2 gate=$3 ida=$4 nsa=$5 idb=$6 nsb=$7 argsa=$8 argsb=$9 bstep=${10}
         mkdir -p "$gate/bin" && mkfifo "$gate/events" "$gate/go-bridge" "$gate/go-bridge-lock" || exit 2
         for p in ip flock sleep; do ln -s ../../gate.sh "$gate/bin/$p"; done
@@ -38,10 +46,11 @@ public static class BridgeRaceScript
             "reached bridge-lock "*)
                 pid=${ev##* }
                 echo go 1<>"$gate/go-bridge-lock"
-                # The real flock now runs as that pid: wait until the kernel shows it blocked in flock(2).
-                # A failed read is a flock that ended: its ADD's exit follows as an event.
+                # The real flock now runs as that pid: wait until the kernel lists it as a blocked waiter of a flock
+                # lock ("N: -> FLOCK ADVISORY WRITE PID ..." in /proc/locks). A flock that ended is no waiter: its
+                # ADD's exit follows as an event.
                 for ((i = 0; i < 6000; i++)); do
-                    if read -r nr _ 2>/dev/null <"/proc/$pid/syscall" && [[ "$nr" == 73 ]]; then
+                    if flock_waiter "$pid"; then
                         echo b-blocked-on-lock; break
                     fi
                     if IFS= read -r -t 0.01 -u 3 ev; then

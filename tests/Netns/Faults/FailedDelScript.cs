@@ -4,7 +4,8 @@ namespace BashCni.Tests.Netns.Faults;
 /// A DEL that fails (its config is invalid) after it started its background <c>ip link del</c>: that <c>ip</c> is a
 /// stand-in first on DEL's PATH which reports "reached del WPID PLUGINPID" on <c>events</c> and waits for a line on
 /// <c>go-del</c>. The script holds it until either DEL exits (it left its <c>ip</c> running) or the kernel shows DEL
-/// blocked reading that <c>ip</c>'s output pipe (<c>/proc/PID/syscall</c>: read(2) on the pipe that is the
+/// blocked reading that <c>ip</c>'s output pipe (<c>/proc/PID/wchan</c> names the kernel's pipe read, and the first
+/// argument in <c>/proc/PID/syscall</c> is the descriptor of the pipe that is the
 /// <c>ip</c>'s stderr, where it writes its output; its stdout is briefly the events FIFO); nothing waits for time. Args: PLUGIN CONF GATE ID NETNS.
 /// DEL runs as the leader of its own process group, so an <c>ip</c> it left behind before that <c>ip</c> reached
 /// the gate is still seen (a live member of the group, <see cref="GateShell"/>) once DEL has exited.
@@ -50,7 +51,7 @@ public static class FailedDelScript
             wpipe=$(readlink "/proc/$wpid/fd/2")
             [[ -z "$ended" ]] || echo del-exited-while-its-ip-ran
             for ((i = 0; i < 6000 && ${#ended} == 0; i++)); do
-                if read -r nr fd _ 2>/dev/null <"/proc/$pid/syscall" && [[ "$nr" == 0 ]] &&
+                if read -r _ fd _ 2>/dev/null <"/proc/$pid/syscall" && [[ "$(cat "/proc/$pid/wchan" 2>/dev/null)" == *pipe_read ]] &&
                     [[ "$(readlink "/proc/$pid/fd/$((fd))" 2>/dev/null)" == "$wpipe" ]]; then
                     echo del-waits-for-its-ip
                     break

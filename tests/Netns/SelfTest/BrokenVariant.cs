@@ -9,14 +9,24 @@ namespace BashCni.Tests.Netns.SelfTest;
 /// </summary>
 public sealed record BrokenVariant(string Name, string Check, string Problem, string Bug)
 {
-    /// <summary>
-    /// A check whose precondition broke: the ADD it starts from failed ("ADD failed", "first ADD failed", "ADD 3 of 5
-    /// failed", "ADD abc/eth0 failed", "ADD of the other pod failed"). A variant is caught by its bug, not by a broken
-    /// set-up, unless the failed ADD is the problem the variant names.
-    /// </summary>
-    public static readonly Regex SetUpFailure = new(@"^(first )?ADD( [^ ]+| \d+ of \d+| of the [a-z]+ pod)? failed\b", RegexOptions.CultureInvariant);
-
     public Regex ProblemPattern { get; } = new(Problem, RegexOptions.CultureInvariant | RegexOptions.Multiline);
+
+    /// <summary>The verdict names this variant's problem (among its findings or, for a variant whose bug is a failing ADD, its set-up failures).</summary>
+    public bool NamedProblemIn(Support.Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        return verdict.Problems.Any(ProblemPattern.IsMatch);
+    }
+
+    /// <summary>
+    /// The check's set-up failures (as the check recorded them, <see cref="Support.Verdict.SetUpFailures"/>) other than
+    /// the problem the variant names: the check failed because the ADD it starts from broke, not for the bug.
+    /// </summary>
+    public IReadOnlyList<string> SetUpFailuresIn(Support.Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        return verdict.SetUpFailures.Where(p => !ProblemPattern.IsMatch(p)).ToList();
+    }
 
     /// <summary>Parses one line of <c>make-broken.sh --table</c> (name, check, problem, bug; tab-separated).</summary>
     public static BrokenVariant Parse(string line)

@@ -13,11 +13,15 @@ public sealed class BrokenVariants : IAsyncDisposable
 
     public string Root { get; }
 
+    // Minutes, not seconds: reading the headers of every variant file can take half a minute on a loaded machine
+    // (a guard against a hung script, not a bound on its speed).
+    private static readonly CommandOptions ReadTimeout = new() { Timeout = TimeSpan.FromMinutes(10) };
+
     public static string Script => RepoPaths.Fixture("plugins", "broken", "make-broken.sh");
 
     public static async Task<IReadOnlyList<string>> NamesAsync()
     {
-        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--list"]).ConfigureAwait(false);
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--list"], ReadTimeout).ConfigureAwait(false);
         return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
@@ -29,7 +33,7 @@ public sealed class BrokenVariants : IAsyncDisposable
     /// <summary>Every variant with the check it must trip and the problem it must cause (<c>make-broken.sh --table</c>).</summary>
     public static async Task<IReadOnlyList<BrokenVariant>> CatalogAsync()
     {
-        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--table"]).ConfigureAwait(false);
+        var r = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--table"], ReadTimeout).ConfigureAwait(false);
         return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(BrokenVariant.Parse).ToList();
     }
 

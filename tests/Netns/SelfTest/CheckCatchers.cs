@@ -42,11 +42,12 @@ public static class CheckCatchers
     private static async Task<Verdict> BadInputAsync(TestNode node, BadInputCase c)
     {
         var (resident, add) = await node.AddPodAsync(node.Config(), "resident").ConfigureAwait(false);
-        if (!add.Succeeded) return Verdict.Fail($"bad input {c.Name} ({c.Description})", "ADD of the resident pod failed: " + add.Stdout.Trim());
+        if (!add.Succeeded) return Verdict.SetUpFailed($"bad input {c.Name} ({c.Description})", "ADD of the resident pod failed: " + add.Stdout.Trim());
         var target = await node.CreatePodAsync("target").ConfigureAwait(false);
         var (verdict, _) = await BadInputRunner.RunAsync(node, target, c).ConfigureAwait(false);
-        await node.Plugin.DelAsync(TestNode.Call(target, node.Config())).ConfigureAwait(false);
-        await node.Plugin.DelAsync(TestNode.Call(resident, node.Config())).ConfigureAwait(false);
-        return verdict;
+        var cleanUp = new List<string>();
+        await node.CleanUpAsync(TestNode.Call(target, node.Config()), cleanUp).ConfigureAwait(false);
+        await node.CleanUpAsync(TestNode.Call(resident, node.Config()), cleanUp).ConfigureAwait(false);
+        return cleanUp.Count == 0 ? verdict : verdict with { Problems = [.. verdict.Problems, .. cleanUp] };
     }
 }

@@ -99,6 +99,19 @@ public sealed class TestNode : IAsyncDisposable
         return (pod, add);
     }
 
+    /// <summary>
+    /// A clean-up DEL (the end of a check, as a runtime would do it): DEL must succeed, so a failure is recorded in
+    /// <paramref name="problems"/> ("clean-up DEL of ID/IFNAME failed: …") instead of going unread inside a green check.
+    /// </summary>
+    public async Task CleanUpAsync(CniCall call, ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(problems);
+        var del = await Plugin.DelAsync(call with { ExpectedError = null }).ConfigureAwait(false);
+        if (!del.Succeeded)
+            problems.Add($"clean-up DEL of {call.ContainerId}/{call.IfName} failed: exit {del.ExitCode} {del.Stdout.Trim()} {del.Stderr.Trim()}".TrimEnd());
+    }
+
     /// <summary>Reserved addresses of the config's network in this node's store (IP → content).</summary>
     public Task<IReadOnlyDictionary<string, string>> ReservationsAsync(NetworkConfig config) => Node.ReservationsAsync(config.Name);
 
@@ -134,7 +147,9 @@ public sealed class TestNode : IAsyncDisposable
             {
                 var comm = await Runner.RunAsync("cat", [$"/proc/{pid}/cmdline"]).ConfigureAwait(false);
                 leftovers.Add($"process {pid} ({comm.Stdout.Replace('\0', ' ').Trim()}) still runs in {ns.Name}");
-                await Runner.RunAsync("kill", ["-9", pid]).ConfigureAwait(false);
+                var kill = await Runner.RunAsync("kill", ["-9", pid]).ConfigureAwait(false);
+                if (!kill.Succeeded && !kill.Stderr.Contains("No such process", StringComparison.Ordinal))
+                    leftovers.Add($"process {pid} could not be killed: {kill.Stderr.Trim()}");
             }
         }
         await Node.DisposeAsync().ConfigureAwait(false);
