@@ -17,6 +17,7 @@ public static partial class ReportRules
     public const string HarnessProblem = "harness or sandbox problem";
     public const string EnvironmentProblem = "environment";
     public const string KnownIssue = "known issue";
+    public const string ExpectedSkip = "expected skip";
 
     /// <summary>The CNI specification the links point into (the version the plugin implements).</summary>
     public const string SpecUrl = "https://github.com/containernetworking/cni/blob/spec-v1.1.0/SPEC.md";
