@@ -597,7 +597,7 @@ render_report() {
   ((REPORT == 1)) || return 0
   local out="$REPO_DIR/allure-report"
   say "report: rendering $out/index.html (history: $(history_runs) earlier runs in .allure-history/)"
-  if ! render_one "$ALLURE_RESULTS_DIR" "$out" "$REPORT_NAME" "$REPO_DIR/allurerc.json" "$WORK_DIR/allure.log"; then
+  if ! render_one "$ALLURE_RESULTS_DIR" "$out" "$(report_title)" "$REPO_DIR/allurerc.json" "$WORK_DIR/allure.log"; then
     say "report: rendering failed (log above); results are in $ALLURE_RESULTS_DIR"
     REPORT_CHECK="not run: the report could not be rendered"
     RUN_FAILED=1
@@ -605,6 +605,17 @@ render_report() {
   fi
   say "report: $out/index.html"
   check_report "$out"
+}
+
+# The report's title, what landing shows first: the plugin commit, the CNI versions it supports, the cluster target and
+# the layers that ran (from allure-results/environment.properties, which the harness writes).
+report_title() {
+  local props="$ALLURE_RESULTS_DIR/environment.properties" commit versions target
+  commit="$(sed -n 's/^plugin\.commit=//p' "$props" 2>/dev/null | head -n 1)"
+  versions="$(sed -n 's/^plugin\.cniVersions=//p' "$props" 2>/dev/null | head -n 1)"
+  target="$(sed -n 's/^cluster\.target=//p' "$props" 2>/dev/null | head -n 1)"
+  printf '%s · plugin %s · CNI %s · target %s · layers %s' "$REPORT_NAME" "${commit:-unknown}" "${versions:-unknown}" \
+    "${target:-local}" "$(IFS=,; printf '%s' "${LAYERS[*]}")"
 }
 
 history_runs() {
@@ -643,7 +654,7 @@ check_report() {
       local demo_config="$WORK_DIR/allurerc.demo.json"
       # The demo report keeps no history: it must not enter the trend of real runs.
       jq 'del(.historyPath, .historyLimit)' "$REPO_DIR/allurerc.json" >"$demo_config"
-      if render_one "$REPORT_DEMO_DIR" "$WORK_DIR/report-demo" "$REPORT_NAME (report demo)" "$demo_config" "$WORK_DIR/allure-demo.log"; then
+      if render_one "$REPORT_DEMO_DIR" "$WORK_DIR/report-demo" "$(report_title) (report demo)" "$demo_config" "$WORK_DIR/allure-demo.log"; then
         demo_report="$WORK_DIR/report-demo/index.html"
       fi
     fi

@@ -55,14 +55,15 @@ public sealed class ReachabilityTests : ClusterTest
     }
 
     /// <summary>
-    /// The stage's verdict: the table (HTML: expected vs observed per cell, differences highlighted, how each cell
-    /// was probed), the text grids and every attempt attached, then the assertion.
+    /// The stage's verdict: the table (expected vs observed per cell, the differing cells first, each with its probe
+    /// reason and command) at the top of the test's page, the same per cell as CSV, the text grids and every attempt
+    /// attached, then the assertion, whose first line names the differing cells.
     /// </summary>
     internal static void Judge(ProbeReport report)
     {
         var stage = report.Plan.Stage;
-        Evidence.Attach($"reachability table ({stage}): {ReachabilityTable.Summary(report)}", ReachabilityTable.Render(report), "text/html", "html");
-        Evidence.Attach($"reachability matrix ({stage}), observed per cell", ReachabilityTable.RenderCsv(report), "text/csv", "csv");
+        Evidence.DescriptionHtml(ReachabilityTable.Render(report));
+        Evidence.Attach($"reachability per cell ({stage}): {ReachabilityTable.Summary(report)}", ReachabilityTable.RenderCsv(report), "text/csv", "csv");
         Evidence.Attach($"reachability grids ({stage})", Grids(report));
         Evidence.Attach($"reachability probes ({stage})", report.RenderEvidence());
         Assert.That(report.Diff.IsEmpty, Is.True, report.ToString());

@@ -74,15 +74,35 @@ public sealed class ProbeReport
     }
 
     /// <summary>
-    /// The message of a failing assertion: how many cells differ, the three grids, then the attempts of each
-    /// differing cell (commands, exit codes, output).
+    /// The first line of a failing assertion's message, the answer: "1 of 38 cells differ: nginx-worker-1 → same-node-pod
+    /// expected yes, observed no — no reply: ping -c 1 10.244.1.3" (the first three differing cells, then how many more).
+    /// </summary>
+    public string Headline
+    {
+        get
+        {
+            if (Diff.IsEmpty) return Diff.ToString();
+            const int shown = 3;
+            var parts = Diff.Differences.Take(shown).Select(d =>
+            {
+                var cell = Cells.FirstOrDefault(c => c.Source == d.Source && c.Target == d.Target);
+                var why = cell is null ? "" : $" — {ReachabilityTable.Reason(cell)}{(cell.Command.Length > 0 ? ": " + cell.Command : "")}";
+                return $"{d.Source} → {d.Target} expected {d.Expected.Symbol()}, observed {d.Observed.Symbol()}{why}";
+            });
+            var more = Diff.Differences.Count > shown ? $"; and {Diff.Differences.Count - shown} more" : "";
+            return $"{Diff.Differences.Count} of {Diff.ComparedCells} cells differ: {string.Join("; ", parts)}{more}";
+        }
+    }
+
+    /// <summary>
+    /// The message of a failing assertion: <see cref="Headline"/> first, then the attempts of each differing cell
+    /// (commands, exit codes, output). The grids are not repeated here: they are the report's table and attachments.
     /// </summary>
     public override string ToString()
     {
         if (Diff.IsEmpty) return Diff.ToString();
         var text = new StringBuilder();
-        text.Append(Diff.Differences.Count).Append(" of ").Append(Diff.ComparedCells).Append(" cells differ from the expectation\n")
-            .Append(ExpectedGrid).Append(ObservedGrid).Append(DiffGrid);
+        text.Append(Headline).Append('\n');
         foreach (var cell in Cells.Where(c => !c.AsExpected))
         {
             text.Append(cell.Source).Append(" -> ").Append(cell.Target).Append(cell.Probe.Address is null ? "" : $" ({cell.Probe.Address})")
@@ -91,6 +111,8 @@ public sealed class ProbeReport
             if (cell.Probe.Problem is null)
                 foreach (var attempt in cell.Attempts) text.Append("  ").Append(attempt).Append('\n');
         }
+        text.Append("(stage ").Append(Plan.Stage).Append(": expected, observed and diff grids in the attachment \"reachability grids (")
+            .Append(Plan.Stage).Append(")\")\n");
         return text.ToString();
     }
 }

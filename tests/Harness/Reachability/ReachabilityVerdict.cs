@@ -16,6 +16,6 @@ public sealed class ReachabilityVerdict(ExpectedMatrix expectation, ProbeReport 
     /// <summary>Expected, observed and diff grids, one after the other.</summary>
     public string Grids => Report.ExpectedGrid + "\n" + Report.ObservedGrid + "\n" + Report.DiffGrid;
 
-    /// <summary>The diff and, when it is not empty, the grids and the evidence of the differing cells.</summary>
-    public override string ToString() => $"stage {Stage} ({Expectation.Origin}): {Report}";
+    /// <summary>The answer first (<see cref="ProbeReport.Headline"/>), then the evidence of the differing cells and where the expectation comes from.</summary>
+    public override string ToString() => $"{Report}expectation: stage {Stage} ({Expectation.Origin})";
 }

@@ -17,6 +17,12 @@ public sealed class AllureResult : AllureExecutable
 
     public string? Description { get; set; }
 
+    /// <summary>
+    /// HTML shown at the top of the test's page, in place of <see cref="Description"/>. The awesome report sizes its
+    /// frame to the content (an HTML attachment's frame stays 150 px high in a report opened from disk).
+    /// </summary>
+    public string? DescriptionHtml { get; set; }
+
     public List<AllureLabel> Labels { get; init; } = [];
 
     public List<AllureLink> Links { get; init; } = [];

@@ -142,6 +142,17 @@ public static class Evidence
         target.AddParameter(CurrentStep(target), new AllureParameter(name, value ?? "null"));
     }
 
+    /// <summary>
+    /// Adds an HTML block to the top of the test's page (the description): shown whole, sized to its content, where a
+    /// reviewer opening the test looks first. Scripts and style blocks are removed by the report; use inline styles.
+    /// </summary>
+    public static void DescriptionHtml(string html)
+    {
+        var target = CurrentTarget;
+        if (target is null || string.IsNullOrWhiteSpace(html)) return;
+        target.AddDescriptionHtml(html);
+    }
+
     /// <summary>Adds a label to the test (epic, feature, story, severity, tag, owner, …); it replaces a computed default of that name.</summary>
     public static void Label(string name, string value)
     {

@@ -93,6 +93,18 @@ public sealed class EvidenceTarget
         lock (_gate) result.Links.Add(link);
     }
 
+    /// <summary>Adds an HTML block to the test's description (after any block added before; a plain description comes first).</summary>
+    public void AddDescriptionHtml(string html)
+    {
+        if (Root is not AllureResult result) return;
+        lock (_gate)
+        {
+            if (result.DescriptionHtml is null && !string.IsNullOrWhiteSpace(result.Description))
+                result.DescriptionHtml = "<p>" + System.Net.WebUtility.HtmlEncode(result.Description) + "</p>\n";
+            result.DescriptionHtml += html;
+        }
+    }
+
     /// <summary>Closes the root (and any step still open) and hands the result to <paramref name="write"/> under the lock.</summary>
     internal void Finish(AllureStatus status, AllureStatusDetails? details, long? stop, Action<AllureExecutable> write)
     {

@@ -52,7 +52,7 @@ public static class NUnitAllureHook
             var status = NUnitResultMapper.StatusOf(result.ResultState);
             if (NUnitResultMapper.CategoryLabelOf(test, status, result.Message, result.StackTrace) is { } category)
                 testCase.Target.AddLabel(category);
-            testCase.Finish(status, AllureStatusDetails.From(result.Message, result.StackTrace));
+            testCase.Finish(status, AllureStatusDetails.From(NUnitResultMapper.MessageOf(test, status, result.Message), result.StackTrace));
             Written[test.Id] = testCase.Result.Uuid;
         });
     }
@@ -119,7 +119,7 @@ public static class NUnitAllureHook
             var status = NUnitResultMapper.StatusOf(node.ResultState);
             if (NUnitResultMapper.CategoryLabelOf(node.Test, status, node.Message, node.StackTrace) is { } category)
                 testCase.Target.AddLabel(category);
-            testCase.Finish(status, AllureStatusDetails.From(node.Message, node.StackTrace),
+            testCase.Finish(status, AllureStatusDetails.From(NUnitResultMapper.MessageOf(node.Test, status, node.Message), node.StackTrace),
                 Math.Max(result.Start, AllureJson.ToEpochMs(node.EndTime)));
             Written[node.Test.Id] = result.Uuid;
             return;

@@ -102,11 +102,24 @@ public static class NUnitResultMapper
     public static AllureLabel? CategoryLabelOf(ITest test, AllureStatus status, string? message, string? trace)
     {
         ArgumentNullException.ThrowIfNull(test);
+        if (status == AllureStatus.Skipped && ExpectedSkips.ReasonFor(test.FullName) is not null)
+            return new AllureLabel(ReportRules.CategoryLabel, ReportRules.ExpectedSkip);
         var layer = LayerOf(test);
         var className = test.ClassName ?? FixtureOf(test)?.ClassName ?? "";
         var category = ReportRules.CategoryOf(status, layer, AreaOf(NamespaceOf(className), layer), ShortName(className),
             PropertyValues(test, KnownIssueAttribute.PropertyName).Count > 0, message, trace);
         return category is null ? null : new AllureLabel(ReportRules.CategoryLabel, category);
+    }
+
+    /// <summary>
+    /// The message a result carries: for a skip fixtures/expected-skips allows, its reason first
+    /// ("expected skip (fixtures/expected-skips): …"), then the test's own message.
+    /// </summary>
+    public static string? MessageOf(ITest test, AllureStatus status, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (status != AllureStatus.Skipped || ExpectedSkips.ReasonFor(test.FullName) is not { } reason) return message;
+        return $"expected skip (fixtures/expected-skips): {reason}" + (string.IsNullOrWhiteSpace(message) ? "" : "\n" + message);
     }
 
     /// <summary>

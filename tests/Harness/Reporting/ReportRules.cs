@@ -17,6 +17,7 @@ public static partial class ReportRules
     public const string HarnessProblem = "harness or sandbox problem";
     public const string EnvironmentProblem = "environment";
     public const string KnownIssue = "known issue";
+    public const string ExpectedSkip = "expected skip";
 
     /// <summary>The CNI specification the links point into (the version the plugin implements).</summary>
     public const string SpecUrl = "https://github.com/containernetworking/cni/blob/spec-v1.1.0/SPEC.md";
@@ -81,8 +82,9 @@ public static partial class ReportRules
             : null;
 
     /// <summary>
-    /// A link to the test's source file: on GitHub Actions the file at the commit under test, elsewhere a file:// link
-    /// into the checkout. Null when the file cannot be found.
+    /// A link to the test's source file: on GitHub Actions the file at the commit under test, elsewhere the path
+    /// relative to the report (allure-report/index.html sits in the repository root's allure-report/, so
+    /// "../tests/…" opens the file in whatever checkout the report is read from). Null when the file cannot be found.
     /// </summary>
     public static AllureLink? SourceLinkOf(string? className)
     {
@@ -96,7 +98,7 @@ public static partial class ReportRules
         var sha = Environment.GetEnvironmentVariable("GITHUB_SHA");
         var url = !string.IsNullOrEmpty(server) && !string.IsNullOrEmpty(repository) && !string.IsNullOrEmpty(sha)
             ? $"{server}/{repository}/blob/{sha}/{relative}"
-            : new Uri(Path.Combine(RepoRootOrNull() ?? "", relative)).AbsoluteUri;
+            : "../" + relative.Replace('\\', '/');
         return new AllureLink("source: " + relative, url);
     }
 

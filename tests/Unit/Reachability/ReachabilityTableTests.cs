@@ -40,12 +40,13 @@ public sealed class ReachabilityTableTests
         Assert.Multiple(() =>
         {
             Assert.That(ReachabilityTable.Summary(report), Is.EqualTo($"{report.Diff.ComparedCells} cells compared, {report.Diff.ComparedCells} as expected"));
-            Assert.That(html, Does.Contain("<table class=\"reach\" data-stage=\"lab\">"));
+            Assert.That(html, Does.Contain("<table class=\"reach\" data-stage=\"lab\""));
             Assert.That(html, Does.Not.Contain(ReachabilityTable.DifferenceClass + "\""));
             Assert.That(html, Does.Not.Contain(" " + ReachabilityTable.DifferenceClass));
-            Assert.That(CountOf(html, "<tr><th scope=\"row\">"), Is.EqualTo(report.Plan.Expected.Targets.Count), "one row per target");
-            Assert.That(CountOf(html, "<th scope=\"col\">"), Is.EqualTo(report.Plan.Expected.Sources.Count), "one column per source");
-            Assert.That(html, Does.Contain("<span class=\"how\">exec in pod"), "each cell says how it was probed (the cluster's Via)");
+            Assert.That(CountOf(html, "<tr><th scope=\"row\""), Is.EqualTo(report.Plan.Expected.Targets.Count), "one row per target");
+            Assert.That(CountOf(html, "<th scope=\"col\""), Is.EqualTo(report.Plan.Expected.Sources.Count), "one column per source");
+            Assert.That(html, Does.Contain("title=\"nginx-worker-1 -&gt; own-bridge"), "each cell carries its attempts");
+            Assert.That(html, Does.Not.Contain("<style"), "the report removes style blocks from a description: inline styles only");
             Assert.That(html, Does.Not.Contain("<script"), "no script in an attachment");
         });
     }
@@ -59,9 +60,14 @@ public sealed class ReachabilityTableTests
         {
             Assert.That(report.Diff.Differences, Has.Count.EqualTo(1));
             Assert.That(CountOf(html, " " + ReachabilityTable.DifferenceClass + "\""), Is.EqualTo(2), "once in the differences on top, once in the matrix");
-            Assert.That(html.IndexOf("<table class=\"diffs\">", StringComparison.Ordinal), Is.LessThan(html.IndexOf("<table class=\"reach\"", StringComparison.Ordinal)));
+            Assert.That(html.IndexOf("<table class=\"diffs\"", StringComparison.Ordinal), Is.LessThan(html.IndexOf("<table class=\"reach\"", StringComparison.Ordinal)));
             Assert.That(ReachabilityTable.RenderCsv(report), Does.Contain(",✗ yes (expected no),"));
             Assert.That(html, Does.Contain("yes (expected no)"));
+            Assert.That(report.Headline, Does.StartWith("1 of " + report.Diff.ComparedCells + " cells differ: bash-worker-1 → own-bridge expected no, observed yes — "),
+                "the failure's first line names the cell, both values and why");
+            Assert.That(report.ToString().Split('\n')[0], Is.EqualTo(report.Headline));
+            Assert.That(report.ToString(), Does.Not.Contain(ReachabilityGrid.Corner), "the grids are attachments, not the message");
+            Assert.That(ReachabilityTable.RenderCsv(report).Split('\n')[1], Does.StartWith("bash-worker-1,"), "the differing cell is the first row");
             Assert.That(ReachabilityTable.Summary(report), Does.EndWith("1 differs: bash-worker-1 -> own-bridge expected no, observed yes"));
         });
     }
