@@ -6,7 +6,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace BashCni.Tests.Unit.Infra;
+namespace BashCni.Harness.KubeApi;
 
 /// <summary>
 /// A strict stand-in for kube-apiserver (plus the kubelets behind it) on 127.0.0.1, plain HTTP, for everything
@@ -25,7 +25,7 @@ namespace BashCni.Tests.Unit.Infra;
 /// Time never drives it: the kubelet side advances one step on each read of the pod (and each node query), so tests
 /// choose their points by observed progress.
 /// </summary>
-internal sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     /// <summary>Executables of the images fixtures/deploy.yaml uses (and the probe image). [images]</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> ImageTools { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
@@ -654,7 +654,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 }
 
 /// <summary>What a node holds for its pods: IPAM store entries (address → container ID) and host links.</summary>
-internal sealed class FakeNodeState(string name)
+public sealed class FakeNodeState(string name)
 {
     public string Name { get; } = name;
 
