@@ -28,7 +28,7 @@ Options:
   --plugin-dir DIR   plugin directory under test (default src/Plugin)         -> BASHCNI_PLUGIN_DIR
   --profile NAME     plugin profile for the netns layer (fixtures/plugins/profiles/NAME.json, or a path:
                      bash-cni, bash-cni-standard, reference)                   -> BASHCNI_PROFILE
-  --target T         cluster to test: local|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
+  --target T         cluster to test: local|local-api|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
   --provision        let the aws target create its machines                   -> BASHCNI_AWS_PROVISION=1
   --keep             keep clusters/sandboxes the tests made, for inspection    -> BASHCNI_KEEP=1
   --no-report        do not render allure-report/ (results are still written)
@@ -111,7 +111,7 @@ parse_args() {
         ;;
       --profile=*) PROFILE="${1#*=}" ;;
       --target)
-        (($# >= 2)) || die "--target needs one of local|kind|kubeconfig|aws"
+        (($# >= 2)) || die "--target needs one of local|local-api|kind|kubeconfig|aws"
         TARGET="$2"
         shift
         ;;
@@ -150,8 +150,8 @@ parse_args() {
     die "--load needs a number from 0 to 64 (got '$LOAD')"
   fi
   case "$TARGET" in
-    "" | local | kind | kubeconfig | aws) ;;
-    *) die "--target must be local, kind, kubeconfig or aws (got '$TARGET')" ;;
+    "" | local | local-api | kind | kubeconfig | aws) ;;
+    *) die "--target must be local, local-api, kind, kubeconfig or aws (got '$TARGET')" ;;
   esac
   if [[ -n "$PLUGIN_DIR" ]]; then
     [[ -d "$PLUGIN_DIR" ]] || die "--plugin-dir $PLUGIN_DIR is not a directory"
