@@ -84,6 +84,10 @@ packages_main() {
     esac
   done
   ((${#layers[@]})) || layers=(unit netns cluster)
+  case "$target" in
+    local | local-api | kind | kubeconfig | aws) ;;
+    *) printf 'packages.sh: unknown target %s\n' "$target" >&2; return 2 ;;
+  esac
   if ((all)); then packages_needed "$target" "${layers[@]}"; else packages_missing "$target" "${layers[@]}"; fi
 }
 

@@ -129,6 +129,18 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
 
     public async Task RefreshPodAsync(ApiPod pod, CancellationToken cancellationToken)
     {
+        try
+        {
+            await SyncPodAsync(pod, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (pod.Deleted || e.StatusCode is StatusCode.NotFound)
+        {
+            // The sandbox went while this sync read it (a deletion in progress): the status stays as last read.
+        }
+    }
+
+    private async Task SyncPodAsync(ApiPod pod, CancellationToken cancellationToken)
+    {
         if (!_runs.TryGetValue(pod.Uid, out var run) || pod.Deleted) return;
         if (run.Start is { IsCompleted: true } done)
         {

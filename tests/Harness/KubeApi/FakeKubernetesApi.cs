@@ -202,7 +202,16 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             {
                 try
                 {
-                    await HandleAsync(context).ConfigureAwait(false);
+                    try
+                    {
+                        await HandleAsync(context).ConfigureAwait(false);
+                    }
+                    catch (Grpc.Core.RpcException e)
+                    {
+                        // The kubelet side failed to answer: an InternalError status, never a dropped connection.
+                        await WriteAsync(context, context.Request, context.Request.Url!.AbsolutePath,
+                            (500, Status(500, "InternalError", $"Internal error occurred: {e.Status.Detail}"))).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is HttpListenerException or IOException or WebSocketException or ObjectDisposedException)
                 {
@@ -370,6 +379,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         if (!_namespaces.TryGetValue(name, out var ns)) return NotFound("namespaces", name);
         MarkTerminating(ns);
         // [nsctl] the namespace controller deletes the pods in it (gracefully); they go through the kubelet's teardown.
+        foreach (var pod in _pods.Values.Where(p => p.Namespace == name && p.NodeName.Length == 0).ToList()) _pods.Remove(Key(name, pod.Name));
         foreach (var pod in _pods.Values.Where(p => p.Namespace == name && !p.Deleted)) StartDeletion(pod, grace: 30);
         return (200, Public(ns));
     }
@@ -389,7 +399,24 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         if (_pods.ContainsKey(Key(ns, name))) return (409, Status(409, "AlreadyExists", $"pods \"{name}\" already exists", "pods", name));
         var nodeName = pod["spec"]?["nodeSelector"]?["kubernetes.io/hostname"]?.GetValue<string>() ?? _nodeNames.First();
         if (!_nodeNames.Contains(nodeName))
-            return (201, pod); // unschedulable: stays Pending without a node (not used by the tests)
+        {
+            // The scheduler finds no node matching the nodeSelector: the pod is stored and stays Pending, unbound,
+            // with PodScheduled=False reason Unschedulable (pkg/scheduler/schedule_one.go handleSchedulingFailure;
+            // v1.PodReasonUnschedulable) — not a 404.
+            pod["metadata"]!["namespace"] = ns;
+            pod["metadata"]!["uid"] = $"uid-{Interlocked.Increment(ref _uid)}";
+            pod["status"] = new JsonObject
+            {
+                ["phase"] = "Pending",
+                ["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable",
+                    ["message"] = $"0/{_nodeNames.Count} nodes are available: {_nodeNames.Count} node(s) didn't match Pod's node affinity/selector.",
+                }),
+            };
+            _pods[Key(ns, name)] = new ApiPod(ns, name, "", pod);
+            return (201, Public(pod));
+        }
         pod["metadata"]!["namespace"] = ns;
         pod["metadata"]!["uid"] = $"uid-{Interlocked.Increment(ref _uid)}";
         pod["spec"]!["nodeName"] = nodeName;
@@ -409,6 +436,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             AdvanceTeardown(pod);
             return _pods.TryGetValue(Key(ns, name), out pod) ? (200, Public(pod.Object)) : NotFound("pods", name);
         }
+        if (pod.NodeName.Length == 0) return (200, Public(pod.Object)); // unbound: no kubelet knows it
         _kubelet.BeforeRead(pod);
         var answer = Public(pod.Object);
         _kubelet.AfterRead(pod);
@@ -418,6 +446,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private (int, JsonObject) DeletePod(string ns, string name, int? grace)
     {
         if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
+        if (pod.NodeName.Length == 0)
+        {
+            // [registry] strategy.go CheckGracefulDelete: an unscheduled pod is deleted at once (grace 0).
+            _pods.Remove(Key(ns, name));
+            return (200, Public(pod.Object));
+        }
         var effective = grace ?? pod.Object["spec"]?["terminationGracePeriodSeconds"]?.GetValue<int>() ?? 30;
         if (effective == 0)
         {
@@ -462,6 +496,17 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var list = patch["spec"]?["ephemeralContainers"]?.AsArray() ?? [];
         var spec = pod.Object["spec"]!.AsObject();
         var current = spec["ephemeralContainers"]?.AsArray() ?? [];
+        var invalid = $"Pod \"{name}\" is invalid: spec.ephemeralContainers";
+        if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+        {
+            // RFC 7386 JSON merge patch: a list is replaced as a whole (k8s.io/apimachinery pkg/util/jsonmergepatch);
+            // dropping an existing ephemeral container is refused by ValidatePodEphemeralContainersUpdate
+            // (pkg/apis/core/validation/validation.go): 422.
+            var kept = current.Select(c => c!["name"]!.GetValue<string>()).Where(n => list.All(l => l!["name"]?.GetValue<string>() != n)).ToList();
+            if (kept.Count > 0)
+                return (422, Status(422, "Invalid", $"{invalid}: Forbidden: existing ephemeral containers \"{kept[0]}\" may not be removed"));
+        }
+        // Strategic merge patch: ephemeralContainers merge by name (patchMergeKey "name" in k8s.io/api core/v1 types.go).
         foreach (var container in list)
         {
             var cname = container!["name"]!.GetValue<string>();
@@ -469,11 +514,15 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             if (current.Any(c => c!["name"]!.GetValue<string>() == cname))
             {
                 if (current.First(c => c!["name"]!.GetValue<string>() == cname)!["image"]?.GetValue<string>() != image)
-                    return (422, Status(422, "Invalid", $"Pod \"{name}\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"{cname}\" may not be changed"));
+                    return (422, Status(422, "Invalid", $"{invalid}: Forbidden: existing ephemeral containers \"{cname}\" may not be changed"));
                 continue;
             }
-            if (_scripted is not null && !_scripted.KnowsImage(image))
-                return (422, Status(422, "Invalid", $"the double knows no image {image}"));
+            // validation.go validateEphemeralContainers: a name must be unique among all containers of the pod.
+            if (spec["containers"]!.AsArray().Concat(spec["initContainers"]?.AsArray() ?? []).Any(c => c!["name"]!.GetValue<string>() == cname))
+                return (422, Status(422, "Invalid", $"{invalid}[{current.Count}].name: Duplicate value: \"{cname}\""));
+            if (image.Length == 0)
+                return (422, Status(422, "Invalid", $"{invalid}[{current.Count}].image: Required value"));
+            // Any image string is accepted here: a pull that fails is the kubelet's (ErrImagePull), not the API's.
             current.Add(container.DeepClone());
             spec["ephemeralContainers"] = current;
             _kubelet.EphemeralAdded(pod, cname, container.AsObject());

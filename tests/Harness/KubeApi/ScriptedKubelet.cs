@@ -102,8 +102,8 @@ public sealed class ScriptedKubelet : IKubeletBackend
         return Task.FromResult(new ExecOutcome(exit, stdout, stderr));
     }
 
-    /// <summary>Whether the scripted registry serves the image (others are refused by the model's old rule).</summary>
-    public bool KnowsImage(string image) => ImageTools.ContainsKey(image) || UnpullableImages.Contains(image);
+    /// <summary>Whether the nodes can pull the image: the scripted registry has it and it is not made unpullable.</summary>
+    public bool Pullable(string image) => ImageTools.ContainsKey(image) && !UnpullableImages.Contains(image);
 
     private void Advance(ApiPod pod)
     {
@@ -124,7 +124,7 @@ public sealed class ScriptedKubelet : IKubeletBackend
             pod.Running = true;
         }
         foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
-            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral]));
+            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && Pullable(pod.EphemeralImages[ephemeral]));
         SetStatus(pod);
     }
 
@@ -152,7 +152,11 @@ public sealed class ScriptedKubelet : IKubeletBackend
         var ephemeral = new JsonArray();
         foreach (var (name, running) in pod.Ephemeral)
             ephemeral.Add(PodStatusJson.Container(name, pod.EphemeralImages[name], ready: false,
-                running ? PodStatusJson.Running() : PodStatusJson.Waiting(OnEphemeralStatus(pod.Name, name) ?? "PodInitializing", null),
+                running ? PodStatusJson.Running()
+                    // A new ephemeral container waits as ContainerCreating until started (kubelet_pods.go
+                    // convertToAPIContainerStatuses: a container without a runtime status yet); an image it cannot pull
+                    // reads ErrImagePull (images/image_manager.go).
+                    : PodStatusJson.Waiting(OnEphemeralStatus(pod.Name, name) ?? (pod.Running && !Pullable(pod.EphemeralImages[name]) ? "ErrImagePull" : "ContainerCreating"), null),
                 imageId: null));
         pod.Object["status"] = PodStatusJson.Pod(pod.Running, "172.18.0.9", pod.Running ? pod.Ip : null, statuses, ephemeral);
     }
