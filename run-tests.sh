@@ -7,6 +7,9 @@ set -euo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly REPO_DIR
 readonly DEFAULT_LAYERS=(unit netns cluster)
+# The cluster targets the cluster layer runs on when no --target is given.
+readonly DEFAULT_CLUSTER_TARGETS=(local local-api)
+SUMMARY_KEYS=()
 # Which Debian packages the chosen layers and target need (and never containerd/runc over Docker's containerd.io).
 # shellcheck source=.ci/packages.sh
 source "$REPO_DIR/.ci/packages.sh"
@@ -31,7 +34,7 @@ Options:
                      built from src/Plugin into $BASHCNI_ARTIFACTS/plugin      -> BASHCNI_PLUGIN_DIR
   --profile NAME     plugin profile for the netns layer (fixtures/plugins/profiles/NAME.json, or a path:
                      bash-cni, bash-cni-standard, reference)                   -> BASHCNI_PROFILE
-  --target T         cluster to test: local|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
+  --target T         cluster to test: local|local-api|kind|kubeconfig|aws (default local) -> BASHCNI_CLUSTER_TARGET
   --provision        let the aws target create its machines                   -> BASHCNI_AWS_PROVISION=1
   --keep             keep clusters/sandboxes the tests made, for inspection    -> BASHCNI_KEEP=1
   --no-report        do not render allure-report/ (results are still written)
@@ -114,7 +117,7 @@ parse_args() {
         ;;
       --profile=*) PROFILE="${1#*=}" ;;
       --target)
-        (($# >= 2)) || die "--target needs one of local|kind|kubeconfig|aws"
+        (($# >= 2)) || die "--target needs one of local|local-api|kind|kubeconfig|aws"
         TARGET="$2"
         shift
         ;;
@@ -153,8 +156,8 @@ parse_args() {
     die "--load needs a number from 0 to 64 (got '$LOAD')"
   fi
   case "$TARGET" in
-    "" | local | kind | kubeconfig | aws) ;;
-    *) die "--target must be local, kind, kubeconfig or aws (got '$TARGET')" ;;
+    "" | local | local-api | kind | kubeconfig | aws) ;;
+    *) die "--target must be local, local-api, kind, kubeconfig or aws (got '$TARGET')" ;;
   esac
   if [[ -n "$PLUGIN_DIR" ]]; then
     [[ -d "$PLUGIN_DIR" ]] || die "--plugin-dir $PLUGIN_DIR is not a directory"
@@ -370,21 +373,23 @@ trx_counters() {
 
 # Prints "passed failed skipped" for one layer from the Allure result files (failed includes broken).
 allure_counts() {
-  local category="$1"
-  # shellcheck disable=SC2016 # $layer is a jq variable
+  local category="$1" target="${2:-}"
+  # shellcheck disable=SC2016 # $layer and $target are jq variables
   find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' -print0 |
-    xargs -0 -r jq -r --arg layer "$category" \
-      'select(any(.labels[]?; .name == "parentSuite" and .value == $layer)) | .status' |
+    xargs -0 -r jq -r --arg layer "$category" --arg target "$target" \
+      'select(any(.labels[]?; .name == "parentSuite" and .value == $layer))
+       | select($target == "" or any(.labels[]?; .name == "clusterTarget" and .value == $target)) | .status' |
     awk '{ n[$1]++ } END { printf "%d %d %d\n", n["passed"], n["failed"] + n["broken"], n["skipped"] }'
 }
 
 # Prints "fullName<TAB>reason" for every skipped test of one layer (from the Allure result files).
 skipped_tests() {
-  local category="$1"
-  # shellcheck disable=SC2016 # $layer is a jq variable
+  local category="$1" target="${2:-}"
+  # shellcheck disable=SC2016 # $layer and $target are jq variables
   find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' -print0 |
-    xargs -0 -r jq -r --arg layer "$category" \
+    xargs -0 -r jq -r --arg layer "$category" --arg target "$target" \
       'select(.status == "skipped" and any(.labels[]?; .name == "parentSuite" and .value == $layer))
+       | select($target == "" or any(.labels[]?; .name == "clusterTarget" and .value == $target))
        | "\(.fullName // .name)\t\((.statusDetails.message // "no reason given") | gsub("[\t\n]+"; " "))"' |
     sort
 }
@@ -448,16 +453,19 @@ run_dotnet_test() {
   printf '%s\n' "$rc"
 }
 
+# run_layer LAYER [CLUSTER_TARGET]: one layer (the cluster layer on one target: its results carry the target, its
+# summary line is "cluster@TARGET" when the run covers more than one target).
 run_layer() {
-  local layer="$1" category project assembly
+  local layer="$1" target="${2:-}" category project assembly key="$1"
+  [[ -z "$target" ]] || key="$layer@$target"
   case "$layer" in
     unit) category=Unit project=Unit assembly=BashCni.Tests.Unit ;;
     netns) category=Netns project=Netns assembly=BashCni.Tests.Netns ;;
     cluster) category=Cluster project=Cluster assembly=BashCni.Tests.Cluster ;;
   esac
   if [[ "$layer" != unit ]] && ! is_root; then
-    NOT_RUN+=("$layer")
-    SUMMARY[$layer]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh $layer)"
+    NOT_RUN+=("$key")
+    SUMMARY[$key]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh $layer)"
     say "$layer: not run — needs root"
     return 0
   fi
@@ -467,16 +475,17 @@ run_layer() {
 
   # The layer's state (host snapshot before it, teardown findings) for its final checks, and its own TMPDIR, whose
   # entries the final check compares; both fresh per layer.
-  local state_dir="$WORK_DIR/state/$layer" tmp_dir="$WORK_DIR/tmp/$layer"
+  local state_dir="$WORK_DIR/state/$key" tmp_dir="$WORK_DIR/tmp/$key"
   mkdir -p "$state_dir" "$tmp_dir"
-  local trx_dir="$REPO_DIR/TestResults/$layer" rc final_rc ticker console
+  local trx_dir="$REPO_DIR/TestResults/$key" rc final_rc ticker console
+  [[ -z "$target" ]] || export BASHCNI_CLUSTER_TARGET="$target"
   rm -rf "$trx_dir"
 
   progress_ticker "$layer" "$(find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' | wc -l)" &
   ticker=$!
   local filter="Category=$category"
   [[ -z "$FILTER" ]] || filter+="&($FILTER)"
-  say "$layer: dotnet test --filter $filter"
+  say "$key: dotnet test --filter $filter"
   console=""
   [[ "$layer" != cluster ]] || console=progress
   rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
@@ -502,7 +511,7 @@ run_layer() {
     fi
   done
   local skipped=$((total - passed - failed)) a_passed a_failed a_skipped
-  read -r a_passed a_failed a_skipped < <(allure_counts "$category")
+  read -r a_passed a_failed a_skipped < <(allure_counts "$category" "$target")
   if ((a_passed != passed || a_failed != failed || a_skipped != skipped)); then
     note+=" — the report holds $a_passed passed, $a_failed failed, $a_skipped skipped"
     RUN_FAILED=1
@@ -517,12 +526,12 @@ run_layer() {
     [[ -n "$name" ]] || continue
     allowed="$(allowed_skip_reason "$name")"
     if [[ -n "$allowed" ]]; then
-      SKIP_LINES+=("$layer  $name — $reason (allowed: $allowed)")
+      SKIP_LINES+=("$key  $name — $reason (allowed: $allowed)")
     else
-      SKIP_LINES+=("$layer  $name — $reason (NOT in fixtures/expected-skips)")
+      SKIP_LINES+=("$key  $name — $reason (NOT in fixtures/expected-skips)")
       unexpected=$((unexpected + 1))
     fi
-  done < <(skipped_tests "$category")
+  done < <(skipped_tests "$category" "$target")
   if ((unexpected > 0)); then
     note+=" — $unexpected skip(s) not in fixtures/expected-skips"
     ! is_ci || RUN_FAILED=1
@@ -531,8 +540,24 @@ run_layer() {
   TOTAL_PASSED=$((TOTAL_PASSED + passed))
   TOTAL_FAILED=$((TOTAL_FAILED + failed))
   TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
-  SUMMARY[$layer]="$passed passed, $failed failed, $skipped skipped$note"
-  say "$layer: ${SUMMARY[$layer]}"
+  SUMMARY[$key]="$passed passed, $failed failed, $skipped skipped$note"
+  say "$key: ${SUMMARY[$key]}"
+}
+
+# The cluster layer: on the chosen --target, or (none chosen) on both embedded targets, local and local-api, one
+# after the other, each its own test process and final checks.
+run_cluster_layer() {
+  local target
+  if [[ -n "$TARGET" ]]; then
+    run_layer cluster
+    SUMMARY_KEYS+=(cluster)
+    return 0
+  fi
+  for target in "${DEFAULT_CLUSTER_TARGETS[@]}"; do
+    run_layer cluster "$target"
+    SUMMARY_KEYS+=("cluster@$target")
+  done
+  unset BASHCNI_CLUSTER_TARGET
 }
 
 run_bench() {
@@ -711,16 +736,17 @@ main() {
   start_load "$LOAD"
   for layer in "${LAYERS[@]}"; do
     case "$layer" in
-      bench) run_bench ;;
-      mutate) run_mutate ;;
-      *) run_layer "$layer" ;;
+      bench) run_bench; SUMMARY_KEYS+=(bench) ;;
+      mutate) run_mutate; SUMMARY_KEYS+=(mutate) ;;
+      cluster) run_cluster_layer ;;
+      *) run_layer "$layer"; SUMMARY_KEYS+=("$layer") ;;
     esac
   done
   stop_load
   render_report
 
   printf '\nSummary\n'
-  for layer in "${LAYERS[@]}"; do
+  for layer in "${SUMMARY_KEYS[@]}"; do
     printf '  %-8s %s\n' "$layer" "${SUMMARY[$layer]:-}"
   done
   [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || printf '  report   %s\n' "$REPO_DIR/allure-report/index.html"

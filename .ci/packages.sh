@@ -2,16 +2,17 @@
 # Which Debian packages a run needs, by the layers and the cluster target it runs — sourced by run-tests.sh,
 # and runnable on its own (the unit layer tests it):
 #
-#   .ci/packages.sh [--target local|kind|kubeconfig|aws] [--needed] LAYER...
+#   .ci/packages.sh [--target local|local-api|kind|kubeconfig|aws] [--needed] LAYER...
 #       prints the packages to install (with --needed: all the run needs, installed or not), one a line
 #
 # Rules:
 #   - every layer: the plugin's tools (bash >= 5 comes with the system; jq, iproute2, util-linux) and curl;
 #     unit: + shellcheck; netns: + ping, iptables, bridge, socat, the reference plugins, strace;
 #     bench: + the reference plugins, strace; report (the rendered report's browser check): + chromium.
-#   - the cluster layer on the local target: + the embedded cluster's runtime and node tools (containerd, runc,
-#     openssh-server, busybox-static, nginx-light, socat, iptables, ping). On a real target (kind, kubeconfig,
-#     aws) the nodes run the pods: nothing of the local runtime is installed.
+#   - the cluster layer, whatever the target: + the embedded cluster's runtime and node tools (containerd, runc,
+#     openssh-server, busybox-static, nginx-light, socat, iptables, ping). The local and local-api targets run the
+#     pods on it; on a real target (kind, kubeconfig, aws) the nodes run the pods, but the cluster layer's self-test
+#     (tests/Cluster/SelfTest) still starts the embedded cluster, so it needs them too.
 #   - never replace Docker's runtime: where containerd.io is installed (it Provides/Conflicts/Replaces
 #     containerd and runc — apt would remove it and docker-ce with it), containerd and runc are not installed;
 #     the local cluster then uses containerd.io's /usr/bin/containerd and runc.
@@ -44,7 +45,12 @@ packages_needed() {
       netns | mutate) wanted+=("${PACKAGES_NETNS[@]}") ;;
       bench) wanted+=("${PACKAGES_BENCH[@]}") ;;
       report) wanted+=("${PACKAGES_REPORT[@]}") ;;
-      cluster) [[ "$target" != local ]] || wanted+=("${PACKAGES_CLUSTER_LOCAL[@]}") ;;
+      cluster)
+        case "$target" in
+          local | local-api | kind | kubeconfig | aws) wanted+=("${PACKAGES_CLUSTER_LOCAL[@]}") ;;
+          *) printf 'packages.sh: unknown target %s\n' "$target" >&2; return 2 ;;
+        esac
+        ;;
       *) printf 'packages.sh: unknown layer %s\n' "$layer" >&2; return 2 ;;
     esac
   done
@@ -78,6 +84,10 @@ packages_main() {
     esac
   done
   ((${#layers[@]})) || layers=(unit netns cluster)
+  case "$target" in
+    local | local-api | kind | kubeconfig | aws) ;;
+    *) printf 'packages.sh: unknown target %s\n' "$target" >&2; return 2 ;;
+  esac
   if ((all)); then packages_needed "$target" "${layers[@]}"; else packages_missing "$target" "${layers[@]}"; fi
 }
 

@@ -1,6 +1,6 @@
 namespace BashCni.Harness.Cluster;
 
-/// <summary>Creates the cluster a run targets: BASHCNI_CLUSTER_TARGET (local, kind, kubeconfig, aws; default local).</summary>
+/// <summary>Creates the cluster a run targets: BASHCNI_CLUSTER_TARGET (local, local-api, kind, kubeconfig, aws; default local).</summary>
 public static class ClusterFactory
 {
     /// <summary>The setting's name without <see cref="HarnessEnvironment.Prefix"/>.</summary>
@@ -21,15 +21,16 @@ public static class ClusterFactory
     /// </summary>
     public static string? UnavailableReason(string target) => target switch
     {
-        "local" => Sandbox.SandboxHost.UnavailableReason,
+        "local" or KubeApi.LocalApiTarget.Name => Sandbox.SandboxHost.UnavailableReason,
         _ when Kubernetes.KubernetesClusterFactory.Serves(target) => Kubernetes.KubernetesClusterFactory.UnavailableReason(target),
-        _ => $"cluster target '{target}' is not supported by this build (known: local, kind, kubeconfig, aws); set {TargetVariable}=local",
+        _ => $"cluster target '{target}' is not supported by this build (known: local, local-api, kind, kubeconfig, aws); set {TargetVariable}=local",
     };
 
     /// <summary>Starts (local) or connects to (real clusters) the target cluster.</summary>
     public static async Task<ICluster> CreateAsync(string target, CancellationToken cancellationToken = default) => target switch
     {
         "local" => await LocalCluster.StartAsync(cancellationToken).ConfigureAwait(false),
+        KubeApi.LocalApiTarget.Name => await KubeApi.LocalApiTarget.CreateAsync(cancellationToken).ConfigureAwait(false),
         _ when Kubernetes.KubernetesClusterFactory.Serves(target) => await Kubernetes.KubernetesClusterFactory.CreateAsync(target, cancellationToken: cancellationToken).ConfigureAwait(false),
         _ => throw new NotSupportedException(UnavailableReason(target)),
     };

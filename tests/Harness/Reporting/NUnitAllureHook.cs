@@ -184,7 +184,7 @@ public static class NUnitAllureHook
         {
             Name = $"{fixture.Test.Name}: {phase.Name}",
             FullName = fullName,
-            HistoryId = NUnitResultMapper.HistoryId(fullName, []),
+            HistoryId = NUnitResultMapper.HistoryId(fullName, NUnitResultMapper.ClusterTargetParameters(fixture.Test)),
             TestCaseId = NUnitResultMapper.HistoryId(fullName, []),
             Start = phase.Start,
         };
@@ -193,6 +193,7 @@ public static class NUnitAllureHook
         result.Steps.AddRange(phase.Steps);
         result.Attachments.AddRange(phase.Attachments);
         result.Parameters.AddRange(phase.Parameters);
+        result.Parameters.AddRange(NUnitResultMapper.ClusterTargetParameters(fixture.Test));
         var testCase = new AllureTestCase(writer, result);
         testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, $"{NUnitResultMapper.LayerOf(fixture.Test)} fixture"));
         testCase.Target.AddLabel(new AllureLabel(FixturePhaseLabel, phase.Name.Split(':')[0]));

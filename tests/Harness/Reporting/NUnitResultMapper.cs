@@ -21,7 +21,7 @@ public static class NUnitResultMapper
     public static AllureResult Describe(ITest test)
     {
         ArgumentNullException.ThrowIfNull(test);
-        var parameters = ParametersOf(test);
+        var parameters = ParametersOf(test).Concat(ClusterTargetParameters(test)).ToList();
         var result = new AllureResult
         {
             Name = test.Name,
@@ -60,6 +60,7 @@ public static class NUnitResultMapper
         if (test.Parent is { } parent && parent.TestType == "ParameterizedMethod")
             labels.Add(new(AllureLabels.SubSuite, parent.Name));
         labels.Add(new(AllureLabels.Layer, layer));
+        if (ClusterTargetOf(test) is { } target) labels.Add(new(ClusterTargetLabel, target));
 
         var topic = Humanize(fixtureName);
         var stories = PropertyValues(test, StoryAttribute.PropertyName);
@@ -175,6 +176,18 @@ public static class NUnitResultMapper
             parameters.Add(new(i < names.Length ? names[i] : $"arg{i}", FormatValue(test.Arguments[i])));
         return parameters;
     }
+
+    /// <summary>The label naming the cluster target a cluster-layer result ran on (local, local-api, kind, …).</summary>
+    public const string ClusterTargetLabel = "clusterTarget";
+
+    /// <summary>The cluster target of a Cluster-layer test (BASHCNI_CLUSTER_TARGET, default local), else null.</summary>
+    public static string? ClusterTargetOf(ITest test) =>
+        LayerOf(test) == "Cluster" ? Cluster.ClusterFactory.TargetFromEnvironment() : null;
+
+    /// <summary>A Cluster-layer test's target as a parameter ("cluster target"): the same test on two targets is two
+    /// results with their own history.</summary>
+    public static IReadOnlyList<AllureParameter> ClusterTargetParameters(ITest test) =>
+        ClusterTargetOf(test) is { } target ? [new AllureParameter("cluster target", target)] : [];
 
     /// <summary>Stable per test and argument set: different [TestCase]s of one method never share it.</summary>
     public static string HistoryId(string fullName, IEnumerable<AllureParameter> parameters)

@@ -37,19 +37,49 @@ public sealed class PackageSelectionTests
 
     private static readonly string[] DockerHost = ["containerd.io", "docker-ce", "jq", "iproute2", "util-linux", "curl"];
 
+    /// <summary>What the cluster layer's self-test (tests/Cluster/SelfTest: it always starts the embedded cluster,
+    /// whatever the target) needs besides a container runtime: the node tools and images' sources.</summary>
+    private static readonly string[] SelfTestNeeds = ["socat", "busybox-static", "nginx-light", "openssh-server", "iptables", "iputils-ping"];
+
     [TestCase("kind")]
     [TestCase("kubeconfig")]
     [TestCase("aws")]
-    public async Task ARealTargetInstallsNoContainerRuntimeAndLeavesContainerdIoAlone(string target)
+    public async Task ARealTargetLeavesContainerdIoAloneAndInstallsWhatTheSelfTestNeeds(string target)
     {
         var onFreshMachine = await SelectAsync([], "--target", target, "cluster");
         var onDockerHost = await SelectAsync(DockerHost, "--target", target, "cluster");
         Assert.Multiple(() =>
         {
-            Assert.That(onFreshMachine, Does.Not.Contain("containerd").And.Not.Contain("runc").And.Not.Contain("containerd.io"),
-                $"cluster --target {target} on a fresh machine installs: {string.Join(' ', onFreshMachine)}");
+            Assert.That(onDockerHost, Does.Not.Contain("containerd").And.Not.Contain("runc").And.Not.Contain("containerd.io"),
+                $"cluster --target {target} on a Docker host installs: {string.Join(' ', onDockerHost)}");
+            Assert.That(onDockerHost, Is.SupersetOf(SelfTestNeeds),
+                $"cluster --target {target} on a Docker host (GitHub's runner image: no socat, no busybox) installs: {string.Join(' ', onDockerHost)}");
+            Assert.That(onFreshMachine, Is.SupersetOf(SelfTestNeeds).And.Contain("containerd").And.Contain("runc"),
+                $"cluster --target {target} on a machine without Docker installs: {string.Join(' ', onFreshMachine)}");
             Assert.That(onFreshMachine, Does.Contain("jq"), "the harness's own tools are still installed");
-            Assert.That(onDockerHost, Is.Empty, $"cluster --target {target} on a Docker host installs: {string.Join(' ', onDockerHost)}");
+        });
+    }
+
+    [Test]
+    public async Task TheLocalApiTargetNeedsWhatTheLocalTargetNeeds()
+    {
+        var local = await SelectAsync([], "--target", "local", "cluster");
+        var api = await SelectAsync([], "--target", "local-api", "cluster");
+        Assert.That(api, Is.EqualTo(local));
+    }
+
+    [Test]
+    public async Task AnUnknownTargetIsRefused()
+    {
+        var fake = Path.Combine(_temp.FullName, "dpkg-query");
+        await File.WriteAllTextAsync(fake, "#!/usr/bin/env bash\nexit 1\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var result = await LocalRunner.Instance.RunAsync("bash", [Path.Combine(RepoPaths.Root, ".ci", "packages.sh"), "--target", "kinf", "cluster"],
+            new CommandOptions { Environment = new Dictionary<string, string?> { ["BASHCNI_DPKG_QUERY"] = fake } });
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Stderr, Does.Contain("unknown target kinf"));
         });
     }
 

@@ -6,7 +6,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace BashCni.Tests.Unit.Infra;
+namespace BashCni.Harness.KubeApi;
 
 /// <summary>
 /// A strict stand-in for kube-apiserver (plus the kubelets behind it) on 127.0.0.1, plain HTTP, for everything
@@ -22,19 +22,14 @@ namespace BashCni.Tests.Unit.Infra;
 /// <item>[images] nginxinc/docker-nginx mainline/debian/Dockerfile (nginx, gettext-base, curl on debian:bookworm-slim);
 /// nicolaka/netshoot Dockerfile (iputils ping, curl, wget, iproute2, bash, …)</item>
 /// </list>
-/// Time never drives it: the kubelet side advances one step on each read of the pod (and each node query), so tests
-/// choose their points by observed progress.
+/// The kubelet side is an <see cref="IKubeletBackend"/>: <see cref="ScriptedKubelet"/> (the default; time never drives
+/// it: it advances one step on each read of the pod and each node query, so tests choose their points by observed
+/// progress) or CriKubelet (the embedded cluster's containerd through CRI, the <c>local-api</c> target).
 /// </summary>
-internal sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     /// <summary>Executables of the images fixtures/deploy.yaml uses (and the probe image). [images]</summary>
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> ImageTools { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
-    {
-        ["docker.io/library/nginx:1.27"] = new HashSet<string>(StringComparer.Ordinal)
-            { "sh", "bash", "nginx", "curl", "cat", "sleep", "ls", "env", "envsubst", "grep", "sed", "awk", "head", "tail", "id", "hostname" },
-        ["docker.io/nicolaka/netshoot:v0.13"] = new HashSet<string>(StringComparer.Ordinal)
-            { "sh", "bash", "ping", "curl", "wget", "ip", "nc", "sleep", "cat", "ls", "env", "grep", "sed", "awk", "head", "tail", "id", "hostname", "nsenter", "tcpdump" },
-    };
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> ImageTools => ScriptedKubelet.ImageTools;
 
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
@@ -43,21 +38,27 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly JsonArray _nodes;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _namespaces = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FakePod> _pods = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FakeNodeState> _nodeStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ApiPod> _pods = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
+    private readonly IKubeletBackend _kubelet;
+    private readonly ScriptedKubelet? _scripted;
     private int _namespaceReadsHeld;
     private int _namespaceReadsArrived;
     private readonly TaskCompletionSource _namespaceReadsReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _uid;
 
-    public FakeKubernetesApi(JsonArray nodes)
+    /// <summary>The model with the scripted kubelet (<see cref="Scripted"/>).</summary>
+    public FakeKubernetesApi(JsonArray nodes) : this(nodes, null)
     {
+    }
+
+    /// <summary>The model in front of <paramref name="kubelet"/> (null: a <see cref="ScriptedKubelet"/>).</summary>
+    public FakeKubernetesApi(JsonArray nodes, IKubeletBackend? kubelet)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
         _nodes = nodes;
-        foreach (var node in nodes.OfType<JsonObject>())
-        {
-            var name = node["metadata"]!["name"]!.GetValue<string>();
-            _nodeStates[name] = new FakeNodeState(name);
-        }
+        foreach (var node in nodes.OfType<JsonObject>()) _nodeNames.Add(node["metadata"]!["name"]!.GetValue<string>());
+        _kubelet = kubelet ?? (_scripted = new ScriptedKubelet(nodes));
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         Port = ((IPEndPoint)probe.LocalEndpoint).Port;
@@ -74,21 +75,31 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Status codes answered, in order (method, path, code).</summary>
     public ConcurrentQueue<(string Method, string Path, int Code)> Answers { get; } = new();
 
+    /// <summary>The scripted kubelet (unit tests); throws for another backend.</summary>
+    public ScriptedKubelet Scripted => _scripted ?? throw new InvalidOperationException("this API model runs another kubelet backend");
+
     /// <summary>Images whose pull fails (ErrImagePull, then ImagePullBackOff), e.g. a registry the nodes cannot reach.</summary>
-    public HashSet<string> UnpullableImages { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> UnpullableImages => Scripted.UnpullableImages;
 
     /// <summary>Kubelet syncs a deleted pod's node side needs before CNI DEL has run (store entry and host veth gone).</summary>
-    public int TeardownSyncs { get; set; } = 3;
+    public int TeardownSyncs { get => Scripted.TeardownSyncs; set => Scripted.TeardownSyncs = value; }
 
     /// <summary>Reads of a Terminating namespace (after its pods are gone) before the namespace controller removes it. [nsctl]</summary>
     public int NamespaceFinalizeReads { get; set; } = 2;
 
     /// <summary>What a command that exists in the container answers: (pod, container, argv) → exit code, stdout, stderr. Default: exit 0.</summary>
-    public Func<string, string, IReadOnlyList<string>, (int ExitCode, string Stdout, string Stderr)> OnExec { get; set; } =
-        (_, _, _) => (0, "", "");
+    public Func<string, string, IReadOnlyList<string>, (int ExitCode, string Stdout, string Stderr)> OnExec
+    {
+        get => Scripted.OnExec;
+        set => Scripted.OnExec = value;
+    }
 
     /// <summary>Overrides the waiting reason of an ephemeral container (pod, container → reason, null = none), e.g. ErrImagePull.</summary>
-    public Func<string, string, string?> OnEphemeralStatus { get; set; } = (_, _) => null;
+    public Func<string, string, string?> OnEphemeralStatus
+    {
+        get => Scripted.OnEphemeralStatus;
+        set => Scripted.OnEphemeralStatus = value;
+    }
 
     /// <summary>Every exec the double ran or refused: pod, container, argv.</summary>
     public ConcurrentQueue<(string Pod, string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
@@ -110,7 +121,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>The node side of a cluster node (the kubelet, the CNI store, host links), as a node access sees it.</summary>
     public FakeNodeState NodeState(string clusterNodeName)
     {
-        lock (_gate) return _nodeStates[clusterNodeName];
+        lock (_gate) return Scripted.NodeStates[clusterNodeName];
     }
 
     /// <summary>One kubelet sync on a node: tears deleted pods further down (called for each node query).</summary>
@@ -123,7 +134,17 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    private readonly List<FakePod> _orphans = [];
+    /// <summary>Teardown of every deleted pod, on every node (before a read of a pod, so a forced deletion's orphan
+    /// on a node of the CRI backend goes once its sandbox is stopped).</summary>
+    private void SyncOrphans()
+    {
+        lock (_gate)
+        {
+            foreach (var orphan in _orphans.ToList()) AdvanceTeardown(orphan);
+        }
+    }
+
+    private readonly List<ApiPod> _orphans = [];
 
     /// <summary>What the node holds for address <paramref name="ip"/> and link <paramref name="hostVeth"/>, read
     /// without a kubelet sync (a test's own look at the node).</summary>
@@ -131,7 +152,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     {
         lock (_gate)
         {
-            var node = _nodeStates[clusterNodeName];
+            var node = Scripted.NodeStates[clusterNodeName];
             return (node.Store.GetValueOrDefault(ip), hostVeth is not null && node.HostLinks.Contains(hostVeth));
         }
     }
@@ -181,7 +202,16 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             {
                 try
                 {
-                    await HandleAsync(context).ConfigureAwait(false);
+                    try
+                    {
+                        await HandleAsync(context).ConfigureAwait(false);
+                    }
+                    catch (Grpc.Core.RpcException e)
+                    {
+                        // The kubelet side failed to answer: an InternalError status, never a dropped connection.
+                        await WriteAsync(context, context.Request, context.Request.Url!.AbsolutePath,
+                            (500, Status(500, "InternalError", $"Internal error occurred: {e.Status.Detail}"))).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is HttpListenerException or IOException or WebSocketException or ObjectDisposedException)
                 {
@@ -221,12 +251,22 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
         var grace = request.QueryString["gracePeriodSeconds"] is { } g ? int.Parse(g, CultureInfo.InvariantCulture)
             : body.Length > 0 && JsonNode.Parse(body)?["gracePeriodSeconds"] is { } gb ? gb.GetValue<int>() : (int?)null;
+        if (request.HttpMethod == "GET" && parts is ["api", "v1", "nodes"])
+            await _kubelet.RefreshNodesAsync(_stop.Token).ConfigureAwait(false);
+        if (request.HttpMethod == "GET" && parts is ["api", "v1", "namespaces", var readNs, "pods", var readName] && _scripted is null)
+        {
+            // Another backend's kubelet runs on its own: what it has done is read before the answer.
+            SyncOrphans();
+            ApiPod? read;
+            lock (_gate) read = _pods.GetValueOrDefault(Key(readNs, readName));
+            if (read is not null) await _kubelet.RefreshPodAsync(read, _stop.Token).ConfigureAwait(false);
+        }
         (int, JsonObject) answer;
         lock (_gate)
         {
             answer = (request.HttpMethod, parts) switch
             {
-                ("GET", ["api", "v1", "nodes"]) => (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "NodeList", ["items"] = _nodes.DeepClone() }),
+                ("GET", ["api", "v1", "nodes"]) => (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "NodeList", ["items"] = NodeItems() }),
                 ("GET", ["api", "v1", "namespaces", var ns]) => ReadNamespace(ns),
                 ("POST", ["api", "v1", "namespaces"]) => CreateNamespace(body),
                 ("DELETE", ["api", "v1", "namespaces", var ns]) => DeleteNamespace(ns),
@@ -239,6 +279,43 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
         await WriteAsync(context, request, path, answer).ConfigureAwait(false);
     }
+
+    /// <summary>The node objects as the kubelets report them: a node whose runtime network is not ready (no CNI
+    /// config yet) is NotReady and carries the not-ready taint (pkg/kubelet/kubelet_node_status.go setNodeReadyCondition
+    /// via the runtime's NetworkReady; the node lifecycle controller's TaintNodesByCondition adds
+    /// node.kubernetes.io/not-ready:NoSchedule, pkg/controller/nodelifecycle/node_lifecycle_controller.go).</summary>
+    private JsonArray NodeItems()
+    {
+        var items = new JsonArray();
+        foreach (var node in _nodes.OfType<JsonObject>())
+        {
+            var copy = (JsonObject)node.DeepClone();
+            var name = node["metadata"]!["name"]!.GetValue<string>();
+            if (_kubelet.NodeReady(name) is { } ready)
+            {
+                var status = copy["status"] as JsonObject ?? new JsonObject();
+                copy["status"] = status;
+                status["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Ready",
+                    ["status"] = ready ? "True" : "False",
+                    ["reason"] = ready ? "KubeletReady" : "KubeletNotReady",
+                    ["message"] = ready ? "kubelet is posting ready status"
+                        : "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+                });
+                var spec = copy["spec"] as JsonObject ?? new JsonObject();
+                copy["spec"] = spec;
+                var taints = (spec["taints"] as JsonArray)?.Where(t => t!["key"]!.GetValue<string>() != NotReadyTaint).Select(t => t!.DeepClone()).ToList() ?? [];
+                if (!ready) taints.Add(new JsonObject { ["key"] = NotReadyTaint, ["effect"] = "NoSchedule" });
+                spec["taints"] = taints.Count > 0 ? new JsonArray([.. taints]) : null;
+            }
+            items.Add(copy);
+        }
+        return items;
+    }
+
+    /// <summary>The taint of a node that is not ready (k8s.io/api core/v1 well_known_taints.go TaintNodeNotReady).</summary>
+    public const string NotReadyTaint = "node.kubernetes.io/not-ready";
 
     private async Task WriteAsync(HttpListenerContext context, HttpListenerRequest request, string path, (int Code, JsonObject Json) answer)
     {
@@ -302,6 +379,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         if (!_namespaces.TryGetValue(name, out var ns)) return NotFound("namespaces", name);
         MarkTerminating(ns);
         // [nsctl] the namespace controller deletes the pods in it (gracefully); they go through the kubelet's teardown.
+        foreach (var pod in _pods.Values.Where(p => p.Namespace == name && p.NodeName.Length == 0).ToList()) _pods.Remove(Key(name, pod.Name));
         foreach (var pod in _pods.Values.Where(p => p.Namespace == name && !p.Deleted)) StartDeletion(pod, grace: 30);
         return (200, Public(ns));
     }
@@ -319,15 +397,32 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 $"pods \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", "pods", name));
         // [registry] a pod of that name exists (also while terminating): 409 AlreadyExists.
         if (_pods.ContainsKey(Key(ns, name))) return (409, Status(409, "AlreadyExists", $"pods \"{name}\" already exists", "pods", name));
-        var nodeName = pod["spec"]?["nodeSelector"]?["kubernetes.io/hostname"]?.GetValue<string>() ?? _nodeStates.Keys.First();
-        if (!_nodeStates.ContainsKey(nodeName))
-            return (201, pod); // unschedulable: stays Pending without a node (not used by the tests)
+        var nodeName = pod["spec"]?["nodeSelector"]?["kubernetes.io/hostname"]?.GetValue<string>() ?? _nodeNames.First();
+        if (!_nodeNames.Contains(nodeName))
+        {
+            // The scheduler finds no node matching the nodeSelector: the pod is stored and stays Pending, unbound,
+            // with PodScheduled=False reason Unschedulable (pkg/scheduler/schedule_one.go handleSchedulingFailure;
+            // v1.PodReasonUnschedulable) — not a 404.
+            pod["metadata"]!["namespace"] = ns;
+            pod["metadata"]!["uid"] = $"uid-{Interlocked.Increment(ref _uid)}";
+            pod["status"] = new JsonObject
+            {
+                ["phase"] = "Pending",
+                ["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable",
+                    ["message"] = $"0/{_nodeNames.Count} nodes are available: {_nodeNames.Count} node(s) didn't match Pod's node affinity/selector.",
+                }),
+            };
+            _pods[Key(ns, name)] = new ApiPod(ns, name, "", pod);
+            return (201, Public(pod));
+        }
         pod["metadata"]!["namespace"] = ns;
         pod["metadata"]!["uid"] = $"uid-{Interlocked.Increment(ref _uid)}";
         pod["spec"]!["nodeName"] = nodeName;
-        var fake = new FakePod(ns, name, nodeName, pod);
-        SetStatus(fake);
-        _pods[Key(ns, name)] = fake;
+        var bound = new ApiPod(ns, name, nodeName, pod);
+        _pods[Key(ns, name)] = bound;
+        _kubelet.PodBound(bound);
         return (201, Public(pod));
     }
 
@@ -341,125 +436,52 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             AdvanceTeardown(pod);
             return _pods.TryGetValue(Key(ns, name), out pod) ? (200, Public(pod.Object)) : NotFound("pods", name);
         }
+        if (pod.NodeName.Length == 0) return (200, Public(pod.Object)); // unbound: no kubelet knows it
+        _kubelet.BeforeRead(pod);
         var answer = Public(pod.Object);
-        Advance(pod);
+        _kubelet.AfterRead(pod);
         return (200, answer);
     }
 
     private (int, JsonObject) DeletePod(string ns, string name, int? grace)
     {
         if (!_pods.TryGetValue(Key(ns, name), out var pod)) return NotFound("pods", name);
+        if (pod.NodeName.Length == 0)
+        {
+            // [registry] strategy.go CheckGracefulDelete: an unscheduled pod is deleted at once (grace 0).
+            _pods.Remove(Key(ns, name));
+            return (200, Public(pod.Object));
+        }
         var effective = grace ?? pod.Object["spec"]?["terminationGracePeriodSeconds"]?.GetValue<int>() ?? 30;
         if (effective == 0)
         {
             // [registry]/strategy.go: gracePeriodSeconds 0 deletes the object from storage at once ("force"); the
             // kubelet learns of it later and still runs the teardown (CNI DEL) on the node. The object is gone now.
             _pods.Remove(Key(ns, name));
-            if (pod.Running) { pod.Deleted = true; _orphans.Add(pod); }
+            pod.Deleted = true;
+            _orphans.Add(pod);
+            _kubelet.DeletionStarted(pod);
             return (200, Public(pod.Object));
         }
         StartDeletion(pod, effective);
         return (200, Public(pod.Object));
     }
 
-    private static void StartDeletion(FakePod pod, int grace)
+    private void StartDeletion(ApiPod pod, int grace)
     {
         // [registry] graceful deletion: deletionTimestamp + deletionGracePeriodSeconds set, the object stays until
         // the kubelet has stopped the pod (CNI DEL included) and deletes it with grace 0; then 404.
         pod.Deleted = true;
         pod.Object["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
         pod.Object["metadata"]!["deletionGracePeriodSeconds"] = grace;
+        _kubelet.DeletionStarted(pod);
     }
 
-    private void AdvanceTeardown(FakePod pod)
+    private void AdvanceTeardown(ApiPod pod)
     {
-        pod.TeardownSyncs++;
-        if (pod.TeardownSyncs < TeardownSyncs) return;
-        if (pod.Running && pod.Ip is { } ip)
-        {
-            var node = _nodeStates[pod.NodeName];
-            node.Store.Remove(ip);
-            node.HostLinks.Remove(pod.HostVeth!);
-            pod.Running = false;
-        }
-        _pods.Remove(Key(pod.Namespace, pod.Name));
+        if (!_kubelet.AdvanceTeardown(pod)) return;
+        if (_pods.TryGetValue(Key(pod.Namespace, pod.Name), out var current) && ReferenceEquals(current, pod)) _pods.Remove(Key(pod.Namespace, pod.Name));
         _orphans.Remove(pod);
-    }
-
-    private void Advance(FakePod pod)
-    {
-        // Pending (scheduled, ContainerCreating) → pulling → Running and ready, one step per kubelet sync.
-        if (pod.Step < 2) pod.Step++;
-        if (pod.Step == 2 && !pod.Running && !PullFails(pod))
-        {
-            var node = _nodeStates[pod.NodeName];
-            var cidr = _nodes.OfType<JsonObject>().First(n => n["metadata"]!["name"]!.GetValue<string>() == pod.NodeName)["spec"]?["podCIDR"]?.GetValue<string>()
-                       ?? "10.244.9.0/24";
-            var prefix = cidr[..cidr.LastIndexOf('.')];
-            var ip = Enumerable.Range(2, 250).Select(i => $"{prefix}.{i}").First(a => !node.Store.ContainsKey(a));
-            var containerId = $"{Interlocked.Increment(ref _uid):x8}{pod.Name.GetHashCode(StringComparison.Ordinal):x8}";
-            pod.Ip = ip;
-            pod.HostVeth = BashCni.Harness.Kubernetes.PodNodeState.HostVethName(containerId, "eth0");
-            node.Store[ip] = containerId;
-            node.HostLinks.Add(pod.HostVeth);
-            pod.Running = true;
-        }
-        foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
-            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral]));
-        SetStatus(pod);
-    }
-
-    private bool PullFails(FakePod pod) =>
-        pod.Object["spec"]!["containers"]!.AsArray().Any(c => UnpullableImages.Contains(c!["image"]!.GetValue<string>()));
-
-    private void SetStatus(FakePod pod)
-    {
-        var containers = pod.Object["spec"]!["containers"]!.AsArray();
-        var waitingReason = pod.Step switch
-        {
-            0 => "ContainerCreating",
-            _ when PullFails(pod) => pod.Step == 1 ? "ErrImagePull" : "ImagePullBackOff",
-            1 => "ContainerCreating",
-            _ => null,
-        };
-        var statuses = new JsonArray();
-        foreach (var c in containers)
-        {
-            statuses.Add(new JsonObject
-            {
-                ["name"] = c!["name"]!.GetValue<string>(),
-                ["image"] = c["image"]!.GetValue<string>(),
-                ["imageID"] = pod.Running ? "sha256:0" : "",
-                ["ready"] = pod.Running,
-                ["restartCount"] = 0,
-                ["state"] = pod.Running
-                    ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
-                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = waitingReason, ["message"] = waitingReason == "ErrImagePull" ? $"failed to pull image \"{c["image"]}\"" : null } },
-            });
-        }
-        var ephemeral = new JsonArray();
-        foreach (var (name, running) in pod.Ephemeral)
-            ephemeral.Add(new JsonObject
-            {
-                ["name"] = name,
-                ["image"] = pod.EphemeralImages[name],
-                ["ready"] = false, // [conv] ephemeral containers are never ready (no probes)
-                ["restartCount"] = 0,
-                ["state"] = running
-                    ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
-                    : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = OnEphemeralStatus(pod.Name, name) ?? "PodInitializing" } },
-            });
-        pod.Object["status"] = new JsonObject
-        {
-            ["phase"] = pod.Running ? "Running" : "Pending",
-            ["hostIP"] = "172.18.0.9",
-            ["podIP"] = pod.Running ? pod.Ip : null,
-            ["conditions"] = new JsonArray(
-                new JsonObject { ["type"] = "PodScheduled", ["status"] = "True" },
-                new JsonObject { ["type"] = "Ready", ["status"] = pod.Running ? "True" : "False" }),
-            ["containerStatuses"] = statuses,
-            ["ephemeralContainerStatuses"] = ephemeral.Count > 0 ? ephemeral : null,
-        };
     }
 
     private (int, JsonObject) AddEphemeralContainers(string ns, string name, string body, string? contentType)
@@ -474,24 +496,38 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var list = patch["spec"]?["ephemeralContainers"]?.AsArray() ?? [];
         var spec = pod.Object["spec"]!.AsObject();
         var current = spec["ephemeralContainers"]?.AsArray() ?? [];
+        var invalid = $"Pod \"{name}\" is invalid: spec.ephemeralContainers";
+        if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+        {
+            // RFC 7386 JSON merge patch: a list is replaced as a whole (k8s.io/apimachinery pkg/util/jsonmergepatch);
+            // dropping an existing ephemeral container is refused by ValidatePodEphemeralContainersUpdate
+            // (pkg/apis/core/validation/validation.go): 422.
+            var kept = current.Select(c => c!["name"]!.GetValue<string>()).Where(n => list.All(l => l!["name"]?.GetValue<string>() != n)).ToList();
+            if (kept.Count > 0)
+                return (422, Status(422, "Invalid", $"{invalid}: Forbidden: existing ephemeral containers \"{kept[0]}\" may not be removed"));
+        }
+        // Strategic merge patch: ephemeralContainers merge by name (patchMergeKey "name" in k8s.io/api core/v1 types.go).
         foreach (var container in list)
         {
             var cname = container!["name"]!.GetValue<string>();
             var image = container["image"]?.GetValue<string>() ?? "";
             if (current.Any(c => c!["name"]!.GetValue<string>() == cname))
             {
-                if (pod.EphemeralImages[cname] != image)
-                    return (422, Status(422, "Invalid", $"Pod \"{name}\" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers \"{cname}\" may not be changed"));
+                if (current.First(c => c!["name"]!.GetValue<string>() == cname)!["image"]?.GetValue<string>() != image)
+                    return (422, Status(422, "Invalid", $"{invalid}: Forbidden: existing ephemeral containers \"{cname}\" may not be changed"));
                 continue;
             }
-            if (!ImageTools.ContainsKey(image) && !UnpullableImages.Contains(image))
-                return (422, Status(422, "Invalid", $"the double knows no image {image}"));
+            // validation.go validateEphemeralContainers: a name must be unique among all containers of the pod.
+            if (spec["containers"]!.AsArray().Concat(spec["initContainers"]?.AsArray() ?? []).Any(c => c!["name"]!.GetValue<string>() == cname))
+                return (422, Status(422, "Invalid", $"{invalid}[{current.Count}].name: Duplicate value: \"{cname}\""));
+            if (image.Length == 0)
+                return (422, Status(422, "Invalid", $"{invalid}[{current.Count}].image: Required value"));
+            // Any image string is accepted here: a pull that fails is the kubelet's (ErrImagePull), not the API's.
             current.Add(container.DeepClone());
-            pod.Ephemeral[cname] = false;
-            pod.EphemeralImages[cname] = image;
+            spec["ephemeralContainers"] = current;
+            _kubelet.EphemeralAdded(pod, cname, container.AsObject());
         }
         spec["ephemeralContainers"] = current;
-        SetStatus(pod);
         return (200, Public(pod.Object));
     }
 
@@ -504,6 +540,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var containerName = query["container"] ?? "";
         string? image = null;
         bool running;
+        ApiPod? execPodObject;
         lock (_gate)
         {
             if (!_pods.TryGetValue(Key(ns, podName), out var pod))
@@ -521,7 +558,8 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 return;
             }
             image = container["image"]!.GetValue<string>();
-            running = pod.Ephemeral.TryGetValue(containerName, out var e) ? e : pod.Running;
+            running = _kubelet.ContainerRunning(pod, containerName);
+            execPodObject = pod;
             if (!running)
             {
                 Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
@@ -532,20 +570,17 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         // [ws] the client offers v5/v4.channel.k8s.io; the double speaks v4 (stdout 1, stderr 2, error 3).
         var ws = (await context.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false)).WebSocket;
         JsonObject status;
-        var tools = ImageTools.GetValueOrDefault(image!) ?? new HashSet<string>();
-        var binary = command.Length == 0 ? "" : command[0].Split('/')[^1];
-        if (!tools.Contains(binary))
+        var outcome = await _kubelet.ExecAsync(execPodObject!, containerName, image!, command, _stop.Token).ConfigureAwait(false);
+        if (outcome.StartError is { } cause)
         {
-            // [containerd] runc cannot start the process; containerd returns the error, and [kubelet-exec] writes it
-            // as an InternalError status on the error channel (not an exit code): the client throws KubernetesException.
-            var cause = $"failed to exec in container: failed to start exec \"0123456789ab\": OCI runtime exec failed: exec failed: " +
-                        $"unable to start container process: exec: \"{command.FirstOrDefault()}\": executable file not found in $PATH: unknown";
+            // [kubelet-exec] the runtime could not start the process: an InternalError status on the error channel
+            // (not an exit code): the client throws KubernetesException.
             status = Status(500, "InternalError", $"Internal error occurred: error executing command in container: {cause}");
             status["details"] = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = $"error executing command in container: {cause}" }) };
         }
         else
         {
-            var (exit, stdout, stderr) = OnExec(podName, containerName, command);
+            var (exit, stdout, stderr) = (outcome.ExitCode, outcome.Stdout, outcome.Stderr);
             if (stdout.Length > 0) await SendAsync(ws, 1, stdout).ConfigureAwait(false);
             if (stderr.Length > 0) await SendAsync(ws, 2, stderr).ConfigureAwait(false);
             status = exit == 0
@@ -634,31 +669,6 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         }
         _listener.Close();
         _stop.Dispose();
+        await _kubelet.DisposeAsync().ConfigureAwait(false);
     }
-
-    private sealed class FakePod(string ns, string name, string nodeName, JsonObject o)
-    {
-        public string Namespace { get; } = ns;
-        public string Name { get; } = name;
-        public string NodeName { get; } = nodeName;
-        public JsonObject Object { get; } = o;
-        public int Step { get; set; }
-        public bool Running { get; set; }
-        public bool Deleted { get; set; }
-        public int TeardownSyncs { get; set; }
-        public string? Ip { get; set; }
-        public string? HostVeth { get; set; }
-        public Dictionary<string, bool> Ephemeral { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, string> EphemeralImages { get; } = new(StringComparer.Ordinal);
-    }
-}
-
-/// <summary>What a node holds for its pods: IPAM store entries (address → container ID) and host links.</summary>
-internal sealed class FakeNodeState(string name)
-{
-    public string Name { get; } = name;
-
-    public Dictionary<string, string> Store { get; } = new(StringComparer.Ordinal);
-
-    public HashSet<string> HostLinks { get; } = new(StringComparer.Ordinal);
 }
