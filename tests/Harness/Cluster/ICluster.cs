@@ -59,6 +59,11 @@ public interface ICluster : IAsyncDisposable
     /// <summary>How <see cref="ExecInPodNetworkAsync"/> reaches the pod's network namespace (e.g. "ephemeral container").</summary>
     string PodNetworkVia => "exec in pod";
 
+    /// <summary>The command line a person runs to repeat <paramref name="command"/> as <see cref="ExecInPodNetworkAsync"/>
+    /// runs it in pod <paramref name="podName"/> (a probe's reproducing command). Default: the command with the way in named.</summary>
+    string ReproduceCommand(string podName, IReadOnlyList<string> command) =>
+        $"in pod {podName} ({PodNetworkVia}): {BashCni.Harness.Reachability.PlannedProbe.Quote(command)}";
+
     /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
     Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);
 

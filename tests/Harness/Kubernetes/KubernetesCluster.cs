@@ -328,6 +328,11 @@ public sealed class KubernetesCluster : ICluster
         return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The kubectl command that repeats <paramref name="command"/> in the pod's probe container.</summary>
+    public string ReproduceCommand(string podName, IReadOnlyList<string> command) =>
+        "kubectl " + (_settings.KubeContext is { } context ? $"--context {PlannedProbe.Quote([context])} " : "") +
+        $"-n {PlannedProbe.Quote([Namespace])} exec {PlannedProbe.Quote([podName])} -c {ProbeContainerName} -- {PlannedProbe.Quote(command)}";
+
     /// <summary>Adds the probe container to the pod (once per pod) and waits until it runs (bounded by <see cref="ProbeContainerTimeout"/>).</summary>
     public async Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default)
     {

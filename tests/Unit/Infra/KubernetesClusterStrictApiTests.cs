@@ -205,7 +205,7 @@ public sealed class KubernetesClusterStrictApiTests
             Assert.That((nonZero.ExitCode, nonZero.Stdout, nonZero.Stderr), Is.EqualTo((3, "out", "err")), "NonZeroExitCode status → the exit code");
             Assert.That(missing.ExitCode, Is.EqualTo(127), "InternalError status (no such binary in nginx) → 127");
             Assert.That(missing.Stderr, Does.Contain("executable file not found in $PATH"));
-            Assert.That(ProbeCommands.Classify(missing.ExitCode, missing.Stdout, missing.Stderr), Is.EqualTo(Reach.Error), "a probe error, never 'no'");
+            Assert.That(ProbeCommands.Classify(ProbeProtocol.Icmp, missing.ExitCode, missing.Stdout, missing.Stderr), Is.EqualTo(ProbeOutcome.Error), "a probe error, never 'no'");
             Assert.That(viaDebug.ExitCode, Is.Zero, viaDebug.ToString());
             Assert.That(api.Execs.Last().Container, Is.EqualTo(KubernetesCluster.ProbeContainerName));
         });
