@@ -24,6 +24,9 @@ public interface ICluster : IAsyncDisposable
 
     IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>The cluster's pod network (the plugin's --network; kubeadm's --pod-network-cidr, kind's podSubnet).</summary>
+    string PodNetwork => "10.244.0.0/16";
+
     /// <summary>
     /// An address outside the cluster and the pod network that pods may try to reach (the "outside" probe target),
     /// or null when the backend has none (198.51.100.1 on the local cluster).

@@ -42,6 +42,8 @@ internal sealed class FakeCluster : ICluster
 
     public string Kind { get; }
 
+    public string PodNetwork { get; init; } = "10.244.0.0/16";
+
     public string? OutsideAddress { get; init; }
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
