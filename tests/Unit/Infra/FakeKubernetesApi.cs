@@ -90,6 +90,13 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Overrides the waiting reason of an ephemeral container (pod, container → reason, null = none), e.g. ErrImagePull.</summary>
     public Func<string, string, string?> OnEphemeralStatus { get; set; } = (_, _) => null;
 
+    /// <summary>Rejects an exec before any stream opens (pod, container → status code and message, null = allowed), as
+    /// the API server does for RBAC (403) or the kubelet for its own errors (500). [conv]</summary>
+    public Func<string, string, (int Code, string Message)?> RejectExec { get; set; } = (_, _) => null;
+
+    /// <summary>Ephemeral containers ("pod/container") whose process has exited: terminated, never restarted. [conv]</summary>
+    public HashSet<string> TerminatedEphemeral { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every exec the double ran or refused: pod, container, argv.</summary>
     public ConcurrentQueue<(string Pod, string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
 
@@ -200,7 +207,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         var path = request.Url!.AbsolutePath;
         Requests.Enqueue((request.HttpMethod, path, body));
         var parts = path.Trim('/').Split('/');
-        if (parts is ["api", "v1", "namespaces", _, "pods", var execPod, "exec"] && request.IsWebSocketRequest)
+        if (parts is ["api", "v1", "namespaces", _, "pods", var execPod, "exec"])
         {
             await ExecAsync(context, parts[3], execPod).ConfigureAwait(false);
             return;
@@ -405,7 +412,8 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             pod.Running = true;
         }
         foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
-            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral]));
+            pod.Ephemeral[ephemeral] = !TerminatedEphemeral.Contains(pod.Name + "/" + ephemeral)
+                && (pod.Ephemeral[ephemeral] || (pod.Running && !UnpullableImages.Contains(pod.EphemeralImages[ephemeral])));
         SetStatus(pod);
     }
 
@@ -445,7 +453,9 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 ["image"] = pod.EphemeralImages[name],
                 ["ready"] = false, // [conv] ephemeral containers are never ready (no probes)
                 ["restartCount"] = 0,
-                ["state"] = running
+                ["state"] = TerminatedEphemeral.Contains(pod.Name + "/" + name)
+                    ? new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 137, ["reason"] = "Error", ["finishedAt"] = "2026-01-01T00:00:00Z" } }
+                    : running
                     ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = "2026-01-01T00:00:00Z" } }
                     : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = OnEphemeralStatus(pod.Name, name) ?? "PodInitializing" } },
             });
@@ -506,6 +516,12 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         bool running;
         lock (_gate)
         {
+            if (RejectExec(podName, containerName) is { } rejected)
+            {
+                // Authorization runs before the handler: the request never reaches the pod. [conv]
+                Reject(context, rejected.Code, Status(rejected.Code, rejected.Code == 403 ? "Forbidden" : "InternalError", rejected.Message));
+                return;
+            }
             if (!_pods.TryGetValue(Key(ns, podName), out var pod))
             {
                 Reject(context, 404, NotFound("pods", podName).Item2);
@@ -525,6 +541,12 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             if (!running)
             {
                 Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
+                return;
+            }
+            if (!context.Request.IsWebSocketRequest)
+            {
+                // An exec without the upgrade: the streaming handler answers 400 (k8s.io/apimachinery util/httpstream).
+                Reject(context, 400, Status(400, "BadRequest", "Upgrade request required"));
                 return;
             }
         }
