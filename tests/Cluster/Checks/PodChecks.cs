@@ -102,7 +102,7 @@ public static partial class PodChecks
             var log = await NodeFacts.PluginLogAsync(cluster, group.Key).ConfigureAwait(false);
             logs.Add($"== plugin log of {group.Key}\n{log}");
             foreach (var (pod, node, _) in group)
-                if (!log.Contains(pod, StringComparison.Ordinal))
+                if (!PluginLogLines.NamesPod(log, pod))
                     p.Add($"the plugin log of {node} does not mention {pod} ({log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} lines)");
         }
         return ClusterVerdict.Of(check, p, string.Join('\n', logs));

@@ -24,6 +24,9 @@ public interface ICluster : IAsyncDisposable
 
     IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>The cluster's pod network (the plugin's --network; kubeadm's --pod-network-cidr, kind's podSubnet).</summary>
+    string PodNetwork => "10.244.0.0/16";
+
     /// <summary>
     /// An address outside the cluster and the pod network that pods may try to reach (the "outside" probe target),
     /// or null when the backend has none (198.51.100.1 on the local cluster).
@@ -58,6 +61,11 @@ public interface ICluster : IAsyncDisposable
 
     /// <summary>How <see cref="ExecInPodNetworkAsync"/> reaches the pod's network namespace (e.g. "ephemeral container").</summary>
     string PodNetworkVia => "exec in pod";
+
+    /// <summary>The command line a person runs to repeat <paramref name="command"/> as <see cref="ExecInPodNetworkAsync"/>
+    /// runs it in pod <paramref name="podName"/> (a probe's reproducing command). Default: the command with the way in named.</summary>
+    string ReproduceCommand(string podName, IReadOnlyList<string> command) =>
+        $"in pod {podName} ({PodNetworkVia}): {BashCni.Harness.Reachability.PlannedProbe.Quote(command)}";
 
     /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
     Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);

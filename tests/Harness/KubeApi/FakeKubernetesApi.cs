@@ -101,6 +101,13 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         set => Scripted.OnEphemeralStatus = value;
     }
 
+    /// <summary>Rejects an exec before any stream opens (pod, container → status code and message, null = allowed), as
+    /// the API server does for RBAC (403) or the kubelet for its own errors (500). [conv]</summary>
+    public Func<string, string, (int Code, string Message)?> RejectExec { get; set; } = (_, _) => null;
+
+    /// <summary>Ephemeral containers ("pod/container") whose process has exited: terminated, never restarted. [conv]</summary>
+    public HashSet<string> TerminatedEphemeral => Scripted.TerminatedEphemeral;
+
     /// <summary>Every exec the double ran or refused: pod, container, argv.</summary>
     public ConcurrentQueue<(string Pod, string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
 
@@ -230,7 +237,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var path = request.Url!.AbsolutePath;
         Requests.Enqueue((request.HttpMethod, path, body));
         var parts = path.Trim('/').Split('/');
-        if (parts is ["api", "v1", "namespaces", _, "pods", var execPod, "exec"] && request.IsWebSocketRequest)
+        if (parts is ["api", "v1", "namespaces", _, "pods", var execPod, "exec"])
         {
             await ExecAsync(context, parts[3], execPod).ConfigureAwait(false);
             return;
@@ -543,6 +550,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         ApiPod? execPodObject;
         lock (_gate)
         {
+            if (RejectExec(podName, containerName) is { } rejected)
+            {
+                // Authorization runs before the handler: the request never reaches the pod. [conv]
+                Reject(context, rejected.Code, Status(rejected.Code, rejected.Code == 403 ? "Forbidden" : "InternalError", rejected.Message));
+                return;
+            }
             if (!_pods.TryGetValue(Key(ns, podName), out var pod))
             {
                 Reject(context, 404, NotFound("pods", podName).Item2);
@@ -563,6 +576,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             if (!running)
             {
                 Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
+                return;
+            }
+            if (!context.Request.IsWebSocketRequest)
+            {
+                // An exec without the upgrade: the streaming handler answers 400 (k8s.io/apimachinery util/httpstream).
+                Reject(context, 400, Status(400, "BadRequest", "Upgrade request required"));
                 return;
             }
         }

@@ -49,6 +49,10 @@ public sealed class ScriptedKubelet : IKubeletBackend
     /// <summary>Overrides the waiting reason of an ephemeral container (pod, container → reason, null = none), e.g. ErrImagePull.</summary>
     public Func<string, string, string?> OnEphemeralStatus { get; set; } = (_, _) => null;
 
+    /// <summary>Ephemeral containers ("pod/container") whose process has exited: terminated, never restarted
+    /// (ephemeral containers have no restart policy: k8s.io/api core/v1 types.go EphemeralContainerCommon).</summary>
+    public HashSet<string> TerminatedEphemeral { get; } = new(StringComparer.Ordinal);
+
     public bool? NodeReady(string nodeName) => null;
 
     public void PodBound(ApiPod pod) => SetStatus(pod);
@@ -124,7 +128,8 @@ public sealed class ScriptedKubelet : IKubeletBackend
             pod.Running = true;
         }
         foreach (var ephemeral in pod.Ephemeral.Keys.ToList())
-            pod.Ephemeral[ephemeral] = pod.Ephemeral[ephemeral] || (pod.Running && Pullable(pod.EphemeralImages[ephemeral]));
+            pod.Ephemeral[ephemeral] = !TerminatedEphemeral.Contains(pod.Name + "/" + ephemeral)
+                && (pod.Ephemeral[ephemeral] || (pod.Running && Pullable(pod.EphemeralImages[ephemeral])));
         SetStatus(pod);
     }
 
@@ -152,7 +157,8 @@ public sealed class ScriptedKubelet : IKubeletBackend
         var ephemeral = new JsonArray();
         foreach (var (name, running) in pod.Ephemeral)
             ephemeral.Add(PodStatusJson.Container(name, pod.EphemeralImages[name], ready: false,
-                running ? PodStatusJson.Running()
+                TerminatedEphemeral.Contains(pod.Name + "/" + name) ? PodStatusJson.Terminated(137, "Error", null)
+                : running ? PodStatusJson.Running()
                     // A new ephemeral container waits as ContainerCreating until started (kubelet_pods.go
                     // convertToAPIContainerStatuses: a container without a runtime status yet); an image it cannot pull
                     // reads ErrImagePull (images/image_manager.go).

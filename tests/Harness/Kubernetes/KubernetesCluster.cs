@@ -52,6 +52,9 @@ public sealed class KubernetesCluster : ICluster
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
 
+    /// <summary>The target's pod network (BASHCNI_POD_NETWORK; kubeadm's --pod-network-cidr, kind's podSubnet).</summary>
+    public string PodNetwork => _settings.PodNetwork;
+
     /// <summary>Lab node names ↔ the cluster's.</summary>
     public NodeNameMap NodeMap => _settings.NodeMap;
 
@@ -71,7 +74,7 @@ public sealed class KubernetesCluster : ICluster
     public TimeSpan NodeTeardownTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long the probe container of a pod may take to run, image pull included (default 5 minutes).</summary>
-    public TimeSpan ProbeContainerTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ProbeContainerTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The image of the probe container: the lab's tool pod image (fixtures/deploy.yaml's bash pods), so the
     /// nodes have it already; it carries ping, curl, wget and ip.</summary>
@@ -158,21 +161,49 @@ public sealed class KubernetesCluster : ICluster
     {
         var (report, passed) = await Preflight.RunAsync(Nodes, _settings.NodeMap, (node, script, ct) => RunOnNodeAsync(node, script, ct),
             Images.Append(ProbeImage).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var (outsideOk, outsideLine) = await CheckOutsideHostAsync(cancellationToken).ConfigureAwait(false);
+        report += (outsideOk ? "  ok    " : "  FAIL  ") + outsideLine + "\n";
+        passed &= outsideOk;
         PreflightReport = report;
         Progress(report.TrimEnd());
         Evidence.Attach("pre-flight", report);
         if (!passed) throw new PreflightFailedException(report);
     }
 
+    /// <summary>The reachability matrix's "outside" host must answer ping from the control-plane node itself (the
+    /// default, that node's default gateway, is e.g. a cloud's VPC router, which may not): else the routed stage
+    /// would blame the plugin for a host that never answers.</summary>
+    private async Task<(bool Ok, string Line)> CheckOutsideHostAsync(CancellationToken cancellationToken)
+    {
+        var master = Nodes.FirstOrDefault(n => n.Name == "master");
+        if (master is null) return (false, "outside host: not checked, the cluster has no lab node master");
+        string host;
+        CommandResult result;
+        try
+        {
+            host = await GetOutsideHostAsync(cancellationToken).ConfigureAwait(false);
+            result = await RunOnNodeAsync(master.Name, Preflight.OutsideHostScript(host), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The node access failing is reported by the node checks above; this line says what it means here.
+            return (false, $"outside host: not checked from {master.Name}: {e.Message.ReplaceLineEndings(" ")} (or set BASHCNI_OUTSIDE_HOST)");
+        }
+        return Preflight.OutsideHostLine(host, _settings.OutsideHost is not null, master.Name, result);
+    }
+
     public async Task PrepareNodesAsync(CancellationToken cancellationToken = default)
     {
         if (PreflightReport is null) await PreflightAsync(cancellationToken).ConfigureAwait(false);
-        var withoutCidr = Nodes.Where(n => n.PodCidr.Length == 0).Select(n => n.Name).ToList();
+        // Only the three mapped lab nodes run the lab's pods; other nodes (a fourth worker, nodes whose podCIDR is
+        // none of ours) are left as they are.
+        var labNodes = LabNodes.Of(Nodes);
+        var withoutCidr = labNodes.Where(n => n.PodCidr.Length == 0).Select(n => n.Name).ToList();
         if (withoutCidr.Count > 0)
             throw new InvalidOperationException(
                 $"nodes without spec.podCIDR: {string.Join(", ", withoutCidr)} — create the cluster with a pod network CIDR " +
                 "(kind: networking.podSubnet; kubeadm: --pod-network-cidr) so the controller manager assigns node subnets");
-        foreach (var node in Nodes)
+        foreach (var node in labNodes)
             await PluginInstaller.InstallAsync(_access[node.Name], RepoPaths.PluginDir, node.PodCidr, _settings.PodNetwork,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         OutsideAddress = await GetOutsideHostAsync(cancellationToken).ConfigureAwait(false);
@@ -319,21 +350,44 @@ public sealed class KubernetesCluster : ICluster
     /// Runs <paramref name="command"/> in the pod's network namespace from an ephemeral container
     /// (<see cref="ProbeContainerName"/>, image <see cref="ProbeImage"/>) added to the pod once, as <c>kubectl debug</c>
     /// does (a strategic merge patch of the ephemeralcontainers subresource, stable since Kubernetes 1.25). The pod's own
-    /// image needs no tools: the official nginx image has no ping.
+    /// image needs no tools: the official nginx image has no ping. An exec the server rejects (e.g. the probe
+    /// container stopped since) throws <see cref="PodExecRejectedException"/>; the next call looks at the pod again
+    /// and replaces a stopped probe container.
     /// </summary>
     public async Task<CommandResult> ExecInPodNetworkAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         await PreparePodNetworkExecAsync(podName, cancellationToken).ConfigureAwait(false);
-        return await ExecAsync(podName, ProbeContainerName, command, $"kubectl debug … {podName} ({ProbeContainerName})", cancellationToken).ConfigureAwait(false);
+        var container = ProbeContainerOf(podName);
+        try
+        {
+            return await ExecAsync(podName, container, command, $"kubectl debug … {podName} ({container})", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PodExecRejectedException)
+        {
+            foreach (var key in _probeContainers.Keys.Where(k => k.StartsWith(podName + "/", StringComparison.Ordinal)))
+                _probeContainers.TryRemove(key, out _);
+            throw;
+        }
     }
+
+    /// <summary>The kubectl command that repeats <paramref name="command"/> in the pod's probe container.</summary>
+    public string ReproduceCommand(string podName, IReadOnlyList<string> command) =>
+        "kubectl " + (_settings.KubeContext is { } context ? $"--context {PlannedProbe.Quote([context])} " : "") +
+        $"-n {PlannedProbe.Quote([Namespace])} exec {PlannedProbe.Quote([podName])} -c {ProbeContainerOf(podName)} -- {PlannedProbe.Quote(command)}";
+
+    /// <summary>The probe container the pod's probes run in now (<see cref="ProbeContainerName"/>, or the one that
+    /// replaced it).</summary>
+    public string ProbeContainerOf(string podName) => _probeContainerNames.GetValueOrDefault(podName, ProbeContainerName);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _probeContainerNames = new(StringComparer.Ordinal);
 
     /// <summary>Adds the probe container to the pod (once per pod) and waits until it runs (bounded by <see cref="ProbeContainerTimeout"/>).</summary>
     public async Task PreparePodNetworkExecAsync(string podName, CancellationToken cancellationToken = default)
     {
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
                   ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
-        var key = pod.Metadata.Uid ?? podName;
+        var key = podName + "/" + (pod.Metadata.Uid ?? "");
         var ready = _probeContainers.GetOrAdd(key, _ => new Lazy<Task>(() => AddProbeContainerAsync(podName, CancellationToken.None)));
         try
         {
@@ -346,11 +400,20 @@ public sealed class KubernetesCluster : ICluster
         }
     }
 
+    /// <summary>
+    /// Makes a probe container run in the pod. Ephemeral containers are never restarted, removed or changed (a change
+    /// is a 422: validation.ValidatePodEphemeralContainersUpdate), so one that terminated, or that names another
+    /// image, is replaced by a new one under another name (bashcni-probe-2, -3, …). A failed pull
+    /// (ErrImagePull, ImagePullBackOff) is "not yet": the kubelet retries it with back-off
+    /// (pkg/kubelet/images/image_manager.go) until <see cref="ProbeContainerTimeout"/>, the pull budget, ends;
+    /// InvalidImageName never recovers and fails at once.
+    /// </summary>
     private async Task AddProbeContainerAsync(string podName, CancellationToken cancellationToken)
     {
         var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false)
                   ?? throw new InvalidOperationException($"pod {podName} does not exist in namespace {Namespace}");
-        if (pod.Spec.EphemeralContainers?.Any(c => c.Name == ProbeContainerName) != true)
+        var name = ChooseProbeContainer(pod, out var add, out var why);
+        if (add)
         {
             var patch = new
             {
@@ -358,37 +421,70 @@ public sealed class KubernetesCluster : ICluster
                 {
                     ephemeralContainers = new[]
                     {
-                        new { name = ProbeContainerName, image = ProbeImage, imagePullPolicy = "IfNotPresent", command = new[] { "sleep", "infinity" } },
+                        new { name, image = ProbeImage, imagePullPolicy = "IfNotPresent", command = new[] { "sleep", "infinity" } },
                     },
                 },
             };
-            Progress($"pod {podName}: adding ephemeral container {ProbeContainerName} ({ProbeImage})");
+            Progress($"pod {podName}: adding ephemeral container {name} ({ProbeImage}){(why is null ? "" : $": {why}")}");
             await _client.CoreV1.PatchNamespacedPodEphemeralcontainersAsync(
                 new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.StrategicMergePatch), podName, Namespace,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         string? lastSeen = null;
-        await Waits.UntilAsync($"ephemeral container {ProbeContainerName} running in pod {podName}", async ct =>
+        await Waits.UntilAsync($"ephemeral container {name} running in pod {podName}", async ct =>
         {
             var current = await ReadPodAsync(podName, ct).ConfigureAwait(false);
             if (current is null) return Waits.Probe.Failed("the pod is gone");
-            var status = current.Status?.EphemeralContainerStatuses?.FirstOrDefault(c => c.Name == ProbeContainerName);
+            var status = current.Status?.EphemeralContainerStatuses?.FirstOrDefault(c => c.Name == name);
             var seen = status?.State?.Running is not null ? "running"
                 : status?.State?.Terminated is { } t ? $"terminated ({t.Reason} {t.Message})"
                 : status?.State?.Waiting is { } w ? $"waiting ({w.Reason}{(w.Message is { Length: > 0 } m ? ": " + m : "")})"
                 : "no status yet";
-            if (seen != lastSeen) Progress($"pod {podName}: probe container {seen}");
+            if (seen != lastSeen) Progress($"pod {podName}: probe container {name} {seen}");
             lastSeen = seen;
             return seen switch
             {
                 "running" => Waits.Probe.Ok,
                 _ when status?.State?.Terminated is not null => Waits.Probe.Failed(seen),
-                _ when status?.State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" or "InvalidImageName" =>
-                    Waits.Probe.Failed($"{seen} — the nodes must be able to pull {ProbeImage}"),
+                _ when status?.State?.Waiting?.Reason is "InvalidImageName" => Waits.Probe.Failed($"{seen} — {ProbeImage} is not a valid image name"),
+                _ when status?.State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff" =>
+                    Waits.Probe.NotYet($"{seen} — the kubelet retries the pull; the nodes must be able to pull {ProbeImage}"),
                 _ => Waits.Probe.NotYet(seen),
             };
         }, ProbeContainerTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        _probeContainerNames[podName] = name;
     }
+
+    /// <summary>The probe container to use in <paramref name="pod"/>: the newest of ours if it may still run, else a
+    /// new name (<paramref name="add"/>; <paramref name="why"/> says why the old one is not used).</summary>
+    public string ChooseProbeContainer(V1Pod pod, out bool add, out string? why)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var ours = (pod.Spec?.EphemeralContainers ?? []).Where(c => IsProbeContainerName(c.Name)).ToList();
+        why = null;
+        add = true;
+        if (ours.Count == 0) return ProbeContainerName;
+        var latest = ours[^1];
+        var status = pod.Status?.EphemeralContainerStatuses?.FirstOrDefault(c => c.Name == latest.Name);
+        if (status?.State?.Terminated is { } t) why = $"{latest.Name} terminated ({t.Reason}, exit {t.ExitCode})";
+        else if (status?.State?.Waiting?.Reason is "InvalidImageName") why = $"{latest.Name} can never start (InvalidImageName)";
+        else if (latest.Image != ProbeImage) why = $"{latest.Name} runs {latest.Image}, not {ProbeImage}";
+        if (why is null)
+        {
+            add = false;
+            return latest.Name;
+        }
+        var taken = new HashSet<string>((pod.Spec?.Containers ?? []).Select(c => c.Name)
+            .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
+            .Concat((pod.Spec?.EphemeralContainers ?? []).Select(c => c.Name)), StringComparer.Ordinal);
+        var n = ours.Count + 1;
+        while (taken.Contains($"{ProbeContainerName}-{n}")) n++;
+        return $"{ProbeContainerName}-{n}";
+    }
+
+    private static bool IsProbeContainerName(string name) =>
+        name == ProbeContainerName || (name.StartsWith(ProbeContainerName + "-", StringComparison.Ordinal)
+                                       && int.TryParse(name.AsSpan(ProbeContainerName.Length + 1), out _));
 
     public async Task<CommandResult> ExecInPodAsync(string podName, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
@@ -433,7 +529,46 @@ public sealed class KubernetesCluster : ICluster
             exitCode = 127;
             stderr += e.Message;
         }
+        catch (System.Net.WebSockets.WebSocketException e)
+        {
+            // The server refused the upgrade (RBAC 403, unknown or stopped container 400, kubelet 500): the websocket
+            // client keeps only the status code. Ask once more without the upgrade to read the server's answer, as
+            // kubernetes-client/csharp's StreamConnectAsync did before it dropped that retry.
+            var answer = await ServerAnswerAsync(podName, container, command, cancellationToken).ConfigureAwait(false);
+            throw new PodExecRejectedException(podName, container, answer ?? e.Message, e);
+        }
         return new CommandResult(line, exitCode, stdout, stderr, clock.Elapsed);
+    }
+
+    /// <summary>The status and message the API server answers to the exec request without a websocket upgrade, or
+    /// null when that request failed as well.</summary>
+    private async Task<string?> ServerAnswerAsync(string podName, string container, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var query = string.Join('&', command.Select(c => "command=" + Uri.EscapeDataString(c))
+            .Append("container=" + Uri.EscapeDataString(container)).Append("stdout=true").Append("stderr=true"));
+        var baseUri = _client.BaseUri.ToString().TrimEnd('/');
+        var uri = new Uri($"{baseUri}/api/v1/namespaces/{Uri.EscapeDataString(Namespace)}/pods/{Uri.EscapeDataString(podName)}/exec?{query}");
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (_client.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await _client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string message;
+            try
+            {
+                message = KubernetesJson.Deserialize<V1Status>(body) is { Message: { Length: > 0 } m } ? m : body.Trim();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                message = body.Trim();
+            }
+            return $"{(int)response.StatusCode} {response.ReasonPhrase}: {message}";
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return null;
+        }
     }
 
     public Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default) =>

@@ -12,7 +12,7 @@ namespace BashCni.Harness.Kubernetes;
 /// </summary>
 public static class Preflight
 {
-    public static IReadOnlyList<string> LabNodes { get; } = ["master", "worker-1", "worker-2"];
+    public static IReadOnlyList<string> LabNodes => BashCni.Harness.Cluster.LabNodes.Names;
 
     /// <summary>The node script: one <c>ok|fail|info NAME: detail</c> line per check.</summary>
     public static string NodeScript(IEnumerable<string> images) =>
@@ -33,6 +33,25 @@ public static class Preflight
           echo "info images: no crictl on the node, pulls are seen when the pods start"
         fi
         """;
+
+    /// <summary>The check that the reachability matrix's "outside" host answers ping from a node (three echo requests,
+    /// two seconds each: one lost packet is no verdict).</summary>
+    public static string OutsideHostScript(string host)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        return $"ping -c3 -W2 {SshNodeAccess.ShellQuote(host)}\n";
+    }
+
+    /// <summary>The report line of <see cref="OutsideHostScript"/>'s result: ok, or why not with what to set.</summary>
+    public static (bool Ok, string Line) OutsideHostLine(string host, bool configured, string node, BashCni.Harness.Sandbox.CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var source = configured ? "BASHCNI_OUTSIDE_HOST" : $"{node}'s default gateway";
+        if (result.ExitCode == 0) return (true, $"outside host {host} ({source}) answers ping from {node}");
+        var said = (result.Stdout.Trim() + " " + result.Stderr.Trim()).Trim().ReplaceLineEndings(" ");
+        return (false, $"outside host {host} ({source}) does not answer ping from {node} (exit {result.ExitCode}{(said.Length == 0 ? "" : ": " + said)}): " +
+            "set BASHCNI_OUTSIDE_HOST to a host outside the pod network that answers ping from the nodes");
+    }
 
     /// <summary>Runs every check; returns the report (also when something failed) and whether all passed.</summary>
     public static async Task<(string Report, bool Passed)> RunAsync(IReadOnlyList<ClusterNode> nodes, NodeNameMap map,

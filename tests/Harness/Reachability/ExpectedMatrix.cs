@@ -15,12 +15,26 @@ namespace BashCni.Harness.Reachability;
 ///   pod:nginx-worker-2: false
 /// exceptions:                                       # optional single cells that differ from their column
 ///   - { source: bash-worker-1, target: outside, reachable: true }
+/// no-reasons: [no-reply]                            # optional: why an expected "no" may be not reached
 /// </code>
+/// <c>no-reasons</c> lists the <see cref="ProbeReason"/>s an expected "no" may be observed with (no-reply, refused,
+/// unreachable, http-status); a "no" for any other reason is a difference. Without it: no-reply, refused, unreachable.
 /// Errors name the file, line and column and what is accepted there.
 /// </summary>
 public sealed partial class ExpectedMatrix
 {
-    private static readonly string[] Keys = ["stage", "description", "nodes", "sources", "targets", "exceptions"];
+    private static readonly string[] Keys = ["stage", "description", "nodes", "sources", "targets", "exceptions", "no-reasons"];
+
+    /// <summary>The reasons a "no" may have when the file does not say.</summary>
+    public static IReadOnlySet<ProbeReason> DefaultNoReasons { get; } = new HashSet<ProbeReason> { ProbeReason.NoReply, ProbeReason.Refused, ProbeReason.Unreachable };
+
+    private static readonly Dictionary<string, ProbeReason> NoReasonNames = new(StringComparer.Ordinal)
+    {
+        ["no-reply"] = ProbeReason.NoReply,
+        ["refused"] = ProbeReason.Refused,
+        ["unreachable"] = ProbeReason.Unreachable,
+        ["http-status"] = ProbeReason.HttpStatus,
+    };
 
     private ExpectedMatrix(string origin, string stage, string? description, IReadOnlyList<string> nodes,
         IReadOnlyList<string> sources, IReadOnlyList<ProbeTarget> targets, ReachabilityMatrix matrix)
@@ -52,6 +66,9 @@ public sealed partial class ExpectedMatrix
 
     /// <summary>Expected <see cref="Reach.Yes"/>/<see cref="Reach.No"/> for every source × target, before resolution.</summary>
     public ReachabilityMatrix Matrix { get; }
+
+    /// <summary>Why an expected "no" may be not reached (<c>no-reasons</c>; default <see cref="DefaultNoReasons"/>).</summary>
+    public IReadOnlySet<ProbeReason> NoReasons { get; private init; } = DefaultNoReasons;
 
     /// <summary>fixtures/reachability/&lt;stage&gt;.yaml.</summary>
     public static string PathFor(string stage) => RepoPaths.Fixture("reachability", stage + ".yaml");
@@ -124,7 +141,25 @@ public sealed partial class ExpectedMatrix
         if (root.Children.TryGetValue(new YamlScalarNode("exceptions"), out var exceptionsNode))
             ApplyExceptions(origin, exceptionsNode, matrix, nodes, sources);
 
-        return new ExpectedMatrix(origin, stage.Value!, description, nodes, sources, targets, matrix);
+        var noReasons = root.Children.TryGetValue(new YamlScalarNode("no-reasons"), out var reasonsNode)
+            ? ParseNoReasons(origin, reasonsNode) : DefaultNoReasons;
+
+        return new ExpectedMatrix(origin, stage.Value!, description, nodes, sources, targets, matrix) { NoReasons = noReasons };
+    }
+
+    private static HashSet<ProbeReason> ParseNoReasons(string origin, YamlNode node)
+    {
+        var known = string.Join(", ", NoReasonNames.Keys);
+        if (node is not YamlSequenceNode { Children.Count: > 0 } list)
+            throw Error(origin, node, $"'no-reasons' must be a non-empty list of: {known}");
+        var reasons = new HashSet<ProbeReason>();
+        foreach (var item in list)
+        {
+            if (item is not YamlScalarNode { Value: { } name } || !NoReasonNames.TryGetValue(name, out var reason))
+                throw Error(origin, item, $"'no-reasons' holds '{(item as YamlScalarNode)?.Value}', not a reason a \"no\" may have ({known})");
+            if (!reasons.Add(reason)) throw Error(origin, item, $"'{name}' is listed twice under 'no-reasons'");
+        }
+        return reasons;
     }
 
     private static void ApplyExceptions(string origin, YamlNode node, ReachabilityMatrix matrix, IReadOnlyList<string> nodes, IReadOnlyList<string> sources)

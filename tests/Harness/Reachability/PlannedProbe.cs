@@ -14,10 +14,16 @@ public sealed record PlannedProbe(
 {
     public ProbeProtocol Protocol => Target.Protocol;
 
+    /// <summary>Why an expected "no" may be not reached (from the expectation's <c>no-reasons</c>).</summary>
+    public IReadOnlySet<ProbeReason> NoReasons { get; init; } = ExpectedMatrix.DefaultNoReasons;
+
     /// <summary>Cells with the same key run the same command in the same pod and share one probe.</summary>
     public string Key => Problem is null ? Source + "\n" + string.Join('\u001f', Command) : Source + "\n" + Target.Text + "\n" + Problem;
 
-    public string CommandLine => string.Join(' ', Command.Select(QuoteArgument));
+    public string CommandLine => Quote(Command);
+
+    /// <summary>An argument vector as one POSIX shell command line (arguments quoted where needed).</summary>
+    public static string Quote(IEnumerable<string> command) => string.Join(' ', command.Select(QuoteArgument));
 
     /// <summary>A short form for reports: the ping command line, or "GET url" for HTTP (the client script is <see cref="ProbeCommands.HttpScript"/>).</summary>
     public string Display => Protocol == ProbeProtocol.Http && Address is not null ? $"GET {Address} (curl --max-time 2 or wget -T 2)" : CommandLine;

@@ -17,7 +17,13 @@ public sealed record ProbeCell(PlannedProbe Probe, IReadOnlyList<ProbeAttempt> A
         : Expected == Reach.No && Attempts.Any(a => a.Outcome == Reach.Yes) ? Reach.Yes
         : Attempts[^1].Outcome;
 
-    public bool AsExpected => Observed == Expected;
+    /// <summary>The observed value is the expected one, and an expected "no" was not reached for a reason the
+    /// expectation allows (<see cref="PlannedProbe.NoReasons"/>).</summary>
+    public bool AsExpected => Observed == Expected && !WrongReason;
+
+    /// <summary>An expected "no" observed as "no", but for a reason the expectation does not allow (e.g. no route in
+    /// the pod where the stage drops packets).</summary>
+    public bool WrongReason => Expected == Reach.No && Observed == Reach.No && !Probe.NoReasons.Contains(ObservedReason);
 
     /// <summary>The attempt the observed value comes from (the first "yes" where "no" was expected, else the last).</summary>
     public ProbeAttempt? Deciding => Attempts.Count == 0 ? null

@@ -38,6 +38,9 @@ public sealed partial class ProbePlan
     /// <summary>How names were resolved and why cells were left out (for the report).</summary>
     public IReadOnlyList<string> Notes { get; }
 
+    /// <summary>Why an expected "no" may be not reached (the expectation's <see cref="ExpectedMatrix.NoReasons"/>).</summary>
+    public IReadOnlySet<ProbeReason> NoReasons { get; private init; } = ExpectedMatrix.DefaultNoReasons;
+
     /// <summary>
     /// Resolves the expectation against the cluster's nodes and the pods. <paramref name="outsideByNode"/> gives the
     /// <c>outside</c> address per cluster node (used when <see cref="ReachabilityOptions.OutsideHost"/> is
@@ -79,7 +82,8 @@ public sealed partial class ProbePlan
                         target.Protocol == ProbeProtocol.Http ? ProbeCommands.Http(resolution.Address!) : ProbeCommands.Icmp(resolution.Address!)));
             }
         }
-        return new ProbePlan(expected.Stage, plannedExpected, probes, options, nodeNames, notes);
+        probes = probes.Select(p => p with { NoReasons = expected.NoReasons }).ToList();
+        return new ProbePlan(expected.Stage, plannedExpected, probes, options, nodeNames, notes) { NoReasons = expected.NoReasons };
     }
 
     /// <summary>
@@ -132,7 +136,7 @@ public sealed partial class ProbePlan
         var matrix = Expected.Clone();
         matrix[source, target] = expected;
         var probes = Probes.Select(p => p.Source == source && p.Target.Text == target ? p with { Expected = expected } : p).ToList();
-        return new ProbePlan(Stage, matrix, probes, Options, NodeNames, Notes);
+        return new ProbePlan(Stage, matrix, probes, Options, NodeNames, Notes) { NoReasons = NoReasons };
     }
 
     /// <summary>One line per cell: source, target, address, command or problem; then the notes.</summary>

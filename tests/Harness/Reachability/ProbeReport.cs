@@ -13,7 +13,7 @@ public sealed class ProbeReport
         Observed = observed;
         Cells = cells;
         Duration = duration;
-        Diff = MatrixDiff.Compute(plan.Expected, observed);
+        Diff = MatrixDiff.Compute(plan.Expected, observed, cells);
     }
 
     public ProbePlan Plan { get; }

@@ -50,7 +50,8 @@ public static class ReachabilityProbe
 
         await Parallel.ForEachAsync(groups, parallel, async (group, ct) =>
             group.Attempts.Add(unprepared.TryGetValue(group.Probes[0].Source, out var why) && group.Runnable
-                ? new ProbeAttempt(1, group.Probes[0].Display, null, Trim(why), TimeSpan.Zero, Reach.Error) { Via = cluster.PodNetworkVia }
+                ? new ProbeAttempt(1, cluster.ReproduceCommand(group.Probes[0].Source, group.Probes[0].Command), null, Trim(why), TimeSpan.Zero, Reach.Error)
+                    { Via = cluster.PodNetworkVia, Reason = ProbeReason.ProbeError }
                 : await AttemptAsync(cluster, group, 1, timeout, options.ExecTimeout, ct).ConfigureAwait(false))).ConfigureAwait(false);
 
         var differing = groups.Where(g => g.Runnable && g.Retryable(g.Attempts[^1].Outcome)).ToList();
@@ -104,8 +105,9 @@ public static class ReachabilityProbe
     {
         var probe = group.Probes[0];
         if (probe.Problem is { } problem)
-            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error) { Via = "not run" };
+            return new ProbeAttempt(pass, "", null, problem, TimeSpan.Zero, Reach.Error) { Via = "not run", Reason = ProbeReason.ProbeError };
         var via = cluster.PodNetworkVia;
+        var command = cluster.ReproduceCommand(probe.Source, probe.Command);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -113,17 +115,18 @@ public static class ReachabilityProbe
                 async ct => await cluster.ExecInPodNetworkAsync(probe.Source, probe.Command, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             var output = Trim((result.Stdout.Trim() + "\n" + result.Stderr.Trim()).Trim());
-            return new ProbeAttempt(pass, probe.Display, result.ExitCode, output, clock.Elapsed,
-                ProbeCommands.Classify(result.ExitCode, result.Stdout, result.Stderr)) { Via = via };
+            var (outcome, reason) = ProbeCommands.Classify(probe.Protocol, result.ExitCode, result.Stdout, result.Stderr);
+            return new ProbeAttempt(pass, command, result.ExitCode, output, clock.Elapsed, outcome) { Via = via, Reason = reason };
         }
         catch (TimeoutRejectedException)
         {
-            return new ProbeAttempt(pass, probe.Display, null, $"no result within {execTimeout.TotalSeconds:F0} s", clock.Elapsed, Reach.Error) { Via = via };
+            return new ProbeAttempt(pass, command, null, $"no result within {execTimeout.TotalSeconds:F0} s", clock.Elapsed, Reach.Error)
+                { Via = via, Reason = ProbeReason.ProbeError };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new ProbeAttempt(pass, probe.Display, null, Trim($"{via} in pod {probe.Source} failed: {e.GetType().Name}: {e.Message}"),
-                clock.Elapsed, Reach.Error) { Via = via };
+            return new ProbeAttempt(pass, command, null, Trim($"{via} in pod {probe.Source} failed: {e.GetType().Name}: {e.Message}"),
+                clock.Elapsed, Reach.Error) { Via = via, Reason = ProbeReason.ProbeError };
         }
     }
 

@@ -28,7 +28,7 @@ public static class ReachabilityScenario
         Evidence.Parameter("stage", stage);
 
         await Evidence.StepAsync($"apply stage {stage} on {cluster.Nodes.Count} nodes",
-            () => Stages.ApplyAsync(cluster, stage, options.PodNetwork, cancellationToken)).ConfigureAwait(false);
+            () => Stages.ApplyAsync(cluster, stage, cluster.PodNetwork, cancellationToken)).ConfigureAwait(false);
 
         var plan = await Evidence.StepAsync($"resolve {Path.GetFileName(expectation.Origin)} against the {cluster.Kind} cluster", async () =>
         {

@@ -7,7 +7,7 @@ using BashCni.Harness.Sandbox;
 namespace BashCni.Harness.Reachability;
 
 /// <summary>
-/// The lab's stages as node state, applied to every node through <see cref="ICluster.RunOnNodeAsync"/>:
+/// The lab's stages as node state, applied to the lab's nodes through <see cref="ICluster.RunOnNodeAsync"/>:
 /// <list type="bullet">
 /// <item><c>lab</c>: the lab hosts' firewall — bridge-nf-call-iptables=1 and FORWARD policy DROP (kind nodes start
 /// with ACCEPT); whatever <c>routed</c> added is taken away again, so the stages can run in any order.</item>
@@ -24,15 +24,24 @@ public static class Stages
 
     public static IReadOnlyList<string> Names { get; } = [Lab, Routed];
 
-    /// <summary>Applies the stage on every node; throws naming each node where the script failed.</summary>
-    public static Task<IReadOnlyList<CommandResult>> ApplyAsync(ICluster cluster, string stage, CancellationToken cancellationToken = default) =>
-        ApplyAsync(cluster, stage, new ReachabilityOptions().PodNetwork, cancellationToken);
+    /// <summary>Applies the stage on the lab's three nodes (<see cref="LabNodes"/>) with the cluster's own pod network
+    /// (<see cref="ICluster.PodNetwork"/>); throws naming each node where the script failed.</summary>
+    public static Task<IReadOnlyList<CommandResult>> ApplyAsync(ICluster cluster, string stage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        return ApplyAsync(cluster, stage, cluster.PodNetwork, cancellationToken);
+    }
 
     public static async Task<IReadOnlyList<CommandResult>> ApplyAsync(ICluster cluster, string stage, string podNetwork,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var scripts = cluster.Nodes.Select(node => (node, script: Script(stage, node, cluster.Nodes, podNetwork))).ToList();
+        // Other nodes of the cluster (a fourth worker, nodes without a podCIDR of ours) run none of the lab's pods.
+        var nodes = LabNodes.Of(cluster.Nodes);
+        if (nodes.Count == 0)
+            throw new InvalidOperationException($"the cluster has none of the lab's nodes ({string.Join(", ", LabNodes.Names)}); its nodes: " +
+                string.Join(", ", cluster.Nodes.Select(n => n.Name)));
+        var scripts = nodes.Select(node => (node, script: Script(stage, node, nodes, podNetwork))).ToList();
         var results = new List<CommandResult>();
         var failures = new List<string>();
         foreach (var (node, script) in scripts)

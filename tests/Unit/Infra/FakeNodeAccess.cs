@@ -16,6 +16,15 @@ internal sealed class FakeNodeAccess(FakeKubernetesApi api, string clusterNodeNa
 
     public List<string> Scripts { get; } = [];
 
+    /// <summary>Answers scripts the double does not know itself (null: refused as unknown), e.g. the pre-flight's.</summary>
+    public Func<string, CommandResult?> OnScript { get; set; } = _ => null;
+
+    /// <summary>Whether <see cref="CopyDirectoryAsync"/> records the copy (in <see cref="Copies"/>) instead of refusing it.</summary>
+    public bool AcceptCopies { get; set; }
+
+    /// <summary>Directory copies made to the node: (local, remote).</summary>
+    public List<(string Local, string Remote)> Copies { get; } = [];
+
     public Task<CommandResult> RunAsync(string script, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
@@ -26,11 +35,16 @@ internal sealed class FakeNodeAccess(FakeKubernetesApi api, string clusterNodeNa
             var args = first[PodNodeState.Marker.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             return Task.FromResult(new CommandResult("pod-node-state", 0, api.AnswerPodNodeStateQuery(NodeName, args[0], args[1]), "", TimeSpan.Zero));
         }
+        if (OnScript(script) is { } answer) return Task.FromResult(answer);
         return Task.FromResult(new CommandResult("bash -c …", 2, "", $"the node double does not know this script:\n{first}", TimeSpan.Zero));
     }
 
-    public Task CopyDirectoryAsync(string localDirectory, string remoteDirectory, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("the node double copies nothing");
+    public Task CopyDirectoryAsync(string localDirectory, string remoteDirectory, CancellationToken cancellationToken = default)
+    {
+        if (!AcceptCopies) throw new NotSupportedException("the node double copies nothing");
+        lock (Scripts) Copies.Add((localDirectory, remoteDirectory));
+        return Task.CompletedTask;
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -182,8 +182,9 @@ public sealed class KubernetesClusterStrictApiTests
         await RunningAsync(cluster, "nginx-worker-1");
         api.UnpullableImages.Add("docker.io/nicolaka/netshoot:v0.13");
         api.OnEphemeralStatus = (_, _) => "ErrImagePull";
+        cluster.ProbeContainerTimeout = TimeSpan.FromSeconds(1); // the pull budget: the kubelet's retries are waited for until it ends
 
-        var e = Assert.ThrowsAsync<InvalidOperationException>(() => cluster.ExecInPodNetworkAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]));
+        var e = Assert.ThrowsAsync<TimeoutException>(() => cluster.ExecInPodNetworkAsync("nginx-worker-1", ["ping", "-c1", "10.244.2.2"]));
         Assert.That(e!.Message, Does.Contain("ErrImagePull").And.Contain("docker.io/nicolaka/netshoot:v0.13"));
     }
 
@@ -205,7 +206,7 @@ public sealed class KubernetesClusterStrictApiTests
             Assert.That((nonZero.ExitCode, nonZero.Stdout, nonZero.Stderr), Is.EqualTo((3, "out", "err")), "NonZeroExitCode status → the exit code");
             Assert.That(missing.ExitCode, Is.EqualTo(127), "InternalError status (no such binary in nginx) → 127");
             Assert.That(missing.Stderr, Does.Contain("executable file not found in $PATH"));
-            Assert.That(ProbeCommands.Classify(missing.ExitCode, missing.Stdout, missing.Stderr), Is.EqualTo(Reach.Error), "a probe error, never 'no'");
+            Assert.That(ProbeCommands.Classify(ProbeProtocol.Icmp, missing.ExitCode, missing.Stdout, missing.Stderr), Is.EqualTo(ProbeOutcome.Error), "a probe error, never 'no'");
             Assert.That(viaDebug.ExitCode, Is.Zero, viaDebug.ToString());
             Assert.That(api.Execs.Last().Container, Is.EqualTo(KubernetesCluster.ProbeContainerName));
         });

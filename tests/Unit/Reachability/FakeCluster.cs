@@ -42,6 +42,8 @@ internal sealed class FakeCluster : ICluster
 
     public string Kind { get; }
 
+    public string PodNetwork { get; init; } = "10.244.0.0/16";
+
     public string? OutsideAddress { get; init; }
 
     public IReadOnlyList<ClusterNode> Nodes { get; }
@@ -66,8 +68,14 @@ internal sealed class FakeCluster : ICluster
         }
     }
 
+    /// <summary>A probe's result. Exit 1 without output stands for a dropped probe, answered as the tools do: ping's
+    /// exit 1 with its statistics; the HTTP script's curl timing out (exit 28, status 000).</summary>
     public static CommandResult Result(IReadOnlyList<string> command, int exitCode, string stdout = "", string stderr = "") =>
-        new(string.Join(' ', command), exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
+        exitCode == 1 && stdout.Length == 0 && stderr.Length == 0
+            ? command[0] == "sh"
+                ? new(string.Join(' ', command), 28, "000\n", "curl: (28) Connection timed out after 2002 milliseconds", TimeSpan.FromMilliseconds(1))
+                : new(string.Join(' ', command), 1, "1 packets transmitted, 0 received, 100% packet loss, time 0ms", "", TimeSpan.FromMilliseconds(1))
+            : new(string.Join(' ', command), exitCode, stdout, stderr, TimeSpan.FromMilliseconds(1));
 
     /// <summary>The address or URL a probe command targets (its last argument).</summary>
     public static string TargetOf(IReadOnlyList<string> command) => command[^1];

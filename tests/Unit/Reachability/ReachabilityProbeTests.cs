@@ -213,16 +213,40 @@ public sealed class ReachabilityProbeTests
         Assert.That(cluster.MaxConcurrentExecs, Is.InRange(2, 3));
     }
 
-    [TestCase(0, "", "", Reach.Yes)]
-    [TestCase(1, "1 packets transmitted, 0 received", "", Reach.No)]
-    [TestCase(2, "", "connect: Network is unreachable", Reach.No)]
-    [TestCase(28, "", "curl: (28) Connection timed out after 2001 milliseconds", Reach.No)]
-    [TestCase(7, "", "curl: (7) Failed to connect: Connection refused", Reach.No)]
-    [TestCase(127, "", "neither curl nor wget in this pod", Reach.Error)]
-    [TestCase(126, "", "", Reach.Error)]
-    [TestCase(2, "", "ping: socket: Operation not permitted", Reach.Error)]
-    public void Classify(int exitCode, string stdout, string stderr, Reach expected) =>
-        Assert.That(ProbeCommands.Classify(exitCode, stdout, stderr), Is.EqualTo(expected));
+    [TestCase(ProbeProtocol.Icmp, 0, "1 packets transmitted, 1 received", "", Reach.Yes, ProbeReason.Reply)]
+    [TestCase(ProbeProtocol.Icmp, 1, "1 packets transmitted, 0 received, 100% packet loss", "", Reach.No, ProbeReason.NoReply)]
+    [TestCase(ProbeProtocol.Icmp, 2, "", "connect: Network is unreachable", Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Icmp, 2, "", "", Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Icmp, 1, "", "ping: sendto: Network unreachable", Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Icmp, 1, "From 10.244.1.1 icmp_seq=1 Destination Host Unreachable\n1 packets transmitted, 0 received, +1 errors", "",
+        Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Icmp, 1, "From 10.244.1.1 icmp_seq=1 Packet filtered", "", Reach.No, ProbeReason.Refused)]
+    [TestCase(ProbeProtocol.Icmp, 1, "", "ping: bad address '10.244.300.2'", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Icmp, 2, "", "ping: socket: Operation not permitted", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Icmp, 126, "", "", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Icmp, 4, "", "", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 0, "200\n", "", Reach.Yes, ProbeReason.Reply)]
+    [TestCase(ProbeProtocol.Http, 0, "301\n", "", Reach.Yes, ProbeReason.Reply)]
+    [TestCase(ProbeProtocol.Http, 0, "404\n", "", Reach.No, ProbeReason.HttpStatus)]
+    [TestCase(ProbeProtocol.Http, 0, "503\n", "", Reach.No, ProbeReason.HttpStatus)]
+    [TestCase(ProbeProtocol.Http, 0, "000\n", "", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 0, "", "", Reach.Yes, ProbeReason.Reply)]
+    [TestCase(ProbeProtocol.Http, 28, "000\n", "curl: (28) Connection timed out after 2001 milliseconds", Reach.No, ProbeReason.NoReply)]
+    [TestCase(ProbeProtocol.Http, 7, "000\n", "curl: (7) Failed to connect to 10.244.2.2 port 80: Connection refused", Reach.No, ProbeReason.Refused)]
+    [TestCase(ProbeProtocol.Http, 7, "000\n", "curl: (7) Failed to connect to 10.244.2.2 port 80 after 0 ms: Couldn't connect to server", Reach.No, ProbeReason.Refused)]
+    [TestCase(ProbeProtocol.Http, 7, "000\n", "curl: (7) Failed to connect to 10.244.2.2 port 80: No route to host", Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Http, 6, "000\n", "curl: (6) Could not resolve host: nginx", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 3, "000\n", "curl: (3) URL rejected: Malformed input to a URL function", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 1, "", "wget: can't connect to remote host (10.244.2.2): Connection refused", Reach.No, ProbeReason.Refused)]
+    [TestCase(ProbeProtocol.Http, 1, "", "wget: download timed out", Reach.No, ProbeReason.NoReply)]
+    [TestCase(ProbeProtocol.Http, 1, "", "wget: can't connect to remote host (10.244.2.2): No route to host", Reach.No, ProbeReason.Unreachable)]
+    [TestCase(ProbeProtocol.Http, 1, "", "wget: server returned error: HTTP/1.1 404 Not Found", Reach.No, ProbeReason.HttpStatus)]
+    [TestCase(ProbeProtocol.Http, 8, "", "ERROR 500: Internal Server Error.", Reach.No, ProbeReason.HttpStatus)]
+    [TestCase(ProbeProtocol.Http, 1, "", "wget: bad address 'nginx'", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 1, "", "", Reach.Error, ProbeReason.ProbeError)]
+    [TestCase(ProbeProtocol.Http, 127, "", "neither curl nor wget in this pod", Reach.Error, ProbeReason.ProbeError)]
+    public void Classify(ProbeProtocol protocol, int exitCode, string stdout, string stderr, Reach expected, ProbeReason reason) =>
+        Assert.That(ProbeCommands.Classify(protocol, exitCode, stdout, stderr), Is.EqualTo(new ProbeOutcome(expected, reason)));
 
     [Test]
     public async Task HttpProbeScript_PicksAClientAndFailsClearlyWithoutOne()
@@ -239,7 +263,7 @@ public sealed class ReachabilityProbeTests
             {
                 Assert.That(result.ExitCode, Is.EqualTo(127), result.ToString());
                 Assert.That(result.Stderr, Does.Contain("neither curl nor wget"));
-                Assert.That(ProbeCommands.Classify(result.ExitCode, result.Stdout, result.Stderr), Is.EqualTo(Reach.Error));
+                Assert.That(ProbeCommands.Classify(ProbeProtocol.Http, result.ExitCode, result.Stdout, result.Stderr), Is.EqualTo(ProbeOutcome.Error));
             });
         }
         finally

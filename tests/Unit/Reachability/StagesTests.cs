@@ -208,4 +208,32 @@ public sealed class StagesTests
             Assert.That(cluster.NodeScripts, Has.Count.EqualTo(3), "the other nodes were still set");
         });
     }
+
+    /// <summary>A kubeadm cluster made with another --pod-network-cidr and a fourth node that is not one of the lab's
+    /// (no podCIDR of ours): the stage runs on the three lab nodes only, naming the cluster's own pod network. Before,
+    /// the scripts named 10.244.0.0/16 whatever the cluster, and the fourth node's empty podCIDR threw.</summary>
+    [Test]
+    public async Task ApplyAsync_UsesTheClustersPodNetworkOnTheThreeLabNodesOnly()
+    {
+        await using var cluster = new FakeCluster(nodes:
+        [
+            new ClusterNode("master", "10.0.1.10", "10.32.0.0/24"),
+            new ClusterNode("worker-1", "10.0.1.11", "10.32.1.0/24"),
+            new ClusterNode("worker-2", "10.0.1.12", "10.32.2.0/24"),
+            new ClusterNode("worker-3", "10.0.1.13", ""),
+        ]) { PodNetwork = "10.32.0.0/12" };
+
+        await Stages.ApplyAsync(cluster, Stages.Routed);
+
+        var scripts = cluster.NodeScripts.ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(scripts.Select(s => s.Node), Is.EqualTo(new[] { "master", "worker-1", "worker-2" }));
+            foreach (var (node, script) in scripts)
+            {
+                Assert.That(script, Does.Contain("FORWARD -s 10.32.0.0/12 -j ACCEPT").And.Contain("! -d 10.32.0.0/12 -j MASQUERADE"), node);
+                Assert.That(script, Does.Not.Contain("10.244.").And.Not.Contain("10.0.1.13"), node);
+            }
+        });
+    }
 }
