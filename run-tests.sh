@@ -376,7 +376,10 @@ run_dotnet_test() {
   local -a loggers=(--logger "trx;LogFileName=$trx_name")
   [[ "$console" != progress ]] || loggers+=(--logger "console;verbosity=normal")
   export BASHCNI_LAYER_STATE="$state_dir" BASHCNI_RUN_TMP="$tmp_dir" TMPDIR="$tmp_dir"
-  dotnet test "$dll" --nologo --filter "$filter" \
+  # HOST_GUARD=1: the layer's test process cannot change the machine (tests/Harness/Sandbox/host-guard.sh).
+  local -a guard=()
+  [[ "${HOST_GUARD:-0}" != 1 ]] || guard=("$REPO_DIR/tests/Harness/Sandbox/host-guard.sh")
+  "${guard[@]}" dotnet test "$dll" --nologo --filter "$filter" \
     "${loggers[@]}" --results-directory "$trx_dir" \
     --blame-hang --blame-hang-dump-type none --blame-hang-timeout "${BASHCNI_HANG_TIMEOUT:-20m}" >&2 || rc=$?
   printf '%s\n' "$rc"
@@ -413,7 +416,10 @@ run_layer() {
   say "$layer: dotnet test --filter $filter"
   console=""
   [[ "$layer" != cluster ]] || console=progress
-  rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
+  local guarded=0
+  # Root layers run under the host guard; the cluster layer reaches clusters outside (kind, kubeconfig, aws).
+  if is_root && [[ "$layer" != cluster ]]; then guarded=1; fi
+  rc="$(HOST_GUARD=$guarded run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
   say "$layer: final checks (dotnet test --filter Category=${category}Final)"

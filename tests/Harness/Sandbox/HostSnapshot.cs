@@ -35,7 +35,10 @@ public sealed partial record HostSnapshot(
         echo '## routes'; ip route show table all | sort
         echo '## rules'; ip rule | sort
         echo '## netns'; ls -A /run/netns 2>/dev/null | sort
-        echo '## firewall'; { iptables-save 2>/dev/null || true; } | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+        echo '## firewall'
+        if [ "$(id -u)" != 0 ]; then echo '!not-root'
+        elif fw="$(iptables-save 2>&1)"; then printf '%s\n' "$fw" | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+        else echo "!unreadable: iptables-save failed: $(printf '%s' "$fw" | head -n 1)"; fi
         echo '## entries'
         for d in "$@"; do [ "$d" = -- ] && break; [ -e "$d" ] || [ -L "$d" ] && find "$d" 2>/dev/null; done | sort -u
         echo '## temp'
@@ -102,6 +105,9 @@ public sealed partial record HostSnapshot(
         Compare("route", before.Routes, Routes);
         Compare("rule", before.Rules, Rules);
         Compare("/run/netns entry", before.NetnsEntries, NetnsEntries);
+        // A firewall that could not be read is never "unchanged" (empty before and empty after would compare equal).
+        diffs.AddRange(before.Firewall.Where(Unreadable).Select(l => "firewall could not be read before the layer: " + l[1..]));
+        diffs.AddRange(Firewall.Where(Unreadable).Select(l => "firewall could not be read after the layer: " + l[1..]));
         Compare("firewall rule", before.Firewall.Where(IsRule).ToList(), Firewall.Where(IsRule).ToList());
         Compare("host entry", before.Entries, Entries);
         Compare("entry of the run's temporary directory", before.TempEntries, TempEntries);
@@ -109,7 +115,10 @@ public sealed partial record HostSnapshot(
         return diffs;
     }
 
-    private static bool IsRule(string line) => !CommitOrTable().IsMatch(line);
+    // "!not-root": without root the firewall cannot be read, nor changed by the run.
+    private static bool IsRule(string line) => !line.StartsWith('!') && !CommitOrTable().IsMatch(line);
+
+    private static bool Unreadable(string line) => line.StartsWith("!unreadable", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^(COMMIT|\*\w+)$")]
     private static partial Regex CommitOrTable();
