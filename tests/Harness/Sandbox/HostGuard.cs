@@ -17,33 +17,39 @@ public static class HostGuard
     /// <summary>True when this process was started under the guard (it may still be broken: see <see cref="VerifyAsync"/>).</summary>
     public static bool IsGuarded => HarnessEnvironment.Get("HOST_NETNS") is not null;
 
-    /// <summary>
-    /// Why this process is not (or no longer) kept from the host, empty when the guard holds: its network namespace is
-    /// the host's, or a protected directory (or a mount under it) is writable.
-    /// </summary>
+    /// <summary>Why this process is not (or no longer) kept from the host, empty when the guard holds (see <see cref="Problems"/>).</summary>
     public static async Task<IReadOnlyList<string>> VerifyAsync(CancellationToken ct = default)
     {
-        var problems = new List<string>();
         if (HarnessEnvironment.Get("HOST_NETNS") is not { } hostNetns)
             return ["the layer did not run under the host guard (BASHCNI_HOST_NETNS is not set)"];
-        var own = (await LocalRunner.Instance.RunCheckedAsync("stat", ["-L", "-c", "%i", "/proc/self/ns/net"], null, ct).ConfigureAwait(false)).Stdout.Trim();
-        if (own == hostNetns.Trim()) problems.Add($"the layer's network namespace is the host's ({own})");
-        var guarded = (HarnessEnvironment.Get("HOST_GUARDED") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var dir in ProtectedDirectories)
-        {
-            var existing = dir;
-            while (!Directory.Exists(existing) && !File.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? "/";
-            if (!guarded.Any(g => existing == g || existing.StartsWith(g + "/", StringComparison.Ordinal)))
-                problems.Add($"{dir} is not under a read-only mount of the guard (guarded: {string.Join(' ', guarded)})");
-        }
+        var own = (await LocalRunner.Instance.RunCheckedAsync("stat", ["-L", "-c", "%i", "/proc/self/ns/net"], null, ct).ConfigureAwait(false)).Stdout;
         var mounts = (await LocalRunner.Instance.RunCheckedAsync("findmnt", ["-rn", "-o", "TARGET,OPTIONS"], null, ct).ConfigureAwait(false)).Stdout;
-        foreach (var line in mounts.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        return Problems(hostNetns, own, HarnessEnvironment.Get("HOST_GUARDED") ?? "", mounts);
+    }
+
+    /// <summary>
+    /// Why a process is not kept from the host: its network namespace (<paramref name="ownNetns"/>) is the one the guard
+    /// kept it from (<paramref name="hostNetns"/>), a protected directory is not under one of the read-only mount points
+    /// (<paramref name="guarded"/>, BASHCNI_HOST_GUARDED), or a mount at or under one of them is writable
+    /// (<paramref name="findmnt"/>: <c>findmnt -rn -o TARGET,OPTIONS</c> as the process sees it).
+    /// </summary>
+    public static IReadOnlyList<string> Problems(string hostNetns, string ownNetns, string guarded, string findmnt)
+    {
+        ArgumentNullException.ThrowIfNull(hostNetns);
+        ArgumentNullException.ThrowIfNull(ownNetns);
+        ArgumentNullException.ThrowIfNull(guarded);
+        ArgumentNullException.ThrowIfNull(findmnt);
+        var problems = new List<string>();
+        if (ownNetns.Trim() == hostNetns.Trim()) problems.Add($"the network namespace is the host's ({ownNetns.Trim()})");
+        var points = guarded.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        bool Under(string path) => points.Any(g => path == g || path.StartsWith(g + "/", StringComparison.Ordinal));
+        foreach (var dir in ProtectedDirectories.Where(d => !Under(d)))
+            problems.Add($"{dir} is not under a read-only mount of the guard (guarded: {guarded})");
+        foreach (var line in findmnt.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var parts = line.Split(' ', 2);
-            if (parts.Length != 2) continue;
-            var target = parts[0];
-            if (!guarded.Any(g => target == g || target.StartsWith(g + "/", StringComparison.Ordinal))) continue;
-            if (!parts[1].Split(',').Contains("ro")) problems.Add($"{target} is writable under the guard ({parts[1]})");
+            var parts = line.Trim().Split(' ', 2);
+            if (parts.Length == 2 && Under(parts[0]) && !parts[1].Split(',').Contains("ro"))
+                problems.Add($"{parts[0]} is writable under the guard ({parts[1]})");
         }
         return problems;
     }

@@ -60,10 +60,14 @@ public sealed partial record HostSnapshot(
         """;
 
     /// <summary>Takes a snapshot of the root namespace. Runs only reading commands.</summary>
-    public static async Task<HostSnapshot> TakeAsync(CancellationToken ct = default)
+    public static Task<HostSnapshot> TakeAsync(CancellationToken ct = default) => TakeAsync(LocalRunner.Instance, ct);
+
+    /// <summary>Takes the snapshot through <paramref name="runner"/> (a sandbox playing the host, in tests of the check itself).</summary>
+    public static async Task<HostSnapshot> TakeAsync(ICommandRunner runner, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(runner);
         string[] temp = RunTemporaryDirectory is { } tmp ? [tmp] : [];
-        var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText, "snapshot", .. WatchedDirectories, "--", .. temp], null, ct)
+        var r = await runner.RunCheckedAsync("bash", ["-c", ScriptText, "snapshot", .. WatchedDirectories, "--", .. temp], null, ct)
             .ConfigureAwait(false);
         var sections = new SnapshotSections(r.Stdout);
         List<string> S(string key) => sections[key];
