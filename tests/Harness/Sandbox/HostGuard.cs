@@ -45,12 +45,16 @@ public static class HostGuard
         bool Under(string path) => points.Any(g => path == g || path.StartsWith(g + "/", StringComparison.Ordinal));
         foreach (var dir in ProtectedDirectories.Where(d => !Under(d)))
             problems.Add($"{dir} is not under a read-only mount of the guard (guarded: {guarded})");
+        // A path resolves to the last mount made on its mount point: one the guard's bind covered stays listed, unreachable.
+        var reachable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in findmnt.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Trim().Split(' ', 2);
-            if (parts.Length == 2 && Under(parts[0]) && !parts[1].Split(',').Contains("ro"))
-                problems.Add($"{parts[0]} is writable under the guard ({parts[1]})");
+            if (parts.Length == 2) reachable[parts[0]] = parts[1];
         }
+        foreach (var (target, options) in reachable)
+            if (Under(target) && !options.Split(',').Contains("ro"))
+                problems.Add($"{target} is writable under the guard ({options})");
         return problems;
     }
 }

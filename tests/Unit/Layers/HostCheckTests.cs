@@ -76,4 +76,15 @@ public sealed class HostCheckTests
             }
         }
     }
+
+    [Test]
+    public void TheGuardHoldsOnlyWhenEveryReachableMountUnderItIsReadOnly()
+    {
+        const string guarded = "/run /var/log /etc/cni /opt /var/lib";
+        const string mounts = "/ rw,relatime\n/run rw,nosuid\n/run ro,nosuid\n/run/user/0 ro,nosuid\n/var/log ro\n/etc/cni ro\n/etc/cni/net.d rw\n/etc/cni/net.d ro\n";
+        Assert.That(HostGuard.Problems("4026531840", "4026532999", guarded, mounts), Is.Empty);
+        Assert.That(HostGuard.Problems("4026531840", "4026531840", guarded, mounts), Has.Some.Contains("network namespace is the host's"));
+        Assert.That(HostGuard.Problems("1", "2", guarded, mounts + "/run/user/0 rw,nosuid\n"), Has.Some.StartsWith("/run/user/0 is writable"));
+        Assert.That(HostGuard.Problems("1", "2", "/run /etc/cni /opt /var/lib", mounts), Has.Some.StartsWith("/var/log is not under a read-only mount"));
+    }
 }
