@@ -60,8 +60,10 @@ What it does:
   5. prints a summary per layer, every skipped test with its reason, and finally "N passed, N failed, N skipped";
      exits non-zero on any failure
 
-Red, besides a failed test: a layer that executed no test; a layer not run (under CI=true); a skip that
-fixtures/expected-skips does not allow (under CI=true); result counts the report and the test platform disagree on.
+Red, besides a failed test (decided by tests/Verdict, see README "How the summary counts"): a layer or its final
+checks that executed no test; a layer or the report's browser check not run (under CI=true); a skip that
+fixtures/expected-skips does not allow on the run's target (under CI=true); result counts the report and the test
+platform disagree on.
 
 Environment: ALLURE_RESULTS_DIR (default ./allure-results), BASHCNI_ARTIFACTS (build output, default
 ./artifacts), BASHCNI_HANG_TIMEOUT (per-test hang limit for dotnet test, default 20m), CI (true: not-run layers
@@ -354,65 +356,6 @@ test_dll() {
   printf '%s/bin/%s/release/%s.dll\n' "$BASHCNI_ARTIFACTS" "$project" "$assembly"
 }
 
-# Prints "total passed failed" from a TRX file's Counters element (what the test platform itself recorded; failed
-# counts error, timeout and aborted too; everything else of total was not executed = skipped).
-trx_counters() {
-  local trx="$1" line name value total=0 passed=0 failed=0
-  line="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
-  for name in total passed failed error timeout aborted; do
-    value="$(sed -n "s/.* $name=\"\([0-9]*\)\".*/\1/p" <<<"$line")"
-    value="${value:-0}"
-    case "$name" in
-      total) total=$value ;;
-      passed) passed=$value ;;
-      *) failed=$((failed + value)) ;;
-    esac
-  done
-  printf '%s %s %s\n' "$total" "$passed" "$failed"
-}
-
-# Prints "passed failed skipped" for one layer from the Allure result files (failed includes broken).
-allure_counts() {
-  local category="$1" target="${2:-}"
-  # shellcheck disable=SC2016 # $layer and $target are jq variables
-  find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' -print0 |
-    xargs -0 -r jq -r --arg layer "$category" --arg target "$target" \
-      'select(any(.labels[]?; .name == "parentSuite" and .value == $layer))
-       | select($target == "" or any(.labels[]?; .name == "clusterTarget" and .value == $target)) | .status' |
-    awk '{ n[$1]++ } END { printf "%d %d %d\n", n["passed"], n["failed"] + n["broken"], n["skipped"] }'
-}
-
-# Prints "fullName<TAB>reason" for every skipped test of one layer (from the Allure result files).
-skipped_tests() {
-  local category="$1" target="${2:-}"
-  # shellcheck disable=SC2016 # $layer and $target are jq variables
-  find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' -print0 |
-    xargs -0 -r jq -r --arg layer "$category" --arg target "$target" \
-      'select(.status == "skipped" and any(.labels[]?; .name == "parentSuite" and .value == $layer))
-       | select($target == "" or any(.labels[]?; .name == "clusterTarget" and .value == $target))
-       | "\(.fullName // .name)\t\((.statusDetails.message // "no reason given") | gsub("[\t\n]+"; " "))"' |
-    sort
-}
-
-# Prints the reason fixtures/expected-skips gives for a skipped test's full name, or nothing when it is not allowed.
-# The file's lines are "GLOB | reason" (blank lines and # comments ignored).
-allowed_skip_reason() {
-  local name="$1" line pattern reason
-  [[ -f "$EXPECTED_SKIPS" ]] || return 0
-  while IFS= read -r line || [[ -n "$line" ]]; do
-    [[ -n "${line// /}" && "$line" != \#* && "$line" == *'|'* ]] || continue
-    pattern="${line%%|*}"
-    reason="${line#*|}"
-    pattern="${pattern%"${pattern##*[![:space:]]}"}"
-    reason="${reason#"${reason%%[![:space:]]*}"}"
-    # shellcheck disable=SC2053 # the pattern is a glob on purpose
-    if [[ "$name" == $pattern ]]; then
-      printf '%s\n' "$reason"
-      return 0
-    fi
-  done <"$EXPECTED_SKIPS"
-}
-
 # Prints how many tests have finished every 30 s while a layer runs (dotnet test itself is quiet until the end).
 progress_ticker() {
   local layer="$1" before="$2" now nap=""
@@ -427,15 +370,11 @@ progress_ticker() {
 }
 
 declare -A SUMMARY=()
-TOTAL_PASSED=0
-TOTAL_FAILED=0
-TOTAL_SKIPPED=0
-RUN_FAILED=0
-NOT_RUN=()
-SKIP_LINES=()
 
-is_ci() {
-  [[ "${CI:-}" == true || "${CI:-}" == 1 ]]
+# verdict COMMAND ARGS...: the run's verdict (tests/Verdict, rules in tests/Harness/Verdict), which records each layer's
+# verdict in the run's work directory and decides the run; this script only runs the layers and prints what it says.
+verdict() {
+  dotnet "$BASHCNI_ARTIFACTS/bin/Verdict/release/BashCni.Verdict.dll" "$1" --out "$WORK_DIR/verdict" "${@:2}"
 }
 
 # run_dotnet_test STATE_DIR TMP_DIR DLL FILTER TRX_DIR TRX_NAME [CONSOLE]: one dotnet test invocation of a layer
@@ -447,7 +386,10 @@ run_dotnet_test() {
   local -a loggers=(--logger "trx;LogFileName=$trx_name")
   [[ "$console" != progress ]] || loggers+=(--logger "console;verbosity=normal")
   export BASHCNI_LAYER_STATE="$state_dir" BASHCNI_RUN_TMP="$tmp_dir" TMPDIR="$tmp_dir"
-  dotnet test "$dll" --nologo --filter "$filter" \
+  # HOST_GUARD=1: the layer's test process cannot change the machine (tests/Harness/Sandbox/host-guard.sh).
+  local -a guard=()
+  [[ "${HOST_GUARD:-0}" != 1 ]] || guard=("$REPO_DIR/tests/Harness/Sandbox/host-guard.sh")
+  "${guard[@]}" dotnet test "$dll" --nologo --filter "$filter" \
     "${loggers[@]}" --results-directory "$trx_dir" \
     --blame-hang --blame-hang-dump-type none --blame-hang-timeout "${BASHCNI_HANG_TIMEOUT:-20m}" >&2 || rc=$?
   printf '%s\n' "$rc"
@@ -464,8 +406,8 @@ run_layer() {
     cluster) category=Cluster project=Cluster assembly=BashCni.Tests.Cluster ;;
   esac
   if [[ "$layer" != unit ]] && ! is_root; then
-    NOT_RUN+=("$key")
-    SUMMARY[$key]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh $layer)"
+    SUMMARY[$key]="$(verdict not-run --layer "$key" \
+      --reason "needs root to build its network sandbox (run as root: ./run-tests.sh $layer)")"
     say "$layer: not run — needs root"
     return 0
   fi
@@ -488,64 +430,25 @@ run_layer() {
   say "$key: dotnet test --filter $filter"
   console=""
   [[ "$layer" != cluster ]] || console=progress
-  rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
+  local guarded=0
+  # Root layers run under the host guard; the cluster layer reaches clusters outside (kind, kubeconfig, aws).
+  if is_root && [[ "$layer" != cluster ]]; then guarded=1; fi
+  rc="$(HOST_GUARD=$guarded run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
   say "$layer: final checks (dotnet test --filter Category=${category}Final)"
   final_rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "Category=${category}Final" "$trx_dir" "$layer-final.trx")"
   rm -rf "$tmp_dir"
 
-  # The numbers are the test platform's (TRX); the Allure results must hold the same number of results.
-  local passed=0 failed=0 total=0 note="" trx t p f
-  for trx in "$trx_dir/$layer.trx" "$trx_dir/$layer-final.trx"; do
-    if [[ ! -f "$trx" ]]; then
-      note+=" — $(basename "$trx") was not written (dotnet test exit $rc/$final_rc)"
-      RUN_FAILED=1
-      continue
-    fi
-    read -r t p f < <(trx_counters "$trx")
-    total=$((total + t)) passed=$((passed + p)) failed=$((failed + f))
-    if [[ "$trx" == */"$layer.trx" ]] && ((p + f == 0)); then
-      note+=" — the layer executed no test"
-      RUN_FAILED=1
-    fi
-  done
-  local skipped=$((total - passed - failed)) a_passed a_failed a_skipped
-  read -r a_passed a_failed a_skipped < <(allure_counts "$category" "$target")
-  if ((a_passed != passed || a_failed != failed || a_skipped != skipped)); then
-    note+=" — the report holds $a_passed passed, $a_failed failed, $a_skipped skipped"
-    RUN_FAILED=1
-  fi
-  if ((rc != 0 && failed == 0)) || ((final_rc != 0 && failed == 0)); then
-    note+=" — dotnet test exited $rc/$final_rc"
-    RUN_FAILED=1
-  fi
-
-  local name reason allowed unexpected=0
-  while IFS=$'\t' read -r name reason; do
-    [[ -n "$name" ]] || continue
-    allowed="$(allowed_skip_reason "$name")"
-    if [[ -n "$allowed" ]]; then
-      SKIP_LINES+=("$key  $name — $reason (allowed: $allowed)")
-    else
-      SKIP_LINES+=("$key  $name — $reason (NOT in fixtures/expected-skips)")
-      unexpected=$((unexpected + 1))
-    fi
-  done < <(skipped_tests "$category" "$target")
-  if ((unexpected > 0)); then
-    note+=" — $unexpected skip(s) not in fixtures/expected-skips"
-    ! is_ci || RUN_FAILED=1
-  fi
-
-  TOTAL_PASSED=$((TOTAL_PASSED + passed))
-  TOTAL_FAILED=$((TOTAL_FAILED + failed))
-  TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
-  SUMMARY[$key]="$passed passed, $failed failed, $skipped skipped$note"
+  # The verdict (src: tests/Harness/Verdict) reads the TRX files, the Allure results and fixtures/expected-skips.
+  SUMMARY[$key]="$(verdict layer --layer "$layer" --key "$key" --category "$category" --trx-dir "$trx_dir" --rc "$rc" \
+    --final-rc "$final_rc" --allure "$ALLURE_RESULTS_DIR" --skips "$EXPECTED_SKIPS" --target "${target:-${TARGET:-local}}" \
+    --cluster-target "$target")"
   say "$key: ${SUMMARY[$key]}"
 }
 
-# The cluster layer: on the chosen --target, or (none chosen) on both embedded targets, local and local-api, one
-# after the other, each its own test process and final checks.
+# The cluster layer: on the chosen --target, or (none chosen) on each of DEFAULT_CLUSTER_TARGETS, one after the
+# other, each its own test process and final checks.
 run_cluster_layer() {
   local target
   if [[ -n "$TARGET" ]]; then
@@ -562,8 +465,8 @@ run_cluster_layer() {
 
 run_bench() {
   if ! is_root; then
-    NOT_RUN+=(bench)
-    SUMMARY[bench]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh bench)"
+    SUMMARY[bench]="$(verdict not-run --layer bench \
+      --reason "needs root to build its network sandbox (run as root: ./run-tests.sh bench)")"
     say "bench: not run — needs root"
     return 0
   fi
@@ -572,30 +475,20 @@ run_bench() {
   [[ -f "$dll" ]] || die "$dll was not built"
   say "bench: dotnet BashCni.Bench.dll ${BENCH_ARGS[*]:-}"
   (cd "$REPO_DIR" && dotnet "$dll" "${BENCH_ARGS[@]}") || rc=$?
-  if ((rc == 0)); then
-    SUMMARY[bench]="finished (results in bench/results/)"
-  else
-    SUMMARY[bench]="failed (exit $rc)"
-    RUN_FAILED=1
-  fi
+  SUMMARY[bench]="$(verdict bench --rc "$rc")"
 }
 
 # The mutation layer (tests/Mutation/mutate.sh, options after --): its score is its summary; survivors do not fail the run.
 run_mutate() {
   if ! is_root; then
-    NOT_RUN+=(mutate)
-    SUMMARY[mutate]="NOT RUN: needs root to build its network sandbox (run as root: ./run-tests.sh mutate)"
+    SUMMARY[mutate]="$(verdict not-run --layer mutate \
+      --reason "needs root to build its network sandbox (run as root: ./run-tests.sh mutate)")"
     return 0
   fi
   local rc=0 log="$WORK_DIR/mutate.log"
   say "mutate: tests/Mutation/mutate.sh ${BENCH_ARGS[*]:-}"
   bash "$REPO_DIR/tests/Mutation/mutate.sh" "${BENCH_ARGS[@]}" 2>&1 | tee "$log" >&2 || rc=$?
-  if ((rc == 0)); then
-    SUMMARY[mutate]="$(sed -n 's/^mutate: score /score /p' "$log" | tail -n 1)"
-  else
-    SUMMARY[mutate]="failed (exit $rc)"
-    RUN_FAILED=1
-  fi
+  SUMMARY[mutate]="$(verdict bench --layer mutate --rc "$rc" --text "$(sed -n 's/^mutate: score /score /p' "$log" | tail -n 1)")"
 }
 
 # Renders one results directory into a single-file report and strips the analytics tag from it.
@@ -615,6 +508,8 @@ render_one() {
 }
 
 REPORT_CHECK=""
+# The browser check's state for the verdict: not-wanted (--no-report), not-run, passed or failed.
+REPORT_CHECK_STATE=not-wanted
 
 # allure-report/index.html from allure-results/, with the history of earlier runs (allurerc.json: historyPath,
 # .allure-history/ — outside allure-results/, which each run cleans); then the browser check.
@@ -625,7 +520,7 @@ render_report() {
   if ! render_one "$ALLURE_RESULTS_DIR" "$out" "$(report_title)" "$REPO_DIR/allurerc.json" "$WORK_DIR/allure.log"; then
     say "report: rendering failed (log above); results are in $ALLURE_RESULTS_DIR"
     REPORT_CHECK="not run: the report could not be rendered"
-    RUN_FAILED=1
+    REPORT_CHECK_STATE=failed
     return 0
   fi
   say "report: $out/index.html"
@@ -663,7 +558,7 @@ check_report() {
   local browser
   if ! browser="$(chromium_binary)"; then
     REPORT_CHECK="FAILED: no chromium to check the report with (apt-get install chromium)"
-    RUN_FAILED=1
+    REPORT_CHECK_STATE=failed
     say "report check: $REPORT_CHECK"
     return 0
   fi
@@ -696,9 +591,10 @@ check_report() {
   [[ -z "$demo_report" ]] || cp "$demo_report" "$check_dir/report-demo.html"
   if ((rc == 0)); then
     REPORT_CHECK="passed: $(tail -n 1 "$WORK_DIR/report-check.log"); screenshots in $check_dir"
+    REPORT_CHECK_STATE=passed
   else
     REPORT_CHECK="FAILED (exit $rc): $(tail -n 1 "$WORK_DIR/report-check.log")"
-    RUN_FAILED=1
+    REPORT_CHECK_STATE=failed
   fi
   say "report check: $REPORT_CHECK"
 }
@@ -708,6 +604,8 @@ main() {
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bashcni-run.XXXXXX")"
   trap cleanup EXIT
   EXPECTED_SKIPS="$REPO_DIR/fixtures/expected-skips"
+  # A report asked for must be checked: until the browser check ran, it did not (no Node.js, not root).
+  ((REPORT == 0)) || REPORT_CHECK_STATE=not-run
 
   export ALLURE_RESULTS_DIR="${ALLURE_RESULTS_DIR:-$REPO_DIR/allure-results}"
   export BASHCNI_ARTIFACTS="${BASHCNI_ARTIFACTS:-$REPO_DIR/artifacts}"
@@ -745,25 +643,14 @@ main() {
   stop_load
   render_report
 
-  printf '\nSummary\n'
-  for layer in "${SUMMARY_KEYS[@]}"; do
-    printf '  %-8s %s\n' "$layer" "${SUMMARY[$layer]:-}"
-  done
-  [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || printf '  report   %s\n' "$REPO_DIR/allure-report/index.html"
-  [[ -z "$REPORT_CHECK" ]] || printf '  browser  %s\n' "$REPORT_CHECK"
-  ((LOAD == 0)) || printf '  load     %d CPU-bound hog processes ran beside the layers\n' "$LOAD"
-  if ((${#SKIP_LINES[@]} > 0)); then
-    printf 'Skipped (%d):\n' "${#SKIP_LINES[@]}"
-    printf '  %s\n' "${SKIP_LINES[@]}"
+  if [[ "$REPORT_CHECK_STATE" == not-run && -z "$REPORT_CHECK" ]]; then
+    REPORT_CHECK="not run: the report was not rendered (Node.js or the npm packages are missing)"
   fi
-  if ((${#NOT_RUN[@]} > 0)); then
-    printf 'Not run (%d): %s — they need root%s\n' "${#NOT_RUN[@]}" "${NOT_RUN[*]}" "$(is_ci && printf '; CI=true: the run fails')"
-    ! is_ci || RUN_FAILED=1
-  fi
-  printf '%d passed, %d failed, %d skipped\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED"
-  if ((TOTAL_FAILED > 0 || RUN_FAILED == 1)); then
-    exit 1
-  fi
+  local report=""
+  [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || report="$REPO_DIR/allure-report/index.html"
+  # The summary block and its last line "N passed, N failed, N skipped"; the verdict's exit status is the run's.
+  verdict summary --layers "${SUMMARY_KEYS[*]}" --browser "$REPORT_CHECK_STATE" --browser-text "$REPORT_CHECK" \
+    --report "$report" --load "$LOAD"
 }
 
 main "$@"; exit 0

@@ -88,8 +88,12 @@ public sealed class GuardTests
         var before = NetnsLayer.HostBefore ?? throw new InvalidOperationException("layer set-up did not take a host snapshot");
         var now = await HostSnapshot.TakeAsync();
         // The sandbox anchor is a child of this process and tests write temporary files while the layer runs:
-        // compare the network state and the watched host directories only.
-        var diffs = (now with { ChildProcesses = [], TempEntries = [] }).DifferencesFrom(before with { TempEntries = [] });
+        // compare the network state and the watched host directories only. Under the host guard the directories are
+        // read-only (the guard must hold) and the machine's own changes to them are not the layer's.
+        var guarded = HostGuard.IsGuarded;
+        if (guarded) Assert.That(await HostGuard.VerifyAsync(), Is.Empty, "the host guard does not hold");
+        var diffs = (now with { ChildProcesses = [], TempEntries = [], Entries = guarded ? [] : now.Entries })
+            .DifferencesFrom(before with { TempEntries = [], Entries = guarded ? [] : before.Entries });
         Assert.That(diffs, Is.Empty, "the root namespace changed while the layer runs");
     }
 }

@@ -29,14 +29,21 @@ public static class FinalChecks
         return dir;
     }
 
-    /// <summary>The host (root namespace, watched directories, the run's temporary directory) is as before the layer.</summary>
+    /// <summary>
+    /// The host is as before the layer: no process the layer started still runs (found by the run's mark, see
+    /// <see cref="RunProcesses"/>), and the run's temporary directory is as before. A layer that ran under the host
+    /// guard (<see cref="HostGuard"/>) could not change the root namespace or the protected directories: the guard must
+    /// have held, and those are not compared (a busy machine changes them on its own). A layer that ran unguarded
+    /// (no root, or the cluster layer) is compared whole: links, addresses, routes, rules, /run/netns, firewall, entries.
+    /// </summary>
     public static async Task HostIsAsBeforeTheLayerAsync()
     {
         var dir = RequireOrderedRun();
         var before = await LayerState.HostBeforeAsync(dir).ConfigureAwait(false);
         Assert.That(before, Is.Not.Null, $"the layer recorded no host snapshot in {dir}: its set-up did not run");
+        var guard = await LayerState.HostGuardAsync(dir).ConfigureAwait(false);
         var now = await HostSnapshot.TakeAsync().ConfigureAwait(false);
-        var diffs = (now with { ChildProcesses = [] }).DifferencesFrom(before! with { ChildProcesses = [] });
+        var diffs = HostCheck.Differences(before!, now, guard, RunProcesses.Carrying(RunProcesses.CurrentMark!, Environment.ProcessId));
         Assert.That(diffs, Is.Empty, "the layer left the machine changed");
     }
 

@@ -14,6 +14,7 @@ namespace BashCni.Harness.Layers;
 public static class LayerState
 {
     private const string HostBeforeFile = "host-before.json";
+    private const string HostGuardFile = "host-guard.txt";
 
     /// <summary>The layer's state directory, or null when the run is not ordered by run-tests.sh.</summary>
     public static string? Directory =>
@@ -31,6 +32,10 @@ public static class LayerState
             if (!File.Exists(path))
             {
                 await snapshot.SaveAsync(path, ct).ConfigureAwait(false);
+                // Under the host guard, what it prevents is not compared afterwards: record whether it held.
+                if (HostGuard.IsGuarded)
+                    await File.WriteAllLinesAsync(Path.Combine(dir, HostGuardFile), await HostGuard.VerifyAsync(ct).ConfigureAwait(false), ct)
+                        .ConfigureAwait(false);
                 await WriteWriterAsync(dir, ct).ConfigureAwait(false);
             }
         }
@@ -56,6 +61,13 @@ public static class LayerState
     {
         var path = Path.Combine(dir, HostBeforeFile);
         return File.Exists(path) ? await HostSnapshot.LoadAsync(path, ct).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>Why the host guard did not hold for the layer (empty: it held), or null when the layer ran unguarded.</summary>
+    public static async Task<IReadOnlyList<string>?> HostGuardAsync(string dir, CancellationToken ct = default)
+    {
+        var path = Path.Combine(dir, HostGuardFile);
+        return File.Exists(path) ? await File.ReadAllLinesAsync(path, ct).ConfigureAwait(false) : null;
     }
 
     /// <summary>The problems recorded for <paramref name="check"/>, or null when the check never recorded anything.</summary>

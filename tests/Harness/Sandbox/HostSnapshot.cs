@@ -35,7 +35,10 @@ public sealed partial record HostSnapshot(
         echo '## routes'; ip route show table all | sort
         echo '## rules'; ip rule | sort
         echo '## netns'; ls -A /run/netns 2>/dev/null | sort
-        echo '## firewall'; { iptables-save 2>/dev/null || true; } | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+        echo '## firewall'
+        if [ "$(id -u)" != 0 ]; then echo '!not-root'
+        elif fw="$(iptables-save 2>&1)"; then printf '%s\n' "$fw" | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+        else echo "!unreadable: iptables-save failed: $(printf '%s' "$fw" | head -n 1)"; fi
         echo '## entries'
         for d in "$@"; do [ "$d" = -- ] && break; [ -e "$d" ] || [ -L "$d" ] && find "$d" 2>/dev/null; done | sort -u
         echo '## temp'
@@ -57,10 +60,14 @@ public sealed partial record HostSnapshot(
         """;
 
     /// <summary>Takes a snapshot of the root namespace. Runs only reading commands.</summary>
-    public static async Task<HostSnapshot> TakeAsync(CancellationToken ct = default)
+    public static Task<HostSnapshot> TakeAsync(CancellationToken ct = default) => TakeAsync(LocalRunner.Instance, ct);
+
+    /// <summary>Takes the snapshot through <paramref name="runner"/> (a sandbox playing the host, in tests of the check itself).</summary>
+    public static async Task<HostSnapshot> TakeAsync(ICommandRunner runner, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(runner);
         string[] temp = RunTemporaryDirectory is { } tmp ? [tmp] : [];
-        var r = await LocalRunner.Instance.RunCheckedAsync("bash", ["-c", ScriptText, "snapshot", .. WatchedDirectories, "--", .. temp], null, ct)
+        var r = await runner.RunCheckedAsync("bash", ["-c", ScriptText, "snapshot", .. WatchedDirectories, "--", .. temp], null, ct)
             .ConfigureAwait(false);
         var sections = new SnapshotSections(r.Stdout);
         List<string> S(string key) => sections[key];
@@ -102,6 +109,9 @@ public sealed partial record HostSnapshot(
         Compare("route", before.Routes, Routes);
         Compare("rule", before.Rules, Rules);
         Compare("/run/netns entry", before.NetnsEntries, NetnsEntries);
+        // A firewall that could not be read is never "unchanged" (empty before and empty after would compare equal).
+        diffs.AddRange(before.Firewall.Where(Unreadable).Select(l => "firewall could not be read before the layer: " + l[1..]));
+        diffs.AddRange(Firewall.Where(Unreadable).Select(l => "firewall could not be read after the layer: " + l[1..]));
         Compare("firewall rule", before.Firewall.Where(IsRule).ToList(), Firewall.Where(IsRule).ToList());
         Compare("host entry", before.Entries, Entries);
         Compare("entry of the run's temporary directory", before.TempEntries, TempEntries);
@@ -109,7 +119,10 @@ public sealed partial record HostSnapshot(
         return diffs;
     }
 
-    private static bool IsRule(string line) => !CommitOrTable().IsMatch(line);
+    // "!not-root": without root the firewall cannot be read, nor changed by the run.
+    private static bool IsRule(string line) => !line.StartsWith('!') && !CommitOrTable().IsMatch(line);
+
+    private static bool Unreadable(string line) => line.StartsWith("!unreadable", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^(COMMIT|\*\w+)$")]
     private static partial Regex CommitOrTable();
