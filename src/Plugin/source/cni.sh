@@ -7,6 +7,7 @@
 # subshell is forked and a fatal error can end the plugin from anywhere.
 
 # layout: start
+CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
 CNI_STDIN=""             # everything on stdin, once CNI_STDIN_READ says it was read (cni_read_stdin)
 CNI_STDIN_READ=""
 
@@ -45,7 +46,6 @@ netns_name() {
 }
 
 # layout: common
-CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
 CNI_LATEST_VERSION=1.1.0
 # BASH_CNI_LOG_FILE moves the default (used when the config names no logFile or cannot be read).
 CNI_DEFAULT_LOG_FILE="${BASH_CNI_LOG_FILE:-/var/log/bash-cni.log}"

@@ -96,8 +96,17 @@ early_start() {
 # layout: start
 # early_del: DEL of bash-cni: start deleting the attachment's pair now (valid IDs only). Whether the
 # attachment was marked by a killed ADD is seen later; that DEL then waits and deletes once more.
+# A deletion cannot be undone, so it starts only when the configuration's first "cniVersion" is one
+# DEL will accept: a DEL refused with code 1 (incompatible versions) leaves the pod as it was.
 early_del() {
+    local v
     cni_valid_id "${CNI_CONTAINERID:-}" && cni_valid_ifname "${CNI_IFNAME:-}" || return 0
+    cni_read_stdin
+    [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9.]+)\" ]] || return 0
+    for v in "${CNI_SUPPORTED_VERSIONS[@]}"; do
+        [[ "$v" != "${BASH_REMATCH[1]}" ]] || break
+    done
+    [[ "$v" == "${BASH_REMATCH[1]}" ]] || return 0
     link_host_name "$CNI_CONTAINERID" "$CNI_IFNAME"
     link_spawn_del "$REPLY"
 }
