@@ -21,8 +21,9 @@ public sealed class BusyHostTests
 {
     private const string NoiseScript = """
         set -u
+        # $1: the test process; the noise ends with it, whatever ends it (a run stopped half way leaves no noise).
         i=0
-        while :; do
+        while [[ -d "/proc/$1" ]]; do
           i=$((i + 1))
           : >"/run/noise-$i"
           : >"/var/log/noise-$i.log"
@@ -49,7 +50,8 @@ public sealed class BusyHostTests
         _mark = "BASHCNI_LAYER_STATE=/nonexistent/busy-host-run-" + Guid.NewGuid().ToString("N");
         // The noise is the machine's own: it carries no mark of any run (env -u).
         await _host.Runner.RunCheckedAsync("bash", ["-c",
-            "env -u BASHCNI_LAYER_STATE setsid bash -c \"$0\" </dev/null >/dev/null 2>&1 &", NoiseScript]);
+            "env -u BASHCNI_LAYER_STATE setsid bash -c \"$0\" noise \"$1\" </dev/null >/dev/null 2>&1 &", NoiseScript,
+            Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
         await NoiseAdvancedAsync(0);
     }
 
