@@ -74,7 +74,7 @@ public static class ClauseMap
     /// <summary>Clause id → the check names (regular expressions over a Verdict's Check) that enforce it.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Checks { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
-        ["state-key"] = [@"^release matches the exact container ID \+ ifname$", @"^two attachments \(\w+\) are added, checked and deleted independently$", "^name names the store directory$"],
+        ["state-key"] = [@"^release matches the exact container ID \+ ifname$", "^derived names and MACs stay distinct", @"^two attachments \(\w+\) are added, checked and deleted independently$", "^name names the store directory$"],
         ["add-per-ifname"] = [@"^two attachments \(SameNetwork\)", "^repeated ADD is rejected without changes$"],
         ["del-idempotent"] = [@"^DEL \(Twice\) succeeds and releases$"],
         ["parallel-containers"] = [@"^\d+ parallel ADDs get distinct addresses", "^concurrent ADDs on a node without a bridge", "^an ADD whose bridge lock timed out"],
@@ -88,7 +88,7 @@ public static class ClauseMap
         ["check-other-resources"] = ["^CHECK fails after (ReservationRemoved|ReservationMoved|HostVethRemoved|HostVethDetached)$"],
         ["result-success"] = ["^ADD result matches the kernel$", "^(routes|gateway|dns|mtu|bridge|subnet) ", @"^network list \(bash-cni, portmap, tuning\)|^a network list \(bash-cni, portmap, tuning\)"],
         ["result-version"] = ["^cniVersion selects the result's version$"],
-        ["result-unsupported-version"] = ["^bad input version-"],
+        ["result-unsupported-version"] = ["^bad input version-", "^a version at the edge of negotiation is refused"],
         ["result-sandbox"] = ["^ADD result matches the kernel$"],
         ["errors-stdout"] = ["^errors are CNI error JSON on stdout$", "^bad input ", "^exhaustion is a CNI error", "^an unwritable dataDir is code 5$"],
         ["netconf-fields"] = ["^(type names the binary|name names the store directory|network is informational|cniVersion selects)", "^bad input (name|subnet|range|version)-"],
