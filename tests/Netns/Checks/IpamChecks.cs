@@ -80,6 +80,7 @@ public static class IpamChecks
         var got = new List<string>();
         var calls = new List<CniCall>();
         var usable = (int)net.HostCount - 1;
+        string? beyondAddress = null;
         for (var i = 0; i < usable + 1; i++)
         {
             var pod = await node.CreatePodAsync().ConfigureAwait(false);
@@ -94,6 +95,7 @@ public static class IpamChecks
             {
                 // The range is full: this ADD must be refused (code 110), whatever it would hand out.
                 if (add.Succeeded) p.Add($"the ADD beyond the range's {usable} addresses succeeded with {address ?? "no address"}");
+                if (add.Succeeded) beyondAddress = address;
                 else if (add.Error is null) p.Add($"the ADD beyond the range's {usable} addresses failed without a CNI error: {add.Stdout.Trim()}");
                 else if (node.Profile.Has(PluginProfile.ErrorCodes) && add.Error.Code != CniErrorCodes.RangeExhausted)
                     p.Add($"the ADD beyond the range's {usable} addresses failed with code {add.Error.Code}, expected 110: {add.Error.Msg}");
@@ -107,7 +109,8 @@ public static class IpamChecks
         foreach (var dup in got.GroupBy(a => a).Where(g => g.Count() > 1))
             p.Add($"{dup.Key} was handed out {dup.Count()} times");
         var gateway = AddChecks.Gateway(subnet);
-        foreach (var a in got)
+        // What the refused ADD handed out all the same is judged like every other address.
+        foreach (var a in beyondAddress is null ? got : got.Append(beyondAddress))
         {
             var c = Cidr.Parse(a);
             if (c.Prefix != net.Prefix) p.Add($"{a}: prefix /{c.Prefix}, the subnet is /{net.Prefix}");

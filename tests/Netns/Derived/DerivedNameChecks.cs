@@ -60,6 +60,6 @@ public static class DerivedNameChecks
         foreach (var dup in podMacs.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             p.Add($"{c.Name}: both pods' eth0 have the MAC {dup.Key}");
         foreach (var (_, call, _) in pods) await node.CleanUpAsync(call, p).ConfigureAwait(false);
-        return Verdict.Of(Check, p, string.Join(", ", veths.Select(v => $"{v.Name} {v.Mac}")) + "; pods " + string.Join(", ", podMacs));
+        return Verdict.Of($"{Check} ({c.Name})", p, string.Join(", ", veths.Select(v => $"{v.Name} {v.Mac}")) + "; pods " + string.Join(", ", podMacs));
     }
 }

@@ -20,7 +20,7 @@ public static class VersionEdgeChecks
         var p = new Findings();
         var config = node.Config();
         var (resident, add) = await node.AddPodAsync(config, "resident").ConfigureAwait(false);
-        if (!add.Succeeded) return Verdict.SetUpFailed(Check, $"ADD of the resident pod failed: {add.Stdout.Trim()}");
+        if (!add.Succeeded) return Verdict.SetUpFailed($"{Check} ({c.Name})", $"ADD of the resident pod failed: {add.Stdout.Trim()}");
         var edge = node.Config(c.ConfigVersion);
         var target = c.Command == CniCommand.Add ? await node.CreatePodAsync("target").ConfigureAwait(false) : resident;
         CniCall call = c.Command switch
@@ -44,6 +44,6 @@ public static class VersionEdgeChecks
             p.Add($"{c.Name}: the refused ADD left an eth0 in its pod");
         if (c.Command == CniCommand.Add) await node.CleanUpAsync(TestNode.Call(target, config), p).ConfigureAwait(false);
         await node.CleanUpAsync(TestNode.Call(resident, config), p).ConfigureAwait(false);
-        return Verdict.Of(Check, p, $"{c.Command} with cniVersion {c.ConfigVersion}: exit {exchange.ExitCode} {exchange.Stdout.Trim()}");
+        return Verdict.Of($"{Check} ({c.Name})", p, $"{c.Command} with cniVersion {c.ConfigVersion}: exit {exchange.ExitCode} {exchange.Stdout.Trim()}");
     }
 }
