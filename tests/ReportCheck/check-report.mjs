@@ -144,6 +144,13 @@ async function openHtmlAttachment(page, headerPattern) {
 
 // The table at the top of the test's page (its description, a frame the report sizes to the content): found, and
 // whether it is clipped (the frame shorter than its document, or the document wider than the frame).
+// The opened test as a reviewer with a window WIDTH px wide sees it: the page loaded at that width (the report
+// sizes a description's frame to its content when it loads it; a window resized afterwards keeps the old height).
+async function openAtWidth(page, width) {
+  await page.setViewport({ width, height: 800 });
+  await page.reload({ waitUntil: "load" }); // describeTable waits for the test's description frame
+}
+
 async function describeTable(page) {
   try {
     const handle = await page.waitForSelector("[data-testid=test-result-description-frame]", { timeout: 10000 });
@@ -270,8 +277,7 @@ async function checkMain(browser, file) {
     const opened = await openTest(page, file, "LabStageMatchesTheExpectation", /LabStageMatchesTheExpectation(?!.*report demo)/);
     if (check("reachability: opened the lab stage test", opened)) {
       for (const width of [1280, 800]) {
-        await page.setViewport({ width, height: 800 });
-        await pause(300);
+        await openAtWidth(page, width);
         const table = await describeTable(page);
         if (!check(`reachability (${width} px): the lab stage's table is at the top of its page`, table, table ? "" : "no table.reach in the description")) continue;
         check(`reachability (${width} px): the table is whole, not clipped`, !table.clipped,
@@ -329,8 +335,7 @@ async function checkDemo(browser, file) {
   check("demo: the error's first line names the differing cell, expected vs observed",
     flipped && firstLine.includes(`${flipped[1]} → ${flipped[2]} expected`) && /observed/.test(firstLine), firstLine || "no line \"N of M cells differ\"");
   for (const width of [1280, 800]) {
-    await page.setViewport({ width, height: 800 });
-    await pause(300);
+    await openAtWidth(page, width);
     const table = await describeTable(page);
     if (!check(`demo (${width} px): the failed test's table is at the top of its page`, table)) continue;
     check(`demo (${width} px): the table is whole, not clipped`, !table.clipped,
