@@ -80,8 +80,8 @@ public static class ClauseMap
         ["parallel-containers"] = [@"^\d+ parallel ADDs get distinct addresses", "^concurrent ADDs on a node without a bridge", "^an ADD whose bridge lock timed out"],
         ["params-container-id"] = ["^bad input containerid-", "^bad input env-(no|empty|del-no)-containerid"],
         ["params-ifname"] = ["^bad input ifname-", "^bad input env-(no|empty|del-no)-ifname", "^ADD result matches the kernel$"],
-        ["params-env"] = ["^bad input (env|malformed|netns)-"],
-        ["del-release"] = [@"^DEL \((Twice|NetnsDeleted|EmptyNetns|LinkVanishes)\) succeeds and releases$", @"^\d+ parallel ADDs .* parallel DELs release them$", @"^two attachments \(\w+\)"],
+        ["params-env"] = ["^bad input (env|malformed|netns)-", "^the delegated IPAM plugin is found in any directory of CNI_PATH"],
+        ["del-release"] = [@"^DEL \((Twice|NetnsDeleted|EmptyNetns|LinkVanishes)\) succeeds and releases$", "^DEL releases exactly its reservation in a store another writer made", @"^\d+ parallel ADDs .* parallel DELs release them$", @"^two attachments \(\w+\)"],
         ["del-without-netns"] = [@"^DEL \((NeverAdded|NetnsDeleted|EmptyNetns|LinkVanishes)\) succeeds and releases$", "^a DEL that fails waits"],
         ["check-prevresult"] = ["^CHECK passes right after ADD$", "^prevResult is what CHECK compares with$", "^bad input check-"],
         ["check-result-resources"] = ["^CHECK fails after (AddressRemoved|AddressChanged|InterfaceRemoved|InterfaceDown|MacChanged|DefaultRouteRemoved|ConfigRouteRemoved)$"],
@@ -97,8 +97,8 @@ public static class ClauseMap
         ["gc"] = ["^GC keeps valid attachments", "^GC reclaims stale reservations", "^GC and STATUS of a 1.1.0 network list$", "^cni\\.dev/valid-attachments is what GC keeps$"],
         ["status"] = ["^STATUS reports readiness and exhaustion$", "^GC and STATUS of a 1.1.0 network list$"],
         ["contract-faults"] = ["^a failure after IPAM rolls the ADD back$", "^SIGKILL at each point", "^a held store lock", "^a mark the early start", "^concurrent ADDs on a node", "^an ADD whose bridge lock", "^a DEL that fails"],
-        ["contract-ipam"] = ["^network, gateway and broadcast", "^exhaustion is a CNI error", "^allocation wraps around", "^(rangeStart|rangeEnd|dataDir) "],
-        ["contract-config"] = ["^(logFile|logLevel|network|bridge|mtu|dataDir|rangeStart|rangeEnd|gateway|subnet|routes|dns|name|type|cniVersion|prevResult) "],
+        ["contract-ipam"] = ["^network, gateway and broadcast", "^every subnet prefix length README accepts", "^exhaustion is a CNI error", "^allocation wraps around", "^(rangeStart|rangeEnd|dataDir) "],
+        ["contract-config"] = ["^the log rotates at its size limit", "^(logFile|logLevel|network|bridge|mtu|dataDir|rangeStart|rangeEnd|gateway|subnet|routes|dns|name|type|cniVersion|prevResult) "],
     };
 
     private static readonly IReadOnlyList<(string Clause, Regex Pattern)> Patterns =
