@@ -30,6 +30,15 @@ public static class ListChecks
     /// </summary>
     public const string PortmapIpv6CheckDeviation = "could not check ipv6 dnat";
 
+    /// <summary>True (with the finding recorded and the list deleted again) when the list's ADD failed.</summary>
+    private static async Task<bool> FailedAddAsync(NetworkList list, ListRun add, Func<NetworkConfig, CniCall> call, List<string> p)
+    {
+        if (add.Succeeded) return false;
+        p.Add("the list's ADD failed:\n" + add.Describe());
+        await list.DelAsync(call, null).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>A .conflist of fixtures/netconf for this node (its data dir and log), the plugin under test first on CNI_PATH.</summary>
     public static async Task<NetworkList> LoadAsync(TestNode node, string file)
     {
@@ -51,12 +60,7 @@ public static class ListChecks
         var p = new List<string>();
 
         var add = await list.AddAsync(Call).ConfigureAwait(false);
-        if (!add.Succeeded)
-        {
-            p.Add("the list's ADD failed:\n" + add.Describe());
-            await list.DelAsync(Call, null).ConfigureAwait(false);
-            return Verdict.Of(PortmapTuning, p);
-        }
+        if (await FailedAddAsync(list, add, Call, p).ConfigureAwait(false)) return Verdict.Of(PortmapTuning, p);
         var first = add.Steps[0].Exchange.Result!;
         var podIp = PodAddress(first, pod.Path, "eth0");
         if (podIp is null) return Verdict.Fail(PortmapTuning, $"bash-cni's result names no address on eth0: {first.Json}");
@@ -108,12 +112,7 @@ public static class ListChecks
         CniCall Call(NetworkConfig c) => TestNode.Call(pod, c);
         var p = new List<string>();
         var add = await list.AddAsync(Call).ConfigureAwait(false);
-        if (!add.Succeeded)
-        {
-            p.Add("the list's ADD failed:\n" + add.Describe());
-            await list.DelAsync(Call, null).ConfigureAwait(false);
-            return Verdict.Of(ChainedAfterLoopback, p);
-        }
+        if (await FailedAddAsync(list, add, Call, p).ConfigureAwait(false)) return Verdict.Of(ChainedAfterLoopback, p);
         var prev = add.Steps[0].Exchange.Result!;
         var mine = add.Steps[1].Exchange.Result!;
         // CNI spec 1.0.0, ADD: a plugin given a prevResult passes it through or modifies it appropriately.
