@@ -377,6 +377,34 @@ verdict() {
   dotnet "$BASHCNI_ARTIFACTS/bin/Verdict/release/BashCni.Verdict.dll" "$1" --out "$WORK_DIR/verdict" "${@:2}"
 }
 
+# The suite's own cost, measured as the benchmark measures the plugin (tests/Harness/Cost): cost_begin before a layer,
+# cost_end KEY [TRX_DIR] after it records its wall time, the CPU time of every process the layer started and waited
+# for (this shell's cutime + cstime, which include the test host, the plugin and every tool down the tree), the
+# processes the machine started meanwhile (/proc/stat; on a quiet machine, the layer's) and its tests' times.
+COST_T0="" COST_CPU0="" COST_P0=""
+children_cpu_ticks() {
+  local stat rest
+  local -a f
+  stat="$(</proc/$$/stat)"
+  rest="${stat##*) }" # fields from 3 (state) on; comm may hold spaces
+  read -r -a f <<<"$rest"
+  printf '%s\n' "$((f[13] + f[14]))"
+}
+processes_started() { awk '$1 == "processes" { print $2 }' /proc/stat; }
+cost_begin() {
+  COST_T0="$EPOCHREALTIME"
+  COST_CPU0="$(children_cpu_ticks)"
+  COST_P0="$(processes_started)"
+}
+cost_end() {
+  local key="$1" trx_dir="${2:-$WORK_DIR/no-trx}" wall cpu ticks
+  ticks="$(getconf CLK_TCK)"
+  wall="$(awk -v a="$COST_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')"
+  cpu="$(awk -v a="$COST_CPU0" -v b="$(children_cpu_ticks)" -v t="$ticks" 'BEGIN { printf "%.2f", (b - a) / t }')"
+  verdict cost --key "$key" --trx-dir "$trx_dir" --wall "$wall" --cpu "$cpu" \
+    --processes "$(($(processes_started) - COST_P0))"
+}
+
 # run_dotnet_test STATE_DIR TMP_DIR DLL FILTER TRX_DIR TRX_NAME [CONSOLE]: one dotnet test invocation of a layer
 # with the layer's state directory and temporary directory; its output goes to stderr; prints its exit status.
 # CONSOLE "progress" shows the tests' progress lines (start-up phases, pods, probes) as they come: the console
@@ -411,6 +439,7 @@ run_layer() {
     say "$layer: not run — needs root"
     return 0
   fi
+  cost_begin
   local dll
   dll="$(test_dll "$project" "$assembly")"
   [[ -f "$dll" ]] || die "$dll was not built"
@@ -444,6 +473,7 @@ run_layer() {
   SUMMARY[$key]="$(verdict layer --layer "$layer" --key "$key" --category "$category" --trx-dir "$trx_dir" --rc "$rc" \
     --final-rc "$final_rc" --allure "$ALLURE_RESULTS_DIR" --skips "$EXPECTED_SKIPS" --target "${target:-${TARGET:-local}}" \
     --cluster-target "$target")"
+  cost_end "$key" "$trx_dir"
   say "$key: ${SUMMARY[$key]}"
 }
 
@@ -634,8 +664,8 @@ main() {
   start_load "$LOAD"
   for layer in "${LAYERS[@]}"; do
     case "$layer" in
-      bench) run_bench; SUMMARY_KEYS+=(bench) ;;
-      mutate) run_mutate; SUMMARY_KEYS+=(mutate) ;;
+      bench) cost_begin; run_bench; cost_end bench; SUMMARY_KEYS+=(bench) ;;
+      mutate) cost_begin; run_mutate; cost_end mutate; SUMMARY_KEYS+=(mutate) ;;
       cluster) run_cluster_layer ;;
       *) run_layer "$layer"; SUMMARY_KEYS+=("$layer") ;;
     esac
@@ -648,6 +678,10 @@ main() {
   fi
   local report=""
   [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || report="$REPO_DIR/allure-report/index.html"
+  # What each layer cost, its most expensive tests first; kept as Markdown beside the TRX files.
+  mkdir -p "$REPO_DIR/TestResults"
+  verdict costs --layers "${SUMMARY_KEYS[*]}" --md "$REPO_DIR/TestResults/cost.md" \
+    --title "Suite cost: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || printf 'unknown commit'), $(nproc) cores, load $LOAD" >&2
   # The summary block and its last line "N passed, N failed, N skipped"; the verdict's exit status is the run's.
   verdict summary --layers "${SUMMARY_KEYS[*]}" --browser "$REPORT_CHECK_STATE" --browser-text "$REPORT_CHECK" \
     --report "$report" --load "$LOAD"

@@ -1,3 +1,4 @@
+using BashCni.Harness.Cost;
 using BashCni.Harness.Verdict;
 using BashCni.Verdict;
 
@@ -8,6 +9,10 @@ using BashCni.Verdict;
 //           cluster target when one is given), records its verdict in DIR, prints the layer's summary text
 //   not-run --out DIR --layer L --reason TEXT     records a layer that was not run
 //   bench   --out DIR --rc N [--layer L] [--text T]  records a console layer's outcome (bench, mutate)
+//   cost    --out DIR --key K --trx-dir D --wall S --cpu S --processes N
+//           records what layer K cost: its wall and CPU seconds, processes started, its tests' times from D's TRX files
+//   costs   --out DIR --layers "K ..." --md FILE --title T
+//           prints each layer's cost and its 10 most expensive tests; writes the same as Markdown to FILE
 //   summary --out DIR --layers "L ..." --browser STATE --browser-text TEXT [--report PATH] [--load N]
 //           prints the summary block and the last line "N passed, N failed, N skipped"; exits 1 when the run is red
 // CI=true (or 1) in the environment: not-run layers, a browser check not run and unexpected skips are red.
@@ -43,6 +48,20 @@ try
             var verdict = LayerRules.Bench(o.Int("rc"), o.Or("layer", "bench"), o.Or("text", ""));
             LayerStore.Save(o["out"], verdict);
             Console.WriteLine(verdict.Summary);
+            return 0;
+        }
+        case "cost":
+        {
+            var trx = Directory.Exists(o["trx-dir"]) ? Directory.GetFiles(o["trx-dir"], "*.trx").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+            var cost = new LayerCost(o["key"], o.Double("wall"), o.Double("cpu"), o.Int("processes"), trx.SelectMany(TrxDurations.Read).ToList());
+            CostStore.Save(o["out"], cost);
+            return 0;
+        }
+        case "costs":
+        {
+            var costs = CostStore.Load(o["out"], o["layers"].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            foreach (var line in CostText.Lines(costs)) Console.WriteLine(line);
+            File.WriteAllText(o["md"], CostText.Markdown(costs, o["title"]));
             return 0;
         }
         case "summary":
