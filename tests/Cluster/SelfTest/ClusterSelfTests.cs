@@ -96,9 +96,11 @@ public sealed partial class ClusterSelfTests
         _variantsDir = Directory.CreateTempSubdirectory("bashcni-broken-cluster-").FullName;
         try
         {
-            // The variants are patched copies of this project's plugin.
+            // The variants are patched copies of this project's plugin. Each is built from its patched source (seconds of
+            // CPU each): on a loaded machine that takes minutes, so the timeout is a guard against a hang, not a bound.
             await LocalRunner.Instance.RunCheckedAsync("bash",
-                [Script, RepoPaths.PluginSource, _variantsDir, .. _catalog.Select(v => v.Name)]);
+                [Script, RepoPaths.PluginSource, _variantsDir, .. _catalog.Select(v => v.Name)],
+                new CommandOptions { Timeout = TimeSpan.FromMinutes(40) });
             foreach (var batch in _catalog.Chunk(Slots.Length))
             {
                 var dirs = batch.Select((v, i) => (Node: Slots[i], Dir: Path.Combine(_variantsDir, v.Name))).ToDictionary(x => x.Node, x => x.Dir, StringComparer.Ordinal);
