@@ -47,6 +47,12 @@ ipam_prepare() {
     if (( IPAM_START > IPAM_END )); then
         cni_error 7 "invalid network config: rangeStart is after rangeEnd"
     fi
+    # The kernel refuses a next hop in 0.0.0.0/8 ("this network") or 224.0.0.0/4 (multicast): the pod's default route
+    # would fail half way through ADD (0.0.0.0/1's computed gateway 0.0.0.1, for one).
+    if (( IPAM_GW >> 24 == 0 || IPAM_GW >> 28 == 14 )); then
+        ipv4_from_int "$IPAM_GW"
+        cni_error 7 "invalid network config: gateway $REPLY is in 0.0.0.0/8 or 224.0.0.0/4, which the kernel refuses as a next hop"
+    fi
     ipv4_from_int "$IPAM_GW"
     IPAM_GATEWAY="$REPLY"
 }

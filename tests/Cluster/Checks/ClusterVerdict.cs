@@ -10,6 +10,16 @@ public sealed record ClusterVerdict(string Check, IReadOnlyList<string> Problems
 
     public static ClusterVerdict Of(string check, IEnumerable<string> problems, string detail = "") => new(check, problems.ToList(), detail);
 
+    /// <summary>A verdict whose set-up failures (<see cref="ClusterFindings.SetUp"/>) are kept apart from the findings.</summary>
+    public static ClusterVerdict Of(string check, ClusterFindings findings, string detail = "")
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return new(check, findings.Problems.ToList(), detail) { SetUpFailures = findings.SetUpFailures.ToList() };
+    }
+
+    /// <summary>The problems (among <see cref="Problems"/>) that kept the check from looking at its subject.</summary>
+    public IReadOnlyList<string> SetUpFailures { get; init; } = [];
+
     /// <summary>Fails the current test with every problem listed.</summary>
     public void AssertPassed()
     {
@@ -17,6 +27,7 @@ public sealed record ClusterVerdict(string Check, IReadOnlyList<string> Problems
     }
 
     public override string ToString() =>
-        (Passed ? $"{Check}: passed" : $"{Check}: {Problems.Count} problem(s)\n  - " + string.Join("\n  - ", Problems)) +
+        (Passed ? $"{Check}: passed" : $"{Check}: {Problems.Count} problem(s)\n  - " +
+            string.Join("\n  - ", Problems.Select(p => SetUpFailures.Contains(p) ? "(set-up) " + p : p))) +
         (Detail.Length > 0 ? "\n" + Detail : "");
 }

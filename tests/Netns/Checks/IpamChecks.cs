@@ -148,7 +148,7 @@ public static class IpamChecks
             if (!add.Succeeded) p.SetUp($"ADD {i + 1} of 2 failed: {add.Stdout.Trim()}");
         }
         var before = await AddChecks.StateAsync(node).ConfigureAwait(false);
-        var (extra, third) = await node.AddPodAsync(config).ConfigureAwait(false);
+        var (extra, third) = await node.AddPodAsync(config, expecting: node.Expecting(110)).ConfigureAwait(false);
         calls.Add(TestNode.Call(extra, config));
         if (third.Succeeded) p.Add("the third ADD on a two-address range succeeded: " + third.Stdout.Trim());
         else if (third.Error is null) p.Add($"exhaustion is not a CNI error on stdout (exit {third.ExitCode}): stdout '{third.Stdout.Trim()}', stderr '{AddChecks.Tail(third.Stderr, 300)}'");

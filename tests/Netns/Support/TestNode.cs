@@ -91,13 +91,20 @@ public sealed class TestNode : IAsyncDisposable
 
     public Task<PodNamespace> CreatePodAsync(string name = "pod") => Node.CreatePodAsync(name);
 
-    /// <summary>Makes a pod namespace and ADDs it; returns both (the exchange may be a failure).</summary>
-    public async Task<(PodNamespace Pod, CniExchange Add)> AddPodAsync(NetworkConfig config, string name = "pod")
+    /// <summary>
+    /// Makes a pod namespace and ADDs it; returns both (the exchange may be a failure). <paramref name="expecting"/>
+    /// declares the ADD's failure the check's subject (its step is red when it does not fail so).
+    /// </summary>
+    public async Task<(PodNamespace Pod, CniExchange Add)> AddPodAsync(NetworkConfig config, string name = "pod", ExpectedCniError? expecting = null)
     {
         var pod = await CreatePodAsync(name).ConfigureAwait(false);
-        var add = await Plugin.AddAsync(Call(pod, config)).ConfigureAwait(false);
+        var add = await Plugin.AddAsync(Call(pod, config) with { ExpectedError = expecting }).ConfigureAwait(false);
         return (pod, add);
     }
+
+    /// <summary>The error a call is expected to end with: <paramref name="code"/> when the profile promises CNI error codes, else any CNI error.</summary>
+    public ExpectedCniError Expecting(int code) =>
+        Profile.Has(PluginProfile.ErrorCodes) ? new ExpectedCniError([code]) : ExpectedCniError.AnyCode;
 
     /// <summary>
     /// A clean-up DEL (the end of a check, as a runtime would do it): DEL must succeed, so a failure is recorded in
