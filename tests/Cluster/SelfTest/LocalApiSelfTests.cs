@@ -71,7 +71,7 @@ public sealed class LocalApiSelfTests
         if (!OnLocalApi)
             Assert.Ignore($"runs in the cluster layer's run on --target {LocalApiTarget.Name} (this run's target: {ClusterFactory.TargetFromEnvironment()})");
         if (SandboxHost.UnavailableReason is { } why) Assert.Ignore(why);
-        var table = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--cluster-table"]);
+        var table = await LocalRunner.Instance.RunCheckedAsync("bash", [Script, "--cluster-table"], new CommandOptions { Timeout = TimeSpan.FromMinutes(5) });
         _catalog = table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ClusterVariant.Parse).Where(v => Catchers.ContainsKey(v.Check)).ToList();
         var lab = ClusterSession.LoadLabPods();
         var onMaster = k8s.KubernetesYaml.Deserialize<V1Pod>(k8s.KubernetesYaml.Serialize(lab.Single(p => p.Metadata.Name == "bash-worker-1")));
@@ -82,7 +82,9 @@ public sealed class LocalApiSelfTests
         _variantsDir = Directory.CreateTempSubdirectory("bashcni-broken-api-").FullName;
         try
         {
-            await LocalRunner.Instance.RunCheckedAsync("bash", [Script, RepoPaths.PluginSource, _variantsDir, .. _catalog.Select(v => v.Name)]);
+            // Patching the variants is bounded by its own work, not by the default minute: a busy machine makes it slow.
+            await LocalRunner.Instance.RunCheckedAsync("bash", [Script, RepoPaths.PluginSource, _variantsDir, .. _catalog.Select(v => v.Name)],
+                new CommandOptions { Timeout = TimeSpan.FromMinutes(5) });
             foreach (var batch in _catalog.Chunk(Slots.Length))
             {
                 var dirs = batch.Select((v, i) => (Node: Slots[i], Dir: Path.Combine(_variantsDir, v.Name))).ToDictionary(x => x.Node, x => x.Dir, StringComparer.Ordinal);
