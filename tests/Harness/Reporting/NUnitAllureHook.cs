@@ -76,13 +76,10 @@ public static class NUnitAllureHook
         Volatile.Write(ref _writer, null);
     }
 
-    // The timeline groups by host, then thread: "Netns ParallelWorker#2" (the layer's process, NUnit's worker).
-    private static string ThreadLabel(ITest test)
-    {
-        var thread = Thread.CurrentThread;
-        var name = string.IsNullOrEmpty(thread.Name) ? $"thread {thread.ManagedThreadId}" : thread.Name;
-        return $"{NUnitResultMapper.LayerOf(test)} {name}";
-    }
+    // The timeline groups by host, then thread: "Netns #2" (the layer's process, NUnit's worker), short enough for
+    // the timeline's lane titles.
+    private static string ThreadLabel(ITest test) =>
+        NUnitResultMapper.ThreadLabel(NUnitResultMapper.LayerOf(test), Thread.CurrentThread.Name, Environment.CurrentManagedThreadId);
 
     /// <summary>The evidence target of the current NUnit context: the running test, or a fixture's set-up/tear-down.</summary>
     internal static EvidenceTarget? CurrentTarget()
