@@ -242,8 +242,10 @@ public static class NUnitAllureHook
 
     private static void AttachOutput(EvidenceTarget target, ITestResult result)
     {
+        // Output that repeats an attachment (a node's evidence is printed and attached) refers to it instead.
         if (!string.IsNullOrWhiteSpace(result.Output))
-            target.AddAttachment(null, target.Writer.WriteAttachment("Test output", result.Output, "text/plain", "txt"));
+            target.AddAttachment(null, target.Writer.WriteAttachment("Test output",
+                EvidenceCompaction.WithoutRepeatedAttachments(result.Output, target.Root, target.Writer), "text/plain", "txt"));
         foreach (var file in result.TestAttachments)
         {
             if (!File.Exists(file.FilePath)) continue;
