@@ -92,4 +92,20 @@ public sealed class EvidenceCompactionTests
         var shortened = EvidenceCompaction.WithoutRepeatedAttachments(output, testCase.Result, _scratch.Writer);
         Assert.That(shortened, Is.EqualTo("==== plugin log tail\n[attached: plugin log tail]\n==== short\nab\n"));
     }
+
+    [Test]
+    public void AFixturePhaseIsShownOnItsTestsOnlyWhenItHasSomethingToShow()
+    {
+        var empty = new AllureStep { Name = "OneTimeSetUp: StartAsync", Status = AllureStatus.Passed };
+        var withSteps = new AllureStep { Name = "OneTimeSetUp: StartNodesAsync", Status = AllureStatus.Passed, Steps = { new AllureStep { Name = "node 1" } } };
+        var withAttachment = new AllureStep { Name = "OneTimeTearDown", Status = AllureStatus.Passed, Attachments = { new AllureAttachment("leftovers", "x-attachment.txt", "text/plain") } };
+        var broken = new AllureStep { Name = "OneTimeTearDown: StopAsync", Status = AllureStatus.Broken };
+        Assert.Multiple(() =>
+        {
+            Assert.That(NUnitAllureHook.CarriesEvidence(empty), Is.False);
+            Assert.That(NUnitAllureHook.CarriesEvidence(withSteps), Is.True);
+            Assert.That(NUnitAllureHook.CarriesEvidence(withAttachment), Is.True);
+            Assert.That(NUnitAllureHook.CarriesEvidence(broken), Is.True);
+        });
+    }
 }
