@@ -55,7 +55,8 @@ What it does:
      before the layer; teardown checks found nothing). Root layers are not run, and listed as such, when not
      running as root
   4. writes allure-results/ (cleaned first) and renders allure-report/index.html (one self-contained file) with
-     the history of earlier runs (.allure-history/); as root, checks it in headless Chromium without network
+     the history of earlier runs (.allure-history/), and allure-report/behaviours/index.html (the same results
+     grouped epic -> feature -> story); as root, checks it in headless Chromium without network
      (screenshots in allure-report/browser-check/)
   5. prints a summary per layer, every skipped test with its reason, and finally "N passed, N failed, N skipped";
      exits non-zero on any failure
@@ -527,11 +528,12 @@ run_mutate() {
   SUMMARY[mutate]="$(verdict bench --layer mutate --rc "$rc" --text "$(sed -n 's/^mutate: score /score /p' "$log" | tail -n 1)")"
 }
 
-# Renders one results directory into a single-file report and strips the analytics tag from it.
+# Renders one results directory into a single-file report and strips the analytics tag from it; further arguments go
+# to allure awesome (e.g. --group-by).
 render_one() {
   local results="$1" out="$2" name="$3" config="$4" log="$5"
   if ! (cd "$REPO_DIR" && npx --no-install allure awesome "$results" -o "$out" --single-file --name "$name" \
-    --config "$config") >"$log" 2>&1; then
+    --config "$config" "${@:6}") >"$log" 2>&1; then
     tail -n 20 "$log" >&2
     return 1
   fi
@@ -560,6 +562,15 @@ render_report() {
     return 0
   fi
   say "report: $out/index.html"
+  # The behaviours view: the same results grouped epic → feature → story (the labels the harness writes), as a
+  # second page beside the first; it keeps no history (the run is in the history once, through the main report).
+  jq 'del(.historyPath, .historyLimit)' "$REPO_DIR/allurerc.json" >"$WORK_DIR/allurerc.nohistory.json"
+  if render_one "$ALLURE_RESULTS_DIR" "$out/behaviours" "$(report_title) (behaviours)" "$WORK_DIR/allurerc.nohistory.json" \
+    "$WORK_DIR/allure-behaviours.log" --group-by epic,feature,story; then
+    say "report: $out/behaviours/index.html (epic → feature → story)"
+  else
+    say "report: the behaviours view could not be rendered (log above)"
+  fi
   check_report "$out"
 }
 
@@ -585,7 +596,8 @@ history_runs() {
 # test in the "plugin defect" category with its evidence and the differing cell highlighted. Screenshots go to
 # allure-report/browser-check/. A failing check fails the run.
 check_report() {
-  local out="$1" layers=() layer demo_report="" check_dir="$1/browser-check"
+  local out="$1" layers=() layer demo_report="" check_dir="$1/browser-check" behaviours=""
+  [[ ! -f "$1/behaviours/index.html" ]] || behaviours="$1/behaviours/index.html"
   if ! is_root; then
     REPORT_CHECK="not run: needs root (the browser runs without network under unshare -n)"
     say "report check: $REPORT_CHECK"
@@ -622,7 +634,7 @@ check_report() {
   PUPPETEER_SKIP_DOWNLOAD=1 BASHCNI_CHROMIUM="$browser" unshare --net -- node "$REPO_DIR/tests/ReportCheck/check-report.mjs" \
     --report "$out/index.html" --layers "$(IFS=,; printf '%s' "${layers[*]}")" --out "$check_dir" \
     --history "$REPO_DIR/.allure-history/history.jsonl" \
-    ${demo_report:+--demo "$demo_report"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
+    ${demo_report:+--demo "$demo_report"} ${behaviours:+--behaviours "$behaviours"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
   sed 's/^/  /' "$WORK_DIR/report-check.log"
   [[ -z "$demo_report" ]] || cp "$demo_report" "$check_dir/report-demo.html"
   if ((rc == 0)); then

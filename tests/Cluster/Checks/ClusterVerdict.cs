@@ -1,3 +1,5 @@
+using BashCni.Harness.Reporting;
+
 namespace BashCni.Tests.Cluster.Checks;
 
 /// <summary>
@@ -20,14 +22,13 @@ public sealed record ClusterVerdict(string Check, IReadOnlyList<string> Problems
     /// <summary>The problems (among <see cref="Problems"/>) that kept the check from looking at its subject.</summary>
     public IReadOnlyList<string> SetUpFailures { get; init; } = [];
 
-    /// <summary>Fails the current test with every problem listed.</summary>
+    /// <summary>Records the check as a step of the report and fails the current test with every problem listed (the first line is the answer).</summary>
     public void AssertPassed()
     {
+        CheckSteps.Record(Check, Problems, []);
         if (!Passed) Assert.Fail(ToString());
     }
 
     public override string ToString() =>
-        (Passed ? $"{Check}: passed" : $"{Check}: {Problems.Count} problem(s)\n  - " +
-            string.Join("\n  - ", Problems.Select(p => SetUpFailures.Contains(p) ? "(set-up) " + p : p))) +
-        (Detail.Length > 0 ? "\n" + Detail : "");
+        Passed ? $"{Check}: passed" + (Detail.Length > 0 ? "\n" + Detail : "") : CheckMessage.Failed(Check, Problems, SetUpFailures, detail: Detail);
 }

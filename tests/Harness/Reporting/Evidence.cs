@@ -87,6 +87,21 @@ public static class Evidence
         return value;
     }
 
+    /// <summary>
+    /// Adds a step that already happened (a check's outcome, decided from values): finished now, with the given
+    /// status, message and finished sub-steps, under the step open in this async flow (or the test).
+    /// </summary>
+    public static void FinishedStep(string name, AllureStatus status, string? message = null, IEnumerable<AllureStep>? children = null)
+    {
+        var target = CurrentTarget;
+        if (target is null) return;
+        var now = AllureJson.Now();
+        var step = new AllureStep { Name = name, Start = now, Stop = now, Status = status, Stage = AllureStage.Finished,
+            StatusDetails = AllureStatusDetails.From(message, null) };
+        if (children is not null) step.Steps.AddRange(children);
+        target.AddStep(CurrentStep(target), step);
+    }
+
     /// <summary>The step open in this async flow (inside a <see cref="StepAsync(string, Func{Task})"/> body), to conclude it again later.</summary>
     public static StepHandle? CurrentStepHandle()
     {

@@ -10,7 +10,7 @@ namespace BashCni.Harness.Reporting;
 /// Turns NUnit's view of a test (its place in the tree, categories, properties, arguments, outcome) into the
 /// Allure result's names, ids, labels, parameters and status.
 /// </summary>
-public static class NUnitResultMapper
+public static partial class NUnitResultMapper
 {
     /// <summary>The layers of the harness, as NUnit categories.</summary>
     public static readonly IReadOnlyList<string> Layers = ["Unit", "Netns", "Cluster"];
@@ -24,7 +24,7 @@ public static class NUnitResultMapper
         var parameters = ParametersOf(test).Concat(ClusterTargetParameters(test)).ToList();
         var result = new AllureResult
         {
-            Name = test.Name,
+            Name = DisplayName(test),
             FullName = test.FullName,
             HistoryId = HistoryId(test.FullName, parameters),
             TestCaseId = TestCaseId(test),
@@ -35,6 +35,26 @@ public static class NUnitResultMapper
         result.Parameters.AddRange(parameters);
         return result;
     }
+
+    /// <summary>Longest test name the report shows; a longer parameterised name is shortened (<see cref="DisplayName"/>).</summary>
+    public const int NameLimit = 100;
+
+    /// <summary>
+    /// The name the report shows: NUnit's, unless a parameterised test's arguments make it longer than
+    /// <see cref="NameLimit"/> — then the method with each argument cut to a few characters
+    /// (<c>BrokenHistoryCarryingIsCaught("      - name: Keep th…", "…")</c>); the whole values stay in the parameters.
+    /// </summary>
+    public static string DisplayName(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.Name.Length <= NameLimit || test.IsSuite || test.Arguments.Length == 0 || test.MethodName is not { } method) return test.Name;
+        var perArgument = Math.Max(8, (NameLimit - method.Length - 2) / test.Arguments.Length - 2);
+        var args = test.Arguments.Select(a => Cut(a is string s ? "\"" + WhiteSpace().Replace(s, " ").Trim() + "\"" : FormatValue(a), perArgument));
+        var name = $"{method}({string.Join(", ", args)})";
+        return name.Length <= NameLimit ? name : name[..(NameLimit - 2)] + "…)";
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>
     /// Labels computed from the test: the tree (parentSuite = layer, suite = fixture, subSuite = method for
@@ -86,6 +106,21 @@ public static class NUnitResultMapper
         if (className.Length > 0) labels.Add(new(AllureLabels.TestClass, className));
         if (test.MethodName is { } method) labels.Add(new(AllureLabels.TestMethod, method));
         return labels;
+    }
+
+    /// <summary>
+    /// The thread label (a timeline lane): the layer and NUnit's worker, short — "Netns #2" for ParallelWorker#2,
+    /// "Netns serial" for a NonParallelWorker, "Netns t14" for any other thread.
+    /// </summary>
+    public static string ThreadLabel(string layer, string? threadName, int threadId)
+    {
+        var worker = threadName switch
+        {
+            { } n when n.StartsWith("ParallelWorker#", StringComparison.Ordinal) => "#" + n["ParallelWorker#".Length..],
+            { } n when n.StartsWith("NonParallelWorker", StringComparison.Ordinal) => "serial",
+            _ => "t" + threadId.ToString(CultureInfo.InvariantCulture),
+        };
+        return $"{layer} {worker}";
     }
 
     /// <summary>The CNI spec section the test's fixture checks, and the test's source file (<see cref="ReportRules"/>).</summary>
@@ -288,6 +323,9 @@ public static class NUnitResultMapper
         }
         return sb.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex WhiteSpace();
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

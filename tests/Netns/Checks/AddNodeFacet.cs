@@ -9,7 +9,7 @@ namespace BashCni.Tests.Netns.Checks;
 /// </summary>
 public static class AddNodeFacet
 {
-    public static async Task CheckAsync(TestNode node, AddResultFacts facts, List<string> p)
+    public static async Task CheckAsync(TestNode node, AddResultFacts facts, Findings p)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(facts);
@@ -20,13 +20,17 @@ public static class AddNodeFacet
         if (bridge is null) p.Add($"no bridge {node.Bridge} on the node");
         else
         {
-            if (bridge.Kind != "bridge") p.Add($"{node.Bridge} is a {bridge.Kind}, not a bridge");
-            if (!bridge.Ipv4.Any(a => a.Local == gateway && a.PrefixLength == facts.Subnet.Prefix))
-                p.Add($"bridge {node.Bridge} does not carry {gateway}/{facts.Subnet.Prefix}: [{string.Join(", ", bridge.Ipv4.Select(a => a.Cidr))}]");
+            p.Compare($"{node.Bridge} kind", "bridge", bridge.Kind, problem: $"{node.Bridge} is a {bridge.Kind}, not a bridge");
+            var carried = string.Join(", ", bridge.Ipv4.Select(a => a.Cidr));
+            p.Compare($"{node.Bridge} address", $"{gateway}/{facts.Subnet.Prefix}", carried.Length > 0 ? carried : "(none)",
+                bridge.Ipv4.Any(a => a.Local == gateway && a.PrefixLength == facts.Subnet.Prefix),
+                $"bridge {node.Bridge} does not carry {gateway}/{facts.Subnet.Prefix}: [{carried}]");
         }
         var veths = nodeLinks.Where(l => l.Kind == "veth" && l.Name != "eth0").ToList();
-        if (veths.Count != 1) p.Add($"expected one host veth on the node, found [{string.Join(", ", veths.Select(v => v.Name))}]");
-        foreach (var v in veths.Where(v => v.Master != node.Bridge)) p.Add($"host veth {v.Name} is not a port of {node.Bridge} (master {v.Master ?? "none"})");
+        p.Compare("host veths on the node", "1", veths.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            problem: $"expected one host veth on the node, found [{string.Join(", ", veths.Select(v => v.Name))}]");
+        foreach (var v in veths)
+            p.Compare($"host veth {v.Name} master", node.Bridge, v.Master ?? "none", problem: $"host veth {v.Name} is not a port of {node.Bridge} (master {v.Master ?? "none"})");
         foreach (var hostIface in facts.Result.Interfaces.Where(x => x.IsHostSide && x.Name != node.Bridge))
         {
             var link = nodeLinks.FirstOrDefault(l => l.Name == hostIface.Name);
@@ -35,7 +39,8 @@ public static class AddNodeFacet
                 p.Add($"host interface {hostIface.Name}: MAC {link.Mac}, result says {hostIface.Mac}");
         }
         var eth0 = nodeLinks.FirstOrDefault(l => l.Name == "eth0");
-        if (eth0 is null || !eth0.Ipv4.Any(a => a.Cidr == node.Node.UplinkAddress) || eth0.Master is not null)
-            p.Add($"the node's own eth0 uplink was changed: {eth0?.ToString() ?? "gone"}");
+        p.Compare("the node's eth0 uplink", $"{node.Node.UplinkAddress}, no master", eth0 is null ? "gone" : $"{string.Join(", ", eth0.Ipv4.Select(a => a.Cidr))}{(eth0.Master is null ? ", no master" : ", master " + eth0.Master)}",
+            eth0 is not null && eth0.Ipv4.Any(a => a.Cidr == node.Node.UplinkAddress) && eth0.Master is null,
+            $"the node's own eth0 uplink was changed: {eth0?.ToString() ?? "gone"}");
     }
 }
