@@ -113,7 +113,10 @@ public static class ListChecks
         var dnat = $"--to-destination {Ip(podIp)}:{ContainerPort}";
         if (!nat.Contains(dnat, StringComparison.Ordinal) || !nat.Contains($"--dport {HostPort}", StringComparison.Ordinal))
             p.Add($"portmap: no DNAT of port {HostPort} to {Ip(podIp)}:{ContainerPort} in the node's nat table:\n{nat}");
-        var reached = await ConnectThroughHostPortAsync(node, pod, Ip(podIp)).ConfigureAwait(false);
+        // End to end only where the node can reach its pods: a node never reaches its own macvlan children through the
+        // parent link (the kernel's macvlan design), so there the DNAT rule is what is checked.
+        var endToEnd = node.Profile.Topology != PluginProfile.TopologyMacvlan;
+        var reached = endToEnd ? await ConnectThroughHostPortAsync(node, pod, Ip(podIp)).ConfigureAwait(false) : null;
         if (reached is not null) p.Add(reached);
 
         // CHECK: every plugin in order with the cached result (the list's last result).
@@ -137,7 +140,8 @@ public static class ListChecks
         if ((await node.Node.ReservationsAsync(list.Name).ConfigureAwait(false)).Count > 0) p.Add("a reservation is left after the list's DEL");
         var again = await list.DelAsync(Call, add.Result).ConfigureAwait(false);
         if (!again.Succeeded) p.Add("a second DEL of the list failed:\n" + again.Describe());
-        return Verdict.Of(PortmapTuning, p, $"pod {podIp}; " + (deviations.Count > 0 ? string.Join("; ", deviations) : "no deviation"));
+        return Verdict.Of(PortmapTuning, p, $"pod {podIp}; " + (endToEnd ? "" : "host port not connected end to end (the node cannot reach a macvlan child); ")
+            + (deviations.Count > 0 ? string.Join("; ", deviations) : "no deviation"));
     }
 
     public static async Task<Verdict> ChainedAfterLoopbackAsync(TestNode node)
@@ -276,7 +280,7 @@ public static class ListChecks
               kill -0 "$listener" 2>/dev/null || { echo "the listener ended before listening" >&2; exit 3; }
               sleep 0.05
             done
-            ip netns exec "$node" socat -T10 - "TCP:$hostip:$hport" </dev/null
+            ip netns exec "$node" socat -T10 - "TCP:$hostip:$hport,connect-timeout=10" </dev/null
             """;
         var r = await node.Runner.RunAsync("bash", ["-c", script, "hostport", pod.Name, node.Node.Name, podIp, hostIp, token,
             ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ConfigureAwait(false);
