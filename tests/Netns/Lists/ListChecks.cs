@@ -264,7 +264,8 @@ public static class ListChecks
     /// <summary>
     /// A listener in the pod on its address and <see cref="ContainerPort"/> answers a token; the node connects to its own
     /// eth0 address on <see cref="HostPort"/> (all inside the sandbox). The listener is waited for by its socket showing up
-    /// in LISTEN (observed, not timed) and is stopped by its PID. Null when the token came back, else the problem.
+    /// in LISTEN (observed, not timed) and is stopped by its PID. The client, its stdin at EOF at once, waits up to 10 s
+    /// for the answer (-t10; socat's default 0.5 s closed the connection before a slow listener wrote on a busy machine). Null when the token came back, else the problem.
     /// </summary>
     private static async Task<string?> ConnectThroughHostPortAsync(TestNode node, PodNamespace pod, string podIp)
     {
@@ -280,7 +281,7 @@ public static class ListChecks
               kill -0 "$listener" 2>/dev/null || { echo "the listener ended before listening" >&2; exit 3; }
               sleep 0.05
             done
-            ip netns exec "$node" socat -T10 - "TCP:$hostip:$hport,connect-timeout=10" </dev/null
+            ip netns exec "$node" socat -T10 -t10 - "TCP:$hostip:$hport,connect-timeout=10" </dev/null
             """;
         var r = await node.Runner.RunAsync("bash", ["-c", script, "hostport", pod.Name, node.Node.Name, podIp, hostIp, token,
             ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ConfigureAwait(false);
