@@ -9,6 +9,9 @@ readonly REPO_DIR
 readonly DEFAULT_LAYERS=(unit netns cluster)
 # The cluster targets the cluster layer runs on when no --target is given.
 readonly DEFAULT_CLUSTER_TARGETS=(local local-api)
+# The third-party profiles whose conformance tables (fixtures/plugins/profiles/conformance/) a netns run without
+# --profile and --filter also writes: each its own test process of Category=NetnsConformance, summary line netns@NAME.
+readonly TABLE_PROFILES=(reference ptp macvlan static)
 SUMMARY_KEYS=()
 # Which Debian packages the chosen layers and target need (and never containerd/runc over Docker's containerd.io).
 # shellcheck source=.ci/packages.sh
@@ -427,8 +430,13 @@ run_dotnet_test() {
 # run_layer LAYER [CLUSTER_TARGET]: one layer (the cluster layer on one target: its results carry the target, its
 # summary line is "cluster@TARGET" when the run covers more than one target).
 run_layer() {
-  local layer="$1" target="${2:-}" category project assembly key="$1"
+  local layer="$1" target="${2:-}" category project assembly key="$1" profile=""
   [[ -z "$target" ]] || key="$layer@$target"
+  # A netns run with a profile other than bash-cni: its results carry the profile's label (summary line netns@NAME).
+  if [[ "$layer" == netns && -n "${BASHCNI_PROFILE:-}" && "${BASHCNI_PROFILE:-}" != bash-cni ]]; then
+    profile="$(basename "$BASHCNI_PROFILE" .json)"
+    key="$layer@$profile"
+  fi
   case "$layer" in
     unit) category=Unit project=Unit assembly=BashCni.Tests.Unit ;;
     netns) category=Netns project=Netns assembly=BashCni.Tests.Netns ;;
@@ -472,16 +480,30 @@ run_layer() {
   rc="$(HOST_GUARD=$guarded run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
-  say "$layer: final checks (dotnet test --filter Category=${category}Final)"
-  final_rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "Category=${category}Final" "$trx_dir" "$layer-final.trx")"
+  say "$layer: final checks (dotnet test --filter Category=${category}Final${FINAL_EXCLUDE:+&Name!~$FINAL_EXCLUDE})"
+  local final_filter="Category=${category}Final"
+  [[ -z "${FINAL_EXCLUDE:-}" ]] || final_filter+="&Name!~${FINAL_EXCLUDE}"
+  final_rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$final_filter" "$trx_dir" "$layer-final.trx")"
   rm -rf "$tmp_dir"
 
   # The verdict (src: tests/Harness/Verdict) reads the TRX files, the Allure results and fixtures/expected-skips.
   SUMMARY[$key]="$(verdict layer --layer "$layer" --key "$key" --category "$category" --trx-dir "$trx_dir" --rc "$rc" \
     --final-rc "$final_rc" --allure "$ALLURE_RESULTS_DIR" --skips "$EXPECTED_SKIPS" --target "${target:-${TARGET:-local}}" \
-    --cluster-target "$target")"
+    --cluster-target "$target" --profile "$profile")"
   cost_end "$key" "$trx_dir"
   say "$key: ${SUMMARY[$key]}"
+}
+
+# After the netns run of the default profile (no --profile; no --filter, or --filter Category=NetnsConformance: the
+# tables alone, fixtures/plugins/profiles/conformance-tables.sh): the conformance table of each of TABLE_PROFILES. The
+# final checks leave out the bad-input teardown, which records only when the bad-input fixture ran.
+run_profile_tables() {
+  [[ -z "$PROFILE" && ( -z "$FILTER" || "$FILTER" == Category=NetnsConformance ) ]] || return 0
+  local name
+  for name in "${TABLE_PROFILES[@]}"; do
+    BASHCNI_PROFILE="$name" FILTER="Category=NetnsConformance" FINAL_EXCLUDE="bad-input" run_layer netns
+    SUMMARY_KEYS+=("netns@$name")
+  done
 }
 
 # The cluster layer: on the chosen --target, or (none chosen) on each of DEFAULT_CLUSTER_TARGETS, one after the
@@ -685,6 +707,7 @@ main() {
       bench) cost_begin; run_bench; cost_end bench; SUMMARY_KEYS+=(bench) ;;
       mutate) cost_begin; run_mutate; cost_end mutate; SUMMARY_KEYS+=(mutate) ;;
       cluster) run_cluster_layer ;;
+      netns) run_layer netns; SUMMARY_KEYS+=(netns); run_profile_tables ;;
       *) run_layer "$layer"; SUMMARY_KEYS+=("$layer") ;;
     esac
   done

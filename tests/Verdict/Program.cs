@@ -4,9 +4,9 @@ using BashCni.Verdict;
 
 // The run's verdict for run-tests.sh, which only runs the layers and prints what this says:
 //   layer   --out DIR --layer L [--key K] --category C --trx-dir D --rc N --final-rc N --allure DIR --skips FILE --target T
-//           [--cluster-target T]
-//           judges one run layer (recorded as K, e.g. cluster@local-api; its results only those labelled with the
-//           cluster target when one is given), records its verdict in DIR, prints the layer's summary text
+//           [--cluster-target T] [--profile P]
+//           judges one run layer (recorded as K, e.g. cluster@local-api or netns@ptp; its results only those labelled
+//           with the cluster target or the netns profile when one is given), records its verdict in DIR, prints the layer's summary text
 //   not-run --out DIR --layer L --reason TEXT     records a layer that was not run
 //   bench   --out DIR --rc N [--layer L] [--text T]  records a console layer's outcome (bench, mutate)
 //   cost    --out DIR --key K --trx-dir D --wall S --cpu S --processes N
@@ -30,7 +30,7 @@ try
             var facts = new LayerFacts(o.Or("key", layer),
                 new LayerRun($"{layer}.trx", TrxCounts.Read(Path.Combine(trxDir, $"{layer}.trx")), o.Int("rc")),
                 new LayerRun($"{layer}-final.trx", TrxCounts.Read(Path.Combine(trxDir, $"{layer}-final.trx")), o.Int("final-rc")),
-                AllureLayerResults.Read(o["allure"], o["category"], o.Or("cluster-target", "")), o["target"], ci);
+                AllureLayerResults.Read(o["allure"], o["category"], o.Or("cluster-target", ""), o.Or("profile", "")), o["target"], ci);
             var verdict = LayerRules.Judge(facts, ExpectedSkips.Read(o["skips"]));
             LayerStore.Save(o["out"], verdict);
             Console.WriteLine(verdict.Summary);

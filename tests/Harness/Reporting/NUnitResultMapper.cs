@@ -81,6 +81,7 @@ public static partial class NUnitResultMapper
             labels.Add(new(AllureLabels.SubSuite, parent.Name));
         labels.Add(new(AllureLabels.Layer, layer));
         if (ClusterTargetOf(test) is { } target) labels.Add(new(ClusterTargetLabel, target));
+        if (ProfileOf(test) is { } profile) labels.Add(new(ProfileLabel, profile));
 
         var topic = Humanize(fixtureName);
         var stories = PropertyValues(test, StoryAttribute.PropertyName);
@@ -219,10 +220,24 @@ public static partial class NUnitResultMapper
     public static string? ClusterTargetOf(ITest test) =>
         LayerOf(test) == "Cluster" ? Cluster.ClusterFactory.TargetFromEnvironment() : null;
 
-    /// <summary>A Cluster-layer test's target as a parameter ("cluster target"): the same test on two targets is two
-    /// results with their own history.</summary>
-    public static IReadOnlyList<AllureParameter> ClusterTargetParameters(ITest test) =>
-        ClusterTargetOf(test) is { } target ? [new AllureParameter("cluster target", target)] : [];
+    /// <summary>The label naming the plugin profile a Netns-layer result ran with, when it is not the default bash-cni.</summary>
+    public const string ProfileLabel = "profile";
+
+    /// <summary>The plugin profile of a Netns-layer test (BASHCNI_PROFILE) when one other than bash-cni is chosen, else null.</summary>
+    public static string? ProfileOf(ITest test) =>
+        LayerOf(test) == "Netns" && HarnessEnvironment.Get("PROFILE") is { Length: > 0 } p && p != "bash-cni"
+            ? (p.EndsWith(".json", StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(p) : p)
+            : null;
+
+    /// <summary>A Cluster-layer test's target as a parameter ("cluster target"), a Netns-layer test's profile other than
+    /// bash-cni as a parameter ("profile"): the same test on two targets or profiles is two results with their own history.</summary>
+    public static IReadOnlyList<AllureParameter> ClusterTargetParameters(ITest test)
+    {
+        var parameters = new List<AllureParameter>();
+        if (ClusterTargetOf(test) is { } target) parameters.Add(new AllureParameter("cluster target", target));
+        if (ProfileOf(test) is { } profile) parameters.Add(new AllureParameter("profile", profile));
+        return parameters;
+    }
 
     /// <summary>Stable per test and argument set: different [TestCase]s of one method never share it.</summary>
     public static string HistoryId(string fullName, IEnumerable<AllureParameter> parameters)

@@ -18,6 +18,12 @@ public static class AddStoreFacet
         ArgumentNullException.ThrowIfNull(p);
         var address = facts.Ip.AddressCidr.Address.ToString();
         var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
+        if (!node.Profile.HasStore)
+        {
+            // An IPAM without a store (static) must not write one either.
+            if (reservations.Count > 0) p.Add($"profile '{node.Profile.Name}' keeps no store, yet the dataDir holds [{string.Join(", ", reservations.Keys)}]");
+            return;
+        }
         var want = $"{pod.ContainerId}\r\neth0";
         if (!reservations.TryGetValue(address, out var content))
             p.Add($"no reservation for {address} in the store: [{string.Join(", ", reservations.Keys)}]");

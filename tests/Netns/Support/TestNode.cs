@@ -119,6 +119,28 @@ public sealed class TestNode : IAsyncDisposable
             problems.Add($"clean-up DEL of {call.ContainerId}/{call.IfName} failed: exit {del.ExitCode} {del.Stdout.Trim()} {del.Stderr.Trim()}".TrimEnd());
     }
 
+    /// <summary>
+    /// The host ends of pods among the node's links, by the profile's topology: veths that are ports of the bridge
+    /// (bridge), veths on no bridge (ptp), none (macvlan: the pod's interface is a child of eth0 and lives in the pod).
+    /// </summary>
+    public IReadOnlyList<IpLink> HostEnds(IEnumerable<IpLink> nodeLinks) => Profile.Topology switch
+    {
+        PluginProfile.TopologyPtp => nodeLinks.Where(l => l.Kind == "veth" && l.Name != "eth0" && l.Master is null).ToList(),
+        PluginProfile.TopologyMacvlan => [],
+        _ => nodeLinks.Where(l => l.Kind == "veth" && l.Master == Bridge).ToList(),
+    };
+
+    /// <summary>Where <see cref="HostEnds"/> looks, in words.</summary>
+    public string HostEndsWhere => Profile.Topology switch
+    {
+        PluginProfile.TopologyPtp => "host veths (ptp)",
+        PluginProfile.TopologyMacvlan => "host ends (macvlan has none)",
+        _ => "veths on the bridge",
+    };
+
+    /// <summary>How many host ends <paramref name="added"/> successful ADDs leave on the node (none for macvlan).</summary>
+    public int HostEndsFor(int added) => Profile.Topology == PluginProfile.TopologyMacvlan ? 0 : added;
+
     /// <summary>Reserved addresses of the config's network in this node's store (IP → content).</summary>
     public Task<IReadOnlyDictionary<string, string>> ReservationsAsync(NetworkConfig config) => Node.ReservationsAsync(config.Name);
 
