@@ -52,7 +52,7 @@ public static class AddNodeFacet
     /// MAC (plugins/main/ptp setupContainerVeth/setupHostVeth: the host end gets the gateway address as a /32). macvlan: no
     /// link at all on the node besides eth0 and lo (the pod's interface is a child of eth0 living in the pod).
     /// </summary>
-    private static void CheckWithoutBridge(TestNode node, AddResultFacts facts, IReadOnlyList<IpLink> nodeLinks, List<string> p)
+    private static void CheckWithoutBridge(TestNode node, AddResultFacts facts, IReadOnlyList<IpLink> nodeLinks, Findings p)
     {
         var bridges = nodeLinks.Where(l => l.Kind == "bridge").ToList();
         if (bridges.Count > 0) p.Add($"a {node.Profile.Topology} plugin made bridge(s) on the node: {string.Join(", ", bridges.Select(b => b.Name))}");
@@ -79,7 +79,7 @@ public static class AddNodeFacet
         CheckUplink(node, nodeLinks, p);
     }
 
-    private static void CheckUplink(TestNode node, IReadOnlyList<IpLink> nodeLinks, List<string> p)
+    private static void CheckUplink(TestNode node, IReadOnlyList<IpLink> nodeLinks, Findings p)
     {
         var eth0 = nodeLinks.FirstOrDefault(l => l.Name == "eth0");
         p.Compare("the node's eth0 uplink", $"{node.Node.UplinkAddress}, no master", eth0 is null ? "gone" : $"{string.Join(", ", eth0.Ipv4.Select(a => a.Cidr))}{(eth0.Master is null ? ", no master" : ", master " + eth0.Master)}",
