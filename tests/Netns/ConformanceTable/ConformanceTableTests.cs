@@ -49,7 +49,11 @@ public sealed class ConformanceTableTests
                 continue;
             }
             Verdict? verdict = null;
-            await TestNode.RunAsync(async node => verdict = await Catchers.All[check].Run(node), profile);
+            // A plugin nobody here wrote answers some calls otherwise than bash-cni (error 999 where the spec names a
+            // code, a known deviation): the table judges each check's verdict itself, so those calls do not turn the
+            // clause red on their own. bash-cni's calls stay held to what the checks declare.
+            using (profile.IsBashCni ? null : RedSteps.Expect($"the conformance table judges {check} on profile {profile.Name}"))
+                await TestNode.RunAsync(async node => verdict = await Catchers.All[check].Run(node), profile);
             if (verdict!.Passed) outcomes.Add(new CheckOutcome(check, ClauseResult.Pass));
             else if (deviations.FirstOrDefault(d => d.Pattern.IsMatch(check)) is { Why: { } because })
                 outcomes.Add(new CheckOutcome(check, ClauseResult.KnownDeviation, because + " (observed: " + verdict.Problems[0] + ")"));

@@ -125,7 +125,11 @@ public static class ListChecks
         foreach (var step in check.Steps.Where(s => !s.Exchange.Succeeded))
         {
             if (step.Type == "portmap" && step.Exchange.Stdout.Contains(PortmapIpv6CheckDeviation, StringComparison.Ordinal))
+            {
+                // Declared, so its step reads "as expected" and does not turn the test red: the deviation is judged here.
+                step.Exchange.ExpectError();
                 deviations.Add("portmap CHECK: known deviation containernetworking/plugins#819 (" + step.Exchange.Stdout.Trim().ReplaceLineEndings(" ") + ")");
+            }
             else p.Add($"CHECK of {step.Type} with the cached result failed: exit {step.Exchange.ExitCode} {step.Exchange.Stdout.Trim()}");
         }
 
