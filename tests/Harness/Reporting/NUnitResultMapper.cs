@@ -111,7 +111,7 @@ public static partial class NUnitResultMapper
 
     /// <summary>
     /// The thread label (a timeline lane): the layer and NUnit's worker, short — "Netns #2" for ParallelWorker#2,
-    /// "Netns serial" for a NonParallelWorker, "Netns t14" for any other thread.
+    /// "Netns serial" for a NonParallelWorker, "Netns t14" for any other thread; the cluster layer's lanes read "Kube t14".
     /// </summary>
     public static string ThreadLabel(string layer, string? threadName, int threadId)
     {
@@ -121,7 +121,10 @@ public static partial class NUnitResultMapper
             { } n when n.StartsWith("NonParallelWorker", StringComparison.Ordinal) => "serial",
             _ => "t" + threadId.ToString(CultureInfo.InvariantCulture),
         };
-        return $"{layer} {worker}";
+        // Allure 3.18's timeline cuts a lane title past about ten characters ("Cluste... t14"): the cluster layer's
+        // lanes read "Kube" (its pods, nodes and API), the other layers' names are short already.
+        var lane = layer == "Cluster" ? "Kube" : layer;
+        return $"{lane} {worker}";
     }
 
     /// <summary>The CNI spec section the test's fixture checks, and the test's source file (<see cref="ReportRules"/>).</summary>

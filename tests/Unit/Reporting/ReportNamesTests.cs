@@ -39,4 +39,8 @@ public sealed class ReportNamesTests
     [TestCase(null, ExpectedResult = "Netns t7")]
     [TestCase(".NET TP Worker", ExpectedResult = "Netns t7")]
     public string ThreadLanesAreShort(string? threadName) => NUnitResultMapper.ThreadLabel("Netns", threadName, 7);
+
+    [Test]
+    public void TheClusterLayersLanesFitTheTimeline() =>
+        Assert.That(NUnitResultMapper.ThreadLabel("Cluster", null, 14), Is.EqualTo("Kube t14"));
 }
