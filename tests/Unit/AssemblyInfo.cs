@@ -3,8 +3,3 @@ using System.Runtime.Versioning;
 // The plugin under test and its store (file modes, flock) exist on Linux only.
 [assembly: SupportedOSPlatform("linux")]
 
-// Fixtures run side by side: each test owns its scratch directory, store and processes, and nothing here shares
-// state through the environment or the file system. Most unit tests wait on the bash plugin or on the API
-// double's watches rather than on CPU, so three at a time keep a 2-core machine busy.
-[assembly: NUnit.Framework.Parallelizable(NUnit.Framework.ParallelScope.Fixtures)]
-[assembly: NUnit.Framework.LevelOfParallelism(3)]
