@@ -192,7 +192,7 @@ public static class NUnitAllureHook
         result.Parameters.AddRange(phase.Parameters);
         result.Parameters.AddRange(NUnitResultMapper.ClusterTargetParameters(fixture.Test));
         var testCase = new AllureTestCase(writer, result);
-        testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, $"{NUnitResultMapper.LayerOf(fixture.Test)} fixture"));
+        testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, NUnitResultMapper.ThreadLabel(NUnitResultMapper.LayerOf(fixture.Test), Thread.CurrentThread.Name, Environment.CurrentManagedThreadId)));
         testCase.Target.AddLabel(new AllureLabel(FixturePhaseLabel, phase.Name.Split(':')[0]));
         foreach (var link in NUnitResultMapper.LinksOf(fixture.Test)) testCase.Target.AddLink(link);
         var status = phase.Status ?? AllureStatus.Broken;
