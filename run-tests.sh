@@ -565,6 +565,10 @@ render_one() {
   if grep -q -e googletagmanager -e 'gtag(' "$out/index.html"; then
     say "report: WARNING: the analytics tag could not be removed from $out/index.html"
   fi
+  # Two fixes of the page (its data declared before the app runs; landing opens at its top), into its head.
+  LANDING_SCRIPT="$REPO_DIR/tests/ReportCheck/report-page-fixes.js" perl -0pi -e \
+    'BEGIN { local $/; open my $f, "<", $ENV{LANDING_SCRIPT} or die "$ENV{LANDING_SCRIPT}: $!"; $s = <$f> } s{</head>}{<script>\n${s}</script>\n</head>}' \
+    "$out/index.html"
 }
 
 REPORT_CHECK=""
