@@ -393,6 +393,22 @@ async function checkDemo(browser, file) {
     info.text.split("\n").find((l) => /^Category:/.test(l)) ?? "no \"Category:\" on the page");
   const headers = await page.$$eval("[data-testid=test-result-attachment-header]", (all) => all.map((h) => h.textContent));
   check("demo: the failure carries the plugin log", headers.some((h) => /plugin log of/.test(h)), headers.filter((h) => /log|table/.test(h)).join(" | "));
+  // Opened, no line of the plugin log can run under the block's copy button (the page keeps that corner free).
+  await page.$$eval("[data-testid=test-result-attachment-header]", (all) => all.find((h) => /plugin log of/.test(h.textContent))?.click());
+  await waitFor(page, () => document.querySelector("pre[data-testid=code-attachment-content]") !== null, "the opened plugin log", 10000);
+  const overlap = await page.evaluate(() => {
+    const pre = document.querySelector("pre[data-testid=code-attachment-content]");
+    if (!pre) return null;
+    const block = pre.getBoundingClientRect();
+    const button = [...document.querySelectorAll("button")].map((b) => b.getBoundingClientRect())
+      .find((r) => r.width > 0 && r.top >= block.top - 2 && r.top < block.top + 40 && r.right > block.left && r.left < block.right);
+    // Where a line may run to: the block's right edge less its right padding (a long first line wraps there).
+    const textRight = block.right - parseFloat(getComputedStyle(pre).paddingRight);
+    return { button: button ? Math.round(button.left) : null, textRight: Math.round(textRight) };
+  });
+  check("demo: the plugin log's first line runs clear of its copy button",
+    overlap !== null && overlap.button !== null && overlap.textRight <= overlap.button,
+    overlap === null ? "no opened plugin log" : `lines may run to ${overlap.textRight} px, the copy button starts at ${overlap.button ?? "none found"} px`);
   await shot(page, "05-failed-test");
   const flipped = /flipped cell[^\n]*?(\S+) -> (\S+)/.exec(info.text) ?? /expected (\S+) -> (\S+) flipped/.exec(info.text);
   const firstLine = info.text.split("\n").find((l) => /^\d+ of \d+ cells differ/.test(l)) ?? "";

@@ -1,4 +1,4 @@
-// Two fixes of the rendered Allure 3.18 page; run-tests.sh adds this script to the head of every page it renders.
+// Three fixes of the rendered Allure 3.18 page; run-tests.sh adds this script to the head of every page it renders.
 //
 // 1. The page's data is there before the app asks for it. The single-file page runs the app's script first and declares
 //    its embedded data (window.allureReportData) in a script after it, at the end of a page of many megabytes. When the
@@ -27,3 +27,11 @@ window.allureReportData = window.allureReportData || {};
     if (element.hasAttribute("data-tree-scroll-container") && element.scrollTop !== 0) element.scrollTop = 0;
   }, { capture: true, passive: true });
 })();
+
+// 3. A text attachment's first line is not under its copy button: the app places the button over the top right corner
+//    of the code block, where the first line of a plugin log runs; the block keeps that corner's width free.
+{
+  const style = document.createElement("style");
+  style.textContent = "pre[data-testid=code-attachment-content] { padding-right: 44px !important; }";
+  document.head.append(style);
+}
