@@ -6,7 +6,8 @@ namespace BashCni.Tests.Netns.BadInput;
 
 /// <summary>
 /// One case of fixtures/bad-input (see its README.md): the command, env overrides (null removes a variable), either
-/// raw stdin or patches applied to the profile's valid config, and the error code expected.
+/// raw stdin or patches applied to the profile's valid config, the error code expected, and optionally a word the
+/// error's msg must contain (msgNames: the field at fault, so an error names what to fix).
 /// Placeholders in strings: {{canary}} (a file that must never appear), {{netns}} (the case's pod netns path).
 /// </summary>
 public sealed record BadInputCase(
@@ -19,7 +20,8 @@ public sealed record BadInputCase(
     JsonObject? IpamPatch,
     int ExpectedCode,
     IReadOnlyList<int> AcceptedCodes,
-    int? SpecCode)
+    int? SpecCode,
+    string? MsgNames = null)
 {
     public static string Directory => RepoPaths.Fixture("bad-input");
 
@@ -45,7 +47,8 @@ public sealed record BadInputCase(
             root["ipamPatch"]?.DeepClone() as JsonObject,
             expected,
             accepted.Contains(expected) ? accepted : [expected, .. accepted],
-            spec);
+            spec,
+            root["msgNames"]?.GetValue<string>());
     }
 
     /// <summary>Replaces the placeholders in every string of a JSON tree.</summary>

@@ -68,6 +68,8 @@ public static class BadInputRunner
             {
                 if (!c.AcceptedCodes.Contains(error.Code))
                     p.Add($"code {error.Code} ({error.Msg}); expected {string.Join(" or ", c.AcceptedCodes)}");
+                if (c.MsgNames is { } field && !error.Msg.Contains(field, StringComparison.Ordinal))
+                    p.Add($"msg '{error.Msg}' does not name {field}, the field at fault");
             }
             else if (c.SpecCode is { } spec && error.Code != spec)
                 p.Add($"code {error.Code} ({error.Msg}); the CNI spec says {spec}");

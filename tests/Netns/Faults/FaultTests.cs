@@ -3,7 +3,7 @@ using BashCni.Tests.Netns.Support;
 
 namespace BashCni.Tests.Netns.Faults;
 
-/// <summary>Faults: kills, failures after IPAM, a held lock, an unwritable store, a reboot.</summary>
+/// <summary>Faults: kills, failures after IPAM (an unreadable IPAM result among them), a held lock, an unwritable store, a reboot.</summary>
 [TestFixture]
 [Category("Netns")]
 [Parallelizable(ParallelScope.All)]
@@ -12,6 +12,10 @@ public sealed class FaultTests
     [Test]
     public Task FailureAfterIpamIsRolledBack() => TestNode.RunAsync(async node =>
         (await FaultChecks.FailedAddRollsBackAsync(node)).AssertPassed());
+
+    [Test]
+    public Task UnreadableAddressFromTheDelegatedIpamIsRolledBack() => TestNode.RunAsync(async node =>
+        (await DelegateResultChecks.UnreadableAddressFailsAddAsync(node)).AssertPassed());
 
     [Test]
     public Task HeldStoreLockEndsInCode11WithinLockTimeout() => TestNode.RunAsync(async node =>

@@ -24,6 +24,7 @@ public static class CheckCatchers
         yield return new(DelegateCheckChecks.Check, DelegateCheckChecks.DelegatedCheckErrorAsync);
         yield return new("errors are CNI error JSON on stdout", ErrorChecks.ErrorsAreCniJsonOnStdoutAsync);
         yield return new("a failure after IPAM rolls the ADD back", FaultChecks.FailedAddRollsBackAsync);
+        yield return new(DelegateResultChecks.Check, DelegateResultChecks.UnreadableAddressFailsAddAsync);
         yield return new("a held store lock ends in code 11 within lockTimeout", n => FaultChecks.HeldLockEndsInCode11Async(n));
         yield return new("an unwritable dataDir is code 5", FaultChecks.UnwritableDataDirIsCode5Async);
         foreach (var count in new[] { 8, 16 })
