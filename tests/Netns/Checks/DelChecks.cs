@@ -103,9 +103,11 @@ public static class DelChecks
                 break;
         }
         var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
-        if (reservations.Count > 0) p.Add($"address(es) still reserved: {string.Join(", ", reservations.Keys)}");
+        p.Compare("reservations after DEL", "none", reservations.Count == 0 ? "none" : string.Join(", ", reservations.Keys),
+            problem: $"address(es) still reserved: {string.Join(", ", reservations.Keys)}");
         var veths = await node.HostVethsAsync().ConfigureAwait(false);
-        if (veths.Count > 0) p.Add($"host veth(s) left: {string.Join(", ", veths.Select(v => v.Name))}");
+        p.Compare("host veths after DEL", "none", veths.Count == 0 ? "none" : string.Join(", ", veths.Select(v => v.Name)),
+            problem: $"host veth(s) left: {string.Join(", ", veths.Select(v => v.Name))}");
         return Verdict.Of(check, p);
     }
 
@@ -138,7 +140,8 @@ public static class DelChecks
         foreach (var (cid, ifname) in attachments.Skip(1))
             if (!owners.Contains($"{cid}\\r\\n{ifname}")) p.Add($"DEL of {id}/eth0 released {cid}/{ifname} too");
         if (owners.Contains($"{id}\\r\\neth0")) p.Add($"DEL of {id}/eth0 did not release it");
-        if (before.Count - after.Count != 1) p.Add($"{before.Count} reservations before DEL, {after.Count} after (expected one fewer)");
+        p.Compare("reservations DEL released", "1", (before.Count - after.Count).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            problem: $"{before.Count} reservations before DEL, {after.Count} after (expected one fewer)");
         foreach (var call in calls.Skip(1))
         {
             var cleanup = await node.Plugin.DelAsync(call).ConfigureAwait(false);

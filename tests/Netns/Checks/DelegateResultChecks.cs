@@ -47,9 +47,11 @@ public static class DelegateResultChecks
         var p = new Findings();
         var add = await node.Plugin.AddAsync(call.ExpectingError()).ConfigureAwait(false);
         if (add.Succeeded) p.Add($"ADD succeeded with an address the delegated IPAM did not give: {add.Stdout.Trim()}");
-        else if (add.Error is null) p.Add($"the failed ADD printed no CNI error on stdout: exit {add.ExitCode} {add.Stdout.Trim()}");
+        else p.Compare("ADD's answer", "a CNI error", add.Error is { } e ? $"CNI error {e.Code}" : $"exit {add.ExitCode}, no CNI error",
+            add.Error is not null, $"the failed ADD printed no CNI error on stdout: exit {add.ExitCode} {add.Stdout.Trim()}");
         var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
-        if (reservations.Count > 0) p.Add($"the failed ADD left the delegate's reservation: {string.Join(", ", reservations.Keys)}");
+        p.Compare("reservations after the failed ADD", "none", reservations.Count == 0 ? "none" : string.Join(", ", reservations.Keys),
+            problem: $"the failed ADD left the delegate's reservation: {string.Join(", ", reservations.Keys)}");
         if (node.Profile.Has(PluginProfile.RollbackLinks))
         {
             if (await node.HostVethsAsync().ConfigureAwait(false) is { Count: > 0 } veths)
