@@ -306,7 +306,9 @@ public sealed class KubernetesCluster : ICluster
     /// <summary>
     /// Deletes the pod gracefully (its terminationGracePeriodSeconds) and returns once the API object is gone AND its
     /// node no longer holds it: the address's IPAM store entry and the host veth are gone, i.e. the kubelet has run the
-    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.)
+    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.) When
+    /// another pod of the node reports the same address (a plugin that handed it out twice), the store entry is not
+    /// known to be this pod's: only the API object's removal is waited for, and the step says so.
     /// </summary>
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
