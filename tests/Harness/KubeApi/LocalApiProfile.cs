@@ -4,7 +4,8 @@ namespace BashCni.Harness.KubeApi;
 
 /// <summary>
 /// What the <c>local-api</c> cluster looks like beyond the lab's three nodes, each item because real clusters have it
-/// and the harness must cope (<see cref="Realistic"/>).
+/// and the harness must cope (<see cref="Realistic"/>); <see cref="Lab"/> is the plain lab cluster behind the API (the
+/// cluster self-test, whose variants' problems name the lab's addresses).
 /// </summary>
 public sealed record LocalApiProfile
 {
@@ -45,4 +46,7 @@ public sealed record LocalApiProfile
         PulledProbeImage = "registry.local/bashcni/netshoot-probe:v0.13",
         GatewayAnswersPing = false,
     };
+
+    /// <summary>The lab's cluster behind the API, nothing more.</summary>
+    public static LocalApiProfile Lab { get; } = new() { Layout = LocalClusterLayout.Lab };
 }

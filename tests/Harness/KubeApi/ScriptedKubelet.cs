@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using BashCni.Harness.Kubernetes;
 
 namespace BashCni.Harness.KubeApi;
 
@@ -39,6 +40,10 @@ public sealed class ScriptedKubelet : IKubeletBackend
     /// <summary>Images whose pull fails (ErrImagePull, then ImagePullBackOff), e.g. a registry the nodes cannot reach.</summary>
     public HashSet<string> UnpullableImages { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The node's plugin hands every pod of a node the same address (as the broken variant
+    /// duplicate-addresses does): the store keeps one entry for it, owned by the pod added last.</summary>
+    public bool HandsOutAddressesTwice { get; set; }
+
     /// <summary>Kubelet syncs a deleted pod's node side needs before CNI DEL has run (store entry and host veth gone).</summary>
     public int TeardownSyncs { get; set; } = 3;
 
@@ -74,7 +79,8 @@ public sealed class ScriptedKubelet : IKubeletBackend
         if (pod.Running && pod.Ip is { } ip)
         {
             var node = NodeStates[pod.NodeName];
-            node.Store.Remove(ip);
+            // The plugin's DEL releases the entry its container owns (ipam_release by container ID and interface).
+            if (node.Store.TryGetValue(ip, out var owner) && PodNodeState.HostVethName(owner, "eth0") == pod.HostVeth) node.Store.Remove(ip);
             node.HostLinks.Remove(pod.HostVeth!);
             pod.Running = false;
         }
@@ -119,10 +125,10 @@ public sealed class ScriptedKubelet : IKubeletBackend
             var cidr = _nodes.OfType<JsonObject>().First(n => n["metadata"]!["name"]!.GetValue<string>() == pod.NodeName)["spec"]?["podCIDR"]?.GetValue<string>()
                        ?? "10.244.9.0/24";
             var prefix = cidr[..cidr.LastIndexOf('.')];
-            var ip = Enumerable.Range(2, 250).Select(i => $"{prefix}.{i}").First(a => !node.Store.ContainsKey(a));
+            var ip = Enumerable.Range(2, 250).Select(i => $"{prefix}.{i}").First(a => HandsOutAddressesTwice || !node.Store.ContainsKey(a));
             var containerId = $"{Interlocked.Increment(ref _uid):x8}{pod.Name.GetHashCode(StringComparison.Ordinal):x8}";
             pod.Ip = ip;
-            pod.HostVeth = BashCni.Harness.Kubernetes.PodNodeState.HostVethName(containerId, "eth0");
+            pod.HostVeth = PodNodeState.HostVethName(containerId, "eth0");
             node.Store[ip] = containerId;
             node.HostLinks.Add(pod.HostVeth);
             pod.Running = true;

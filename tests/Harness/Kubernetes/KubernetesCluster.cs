@@ -306,7 +306,9 @@ public sealed class KubernetesCluster : ICluster
     /// <summary>
     /// Deletes the pod gracefully (its terminationGracePeriodSeconds) and returns once the API object is gone AND its
     /// node no longer holds it: the address's IPAM store entry and the host veth are gone, i.e. the kubelet has run the
-    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.)
+    /// plugin's DEL. (Deleting with gracePeriodSeconds 0 removes the API object at once, before the kubelet acts.) When
+    /// another pod of the node reports the same address (a plugin that handed it out twice), the store entry is not
+    /// known to be this pod's: only the API object's removal is waited for, and the step says so.
     /// </summary>
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
@@ -317,10 +319,18 @@ public sealed class KubernetesCluster : ICluster
             var node = pod?.Spec?.NodeName is { Length: > 0 } n ? _settings.NodeMap.ToLab(n) : null;
             PodNodeState? before = null;
             string? veth = null;
+            IReadOnlyList<string> sharing = [];
             if (ip is not null && node is not null)
             {
-                before = await NodeStateAsync(node, ip, null, cancellationToken).ConfigureAwait(false);
-                if (before.StoreOwner is { } owner) veth = PodNodeState.HostVethName(owner, before.StoreIfname ?? "eth0");
+                // The store entry of the address is this pod's only if no other pod of the node reports the same address: a
+                // plugin that hands an address out twice (the cluster self-test's duplicate-addresses) leaves one entry,
+                // owned by whichever pod was added last, and waiting here for another pod's entry to go would never end.
+                sharing = await OtherPodsWithAddressAsync(pod!, ip, cancellationToken).ConfigureAwait(false);
+                if (sharing.Count == 0)
+                {
+                    before = await NodeStateAsync(node, ip, null, cancellationToken).ConfigureAwait(false);
+                    if (before.StoreOwner is { } owner) veth = PodNodeState.HostVethName(owner, before.StoreIfname ?? "eth0");
+                }
             }
             try
             {
@@ -344,8 +354,28 @@ public sealed class KubernetesCluster : ICluster
                 }, NodeTeardownTimeout, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
                 Evidence.Attach($"node {node} after deleting {podName}", $"{ip}: store entry of {id} gone, host veth {veth} gone");
             }
+            else if (sharing.Count > 0)
+            {
+                var note = $"{ip} is also the address of {string.Join(", ", sharing)} on node {node}: the node's store entry for it " +
+                           $"cannot be told to be {podName}'s, so only the API object's removal was waited for";
+                Progress($"pod {podName}: {note}");
+                Evidence.Attach($"node {node} after deleting {podName}", note);
+            }
         }).ConfigureAwait(false);
         lock (_deployedLock) _deployed.Remove(podName);
+    }
+
+    /// <summary>The other pods (every namespace) on <paramref name="pod"/>'s node whose status reports <paramref name="ip"/>
+    /// too, as namespace/name.</summary>
+    private async Task<IReadOnlyList<string>> OtherPodsWithAddressAsync(V1Pod pod, string ip, CancellationToken cancellationToken)
+    {
+        var list = await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $"spec.nodeName={pod.Spec.NodeName}",
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return list.Items
+            .Where(p => p.Status?.PodIP == ip && !(p.Metadata.NamespaceProperty == pod.Metadata.NamespaceProperty && p.Metadata.Name == pod.Metadata.Name))
+            .Select(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     private async Task<PodNodeState> NodeStateAsync(string node, string ip, string? veth, CancellationToken cancellationToken)

@@ -126,6 +126,36 @@ public sealed class KubernetesClusterStrictApiTests
         });
     }
 
+    /// <summary>
+    /// A plugin that hands an address out twice leaves one store entry for two pods, the later pod's: deleting the
+    /// earlier pod returns once it is gone and leaves that entry alone (before, it waited for the other pod's entry to
+    /// go until NodeTeardownTimeout, 2 minutes, ran out, and threw).
+    /// </summary>
+    [Test]
+    public async Task DeletingAPodWhoseAddressAnotherPodAlsoGotDoesNotWaitForTheOthersStoreEntry()
+    {
+        await using var api = KindApi();
+        api.Scripted.HandsOutAddressesTwice = true;
+        await using var cluster = await ConnectAsync(api);
+        var pods = LabPods().Where(p => p.Metadata.Name is "nginx-worker-1" or "bash-worker-1").ToList();
+        await cluster.DeployPodAsync(pods[0]);
+        var first = await RunningAsync(cluster, pods[0].Metadata.Name);
+        await cluster.DeployPodAsync(pods[1]);
+        var second = await RunningAsync(cluster, pods[1].Metadata.Name);
+        Assert.That(second.Ip, Is.EqualTo(first.Ip), "the scripted plugin handed the address out twice");
+        var entry = api.NodeHolds("kind-worker", first.Ip!, null).StoreOwner;
+
+        // No clock here: the deletion returns, or throws once its own wait for the node (NodeTeardownTimeout) ran out.
+        await cluster.DeletePodAsync(first.Name);
+
+        var left = await cluster.GetPodAsync(first.Name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.NodeHolds("kind-worker", first.Ip!, null).StoreOwner, Is.EqualTo(entry), $"{second.Name}'s store entry of {first.Ip} changed");
+            Assert.That(left, Is.Null, $"{first.Name} is still in the API");
+        });
+    }
+
     [Test]
     public async Task ProbesFromThePodsWhoseImageHasNoPingStillMeasureTheNetwork()
     {
