@@ -15,6 +15,7 @@ namespace BashCni.Tests.Unit.Infra;
 /// </summary>
 [TestFixture]
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class LoopbackHttpServerTests
 {
     private static Task EchoAsync(LoopbackHttpContext context) =>
