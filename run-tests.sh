@@ -46,6 +46,9 @@ Options:
                      "FullyQualifiedName~GuardTests"); a layer where it matches nothing is red
   --load N           run N CPU-bound hog processes beside the layers (stopped with the run; each ends by
                      itself after BASHCNI_LOAD_LIMIT seconds, default 7200, or when this script is gone)
+  --quick            only the tests of category Quick (one per check family with its self-test variant, every CNI
+                     command and version, every cluster check, both reachability stages), the cluster layer on
+                     its first target only, no third-party tables; not a verdict: refused under CI=true -> BASHCNI_QUICK=1
   --help             this text
 
 What it does:
@@ -105,6 +108,9 @@ REPORT=1
 INSTALL=1
 LOAD=0
 FILTER=""
+QUICK=0
+# A quick run's "N of M tests": the layers' quick tests and all their tests (from each layer's test-counts.tsv).
+QUICK_RAN=0 QUICK_ALL=0
 
 parse_args() {
   while (($# > 0)); do
@@ -144,6 +150,7 @@ parse_args() {
         shift
         ;;
       --filter=*) FILTER="${1#*=}" ;;
+      --quick) QUICK=1 ;;
       -h | --help)
         usage
         exit 0
@@ -158,6 +165,9 @@ parse_args() {
     shift
   done
   ((${#LAYERS[@]} > 0)) || LAYERS=("${DEFAULT_LAYERS[@]}")
+  if ((QUICK == 1)) && [[ "${CI:-}" == true ]]; then
+    die "--quick is not a verdict: CI runs the whole verification (.ci/run); leave out --quick or CI=true"
+  fi
   if ! [[ "$LOAD" =~ ^[0-9]+$ ]] || ((LOAD > 64)); then
     die "--load needs a number from 0 to 64 (got '$LOAD')"
   fi
@@ -464,6 +474,7 @@ run_layer() {
   progress_ticker "$layer" "$(find "$ALLURE_RESULTS_DIR" -maxdepth 1 -name '*-result.json' | wc -l)" &
   ticker=$!
   local filter="Category=$category"
+  ((QUICK == 0)) || filter+="&Category=Quick"
   [[ -z "$FILTER" ]] || filter+="&($FILTER)"
   say "$key: dotnet test --filter $filter"
   console=""
@@ -480,6 +491,9 @@ run_layer() {
   rc="$(HOST_GUARD=$guarded run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
+  # A quick netns run leaves out the bad-input fixture, so also its teardown's final check.
+  local FINAL_EXCLUDE="${FINAL_EXCLUDE:-}"
+  [[ "$QUICK:$layer" != 1:netns ]] || FINAL_EXCLUDE=bad-input
   say "$layer: final checks (dotnet test --filter Category=${category}Final${FINAL_EXCLUDE:+&Name!~$FINAL_EXCLUDE})"
   local final_filter="Category=${category}Final"
   [[ -z "${FINAL_EXCLUDE:-}" ]] || final_filter+="&Name!~${FINAL_EXCLUDE}"
@@ -491,7 +505,17 @@ run_layer() {
     --final-rc "$final_rc" --allure "$ALLURE_RESULTS_DIR" --skips "$EXPECTED_SKIPS" --target "${target:-${TARGET:-local}}" \
     --cluster-target "$target" --profile "$profile")"
   cost_end "$key" "$trx_dir"
+  ((QUICK == 0)) || quick_count "$state_dir/test-counts.tsv" "$category" "$key"
   say "$key: ${SUMMARY[$key]}"
+}
+
+# quick_count COUNTS CATEGORY KEY: adds the layer's quick tests and all its tests (the test process wrote COUNTS:
+# category, total, quick) to the run's "quick: N of M tests".
+quick_count() {
+  local counts="$1" category="$2" key="$3" total quick
+  read -r total quick < <(awk -F '\t' -v c="$category" '$1 == c { print $2, $3 }' "$counts" 2>/dev/null) || true
+  say "$key: quick: ${quick:-?} of ${total:-?} tests"
+  QUICK_RAN=$((QUICK_RAN + ${quick:-0})) QUICK_ALL=$((QUICK_ALL + ${total:-0}))
 }
 
 # After the netns run of the default profile (no --profile; no --filter, or --filter Category=NetnsConformance: the
@@ -510,12 +534,15 @@ run_profile_tables() {
 # other, each its own test process and final checks.
 run_cluster_layer() {
   local target
+  local -a targets=("${DEFAULT_CLUSTER_TARGETS[@]}")
+  # A quick run covers the cluster checks once: on the first target.
+  ((QUICK == 0)) || targets=("${targets[0]}")
   if [[ -n "$TARGET" ]]; then
     run_layer cluster
     SUMMARY_KEYS+=(cluster)
     return 0
   fi
-  for target in "${DEFAULT_CLUSTER_TARGETS[@]}"; do
+  for target in "${targets[@]}"; do
     run_layer cluster "$target"
     SUMMARY_KEYS+=("cluster@$target")
   done
@@ -607,7 +634,9 @@ report_title() {
   commit="$(sed -n 's/^plugin\.commit=//p' "$props" 2>/dev/null | head -n 1)"
   versions="$(sed -n 's/^plugin\.cniVersions=//p' "$props" 2>/dev/null | head -n 1)"
   target="$(sed -n 's/^cluster\.target=//p' "$props" 2>/dev/null | head -n 1)"
-  printf '%s · plugin %s · CNI %s · target %s · layers %s' "$REPORT_NAME" "${commit:-unknown}" "${versions:-unknown}" \
+  local name="$REPORT_NAME"
+  ((QUICK == 0)) || name+=" (quick: $QUICK_RAN of $QUICK_ALL tests)"
+  printf '%s · plugin %s · CNI %s · target %s · layers %s' "$name" "${commit:-unknown}" "${versions:-unknown}" \
     "${target:-local}" "$(IFS=,; printf '%s' "${LAYERS[*]}")"
 }
 
@@ -691,6 +720,7 @@ main() {
   [[ -z "$FILTER" ]] || export BASHCNI_LAYER_FILTER="$FILTER"
   ((PROVISION == 0)) || export BASHCNI_AWS_PROVISION=1
   ((KEEP == 0)) || export BASHCNI_KEEP=1
+  ((QUICK == 0)) || export BASHCNI_QUICK=1
   # The cluster layer writes the report demo (one flipped reachability cell) here for the browser check.
   REPORT_DEMO_DIR="$WORK_DIR/report-demo-results"
   ((REPORT == 0)) || export BASHCNI_REPORT_DEMO_DIR="$REPORT_DEMO_DIR"
@@ -711,7 +741,7 @@ main() {
       bench) cost_begin; run_bench; cost_end bench; SUMMARY_KEYS+=(bench) ;;
       mutate) cost_begin; run_mutate; cost_end mutate; SUMMARY_KEYS+=(mutate) ;;
       cluster) run_cluster_layer ;;
-      netns) run_layer netns; SUMMARY_KEYS+=(netns); run_profile_tables ;;
+      netns) run_layer netns; SUMMARY_KEYS+=(netns); ((QUICK == 1)) || run_profile_tables ;;
       *) run_layer "$layer"; SUMMARY_KEYS+=("$layer") ;;
     esac
   done
@@ -727,9 +757,11 @@ main() {
   mkdir -p "$REPO_DIR/TestResults"
   verdict costs --layers "${SUMMARY_KEYS[*]}" --md "$REPO_DIR/TestResults/cost.md" \
     --title "Suite cost: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || printf 'unknown commit'), $(nproc) cores, load $LOAD" >&2
+  local -a quick=()
+  ((QUICK == 0)) || quick=(--quick "$QUICK_RAN of $QUICK_ALL tests")
   # The summary block and its last line "N passed, N failed, N skipped"; the verdict's exit status is the run's.
   verdict summary --layers "${SUMMARY_KEYS[*]}" --browser "$REPORT_CHECK_STATE" --browser-text "$REPORT_CHECK" \
-    --report "$report" --load "$LOAD"
+    --report "$report" --load "$LOAD" "${quick[@]}"
 }
 
 main "$@"; exit 0

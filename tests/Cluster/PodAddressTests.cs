@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Reporting;
 using BashCni.Tests.Cluster.Checks;
 
@@ -5,6 +6,7 @@ namespace BashCni.Tests.Cluster;
 
 /// <summary>The four lab pods run and each got a valid, unique address from its node's podCIDR (checks: <see cref="PodChecks"/>).</summary>
 [Category("Cluster")]
+[Category(QuickRun.Category)]
 public sealed class PodAddressTests : ClusterTest
 {
     private static void Assert(ClusterVerdict verdict, string evidence)

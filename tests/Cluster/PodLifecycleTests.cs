@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Cni;
 using BashCni.Harness.Reporting;
@@ -7,6 +8,7 @@ namespace BashCni.Tests.Cluster;
 
 /// <summary>Deleting a pod releases its address (CNI DEL through the runtime); recreating it gets a valid one.</summary>
 [Category("Cluster")]
+[Category(QuickRun.Category)]
 public sealed class PodLifecycleTests : ClusterTest
 {
     private const string PodName = "bash-worker-2";

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Reachability;
 using BashCni.Harness.Reporting;
@@ -11,6 +12,7 @@ namespace BashCni.Tests.Cluster;
 /// </summary>
 [Category("Cluster")]
 [NonParallelizable]
+[Category(QuickRun.Category)]
 public sealed class ReachabilityTests : ClusterTest
 {
     [Test]

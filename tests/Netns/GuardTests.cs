@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Support;
 
@@ -7,6 +8,7 @@ namespace BashCni.Tests.Netns;
 [TestFixture]
 [Category("Netns")]
 [Parallelizable(ParallelScope.Self)]
+[Category(QuickRun.Category)]
 public sealed class GuardTests
 {
     [Test]

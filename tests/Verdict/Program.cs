@@ -13,7 +13,7 @@ using BashCni.Verdict;
 //           records what layer K cost: its wall and CPU seconds, processes started, its tests' times from D's TRX files
 //   costs   --out DIR --layers "K ..." --md FILE --title T
 //           prints each layer's cost and its 10 most expensive tests; writes the same as Markdown to FILE
-//   summary --out DIR --layers "L ..." --browser STATE --browser-text TEXT [--report PATH] [--load N]
+//   summary --out DIR --layers "L ..." --browser STATE --browser-text TEXT [--report PATH] [--load N] [--quick "N of M tests"]
 //           prints the summary block and the last line "N passed, N failed, N skipped"; exits 1 when the run is red
 // CI=true (or 1) in the environment: not-run layers, a browser check not run and unexpected skips are red.
 var ci = Environment.GetEnvironmentVariable("CI") is "true" or "1";
@@ -77,7 +77,8 @@ try
             };
             var browser = new BrowserCheck(state, o.Or("browser-text", ""));
             var verdict = RunRules.Judge(layers, browser, ci);
-            foreach (var line in SummaryText.Lines(layers, browser, verdict, o.Or("report", ""), int.Parse(o.Or("load", "0"), System.Globalization.CultureInfo.InvariantCulture), ci))
+            foreach (var line in SummaryText.Lines(layers, browser, verdict, o.Or("report", ""), int.Parse(o.Or("load", "0"), System.Globalization.CultureInfo.InvariantCulture), ci,
+                o.Or("quick", "")))
                 Console.WriteLine(line);
             return verdict.Red ? 1 : 0;
         }

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness;
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Reporting;
@@ -20,6 +21,7 @@ namespace BashCni.Tests.ClusterSelfTest;
 [TestFixture]
 [Category("Cluster")]
 [NonParallelizable]
+[Category(QuickRun.Category)]
 public sealed partial class ClusterSelfTests
 {
     /// <summary>The nodes that take a variant each, in the order variants are placed (alphabetical by name).</summary>

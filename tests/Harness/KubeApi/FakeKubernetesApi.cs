@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -31,10 +29,8 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Executables of the images fixtures/deploy.yaml uses (and the probe image). [images]</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> ImageTools => ScriptedKubelet.ImageTools;
 
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpServer _server;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private readonly ConcurrentBag<Task> _handlers = [];
     private readonly JsonArray _nodes;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _namespaces = new(StringComparer.Ordinal);
@@ -59,16 +55,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         _nodes = nodes;
         foreach (var node in nodes.OfType<JsonObject>()) _nodeNames.Add(node["metadata"]!["name"]!.GetValue<string>());
         _kubelet = kubelet ?? (_scripted = new ScriptedKubelet(nodes));
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = ServeAsync();
+        // The server binds port 0 itself and keeps the socket: doubles started side by side never share a port.
+        _server = new LoopbackHttpServer(ServeAsync);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public ConcurrentQueue<(string Method, string Path, string Body)> Requests { get; } = new();
 
@@ -191,49 +182,32 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             token: not-a-secret
         """;
 
-    private async Task ServeAsync()
+    /// <summary>One request; requests are served concurrently, as the API server does (the race tests depend on it).</summary>
+    private async Task ServeAsync(LoopbackHttpContext context)
     {
-        while (!_stop.IsCancellationRequested)
+        try
         {
-            HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync().WaitAsync(_stop.Token).ConfigureAwait(false);
+                await HandleAsync(context).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException)
+            catch (Grpc.Core.RpcException e)
             {
-                return;
+                // The kubelet side failed to answer: an InternalError status, never a dropped connection.
+                await WriteAsync(context, context.Url.AbsolutePath,
+                    (500, Status(500, "InternalError", $"Internal error occurred: {e.Status.Detail}"))).ConfigureAwait(false);
             }
-            // Requests are served concurrently, as the API server does (the race tests depend on it).
-            _handlers.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    try
-                    {
-                        await HandleAsync(context).ConfigureAwait(false);
-                    }
-                    catch (Grpc.Core.RpcException e)
-                    {
-                        // The kubelet side failed to answer: an InternalError status, never a dropped connection.
-                        await WriteAsync(context, context.Request, context.Request.Url!.AbsolutePath,
-                            (500, Status(500, "InternalError", $"Internal error occurred: {e.Status.Detail}"))).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception e) when (e is HttpListenerException or IOException or WebSocketException or ObjectDisposedException)
-                {
-                    // the client went away
-                }
-            }));
+        }
+        catch (Exception e) when (e is IOException or WebSocketException or ObjectDisposedException)
+        {
+            // the client went away
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task HandleAsync(LoopbackHttpContext context)
     {
-        var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
-            body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        var request = context;
+        var body = context.Body;
         var path = request.Url!.AbsolutePath;
         Requests.Enqueue((request.HttpMethod, path, body));
         var parts = path.Trim('/').Split('/');
@@ -251,7 +225,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                await WriteAsync(context, request, path, (500, Status(500, "InternalError", "the double held namespace reads for 30 s: fewer concurrent reads than expected")))
+                await WriteAsync(context, path, (500, Status(500, "InternalError", "the double held namespace reads for 30 s: fewer concurrent reads than expected")))
                     .ConfigureAwait(false);
                 return;
             }
@@ -291,7 +265,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 _ => (404, Status(404, "NotFound", $"the double does not serve {request.HttpMethod} {path}")),
             };
         }
-        await WriteAsync(context, request, path, answer).ConfigureAwait(false);
+        await WriteAsync(context, path, answer).ConfigureAwait(false);
     }
 
     /// <summary>The node objects as the kubelets report them: a node whose runtime network is not ready (no CNI
@@ -331,14 +305,10 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>The taint of a node that is not ready (k8s.io/api core/v1 well_known_taints.go TaintNodeNotReady).</summary>
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
 
-    private async Task WriteAsync(HttpListenerContext context, HttpListenerRequest request, string path, (int Code, JsonObject Json) answer)
+    private async Task WriteAsync(LoopbackHttpContext context, string path, (int Code, JsonObject Json) answer)
     {
-        Answers.Enqueue((request.HttpMethod, path, answer.Code));
-        context.Response.StatusCode = answer.Code;
-        context.Response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(answer.Json.ToJsonString());
-        await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        context.Response.Close();
+        Answers.Enqueue((context.HttpMethod, path, answer.Code));
+        await context.RespondAsync(answer.Code, "application/json", Encoding.UTF8.GetBytes(answer.Json.ToJsonString())).ConfigureAwait(false);
     }
 
     // ---- namespaces -------------------------------------------------------------------------------------------
@@ -569,54 +539,59 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     // ---- exec ---------------------------------------------------------------------------------------------------
 
-    private async Task ExecAsync(HttpListenerContext context, string ns, string podName)
+    private async Task ExecAsync(LoopbackHttpContext context, string ns, string podName)
     {
-        var query = context.Request.QueryString;
+        var query = context.QueryString;
         var command = query.GetValues("command") ?? [];
         var containerName = query["container"] ?? "";
         string? image = null;
-        bool running;
-        ApiPod? execPodObject;
+        ApiPod? execPodObject = null;
+        (int Code, JsonObject Status)? rejection = null;
         lock (_gate)
         {
             if (RejectExec(podName, containerName) is { } rejected)
             {
                 // Authorization runs before the handler: the request never reaches the pod. [conv]
-                Reject(context, rejected.Code, Status(rejected.Code, rejected.Code == 403 ? "Forbidden" : "InternalError", rejected.Message));
-                return;
+                rejection = (rejected.Code, Status(rejected.Code, rejected.Code == 403 ? "Forbidden" : "InternalError", rejected.Message));
             }
-            if (!_pods.TryGetValue(Key(ns, podName), out var pod))
+            else if (!_pods.TryGetValue(Key(ns, podName), out var pod))
             {
-                Reject(context, 404, NotFound("pods", podName).Item2);
-                return;
+                rejection = (404, NotFound("pods", podName).Item2);
             }
-            var spec = pod.Object["spec"]!;
-            var container = spec["containers"]!.AsArray().Concat(spec["ephemeralContainers"]?.AsArray() ?? [])
-                .FirstOrDefault(c => c!["name"]!.GetValue<string>() == containerName);
-            if (container is null)
+            else
             {
-                // pkg/registry/core/pod/strategy.go ExecLocation: an unknown container is a 400 BadRequest.
-                Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not valid for pod {podName}"));
-                return;
+                var spec = pod.Object["spec"]!;
+                var container = spec["containers"]!.AsArray().Concat(spec["ephemeralContainers"]?.AsArray() ?? [])
+                    .FirstOrDefault(c => c!["name"]!.GetValue<string>() == containerName);
+                if (container is null)
+                {
+                    // pkg/registry/core/pod/strategy.go ExecLocation: an unknown container is a 400 BadRequest.
+                    rejection = (400, Status(400, "BadRequest", $"container {containerName} is not valid for pod {podName}"));
+                }
+                else if (!_kubelet.ContainerRunning(pod, containerName))
+                {
+                    rejection = (400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
+                }
+                else if (!context.IsWebSocketRequest)
+                {
+                    // An exec without the upgrade: the streaming handler answers 400 (k8s.io/apimachinery util/httpstream).
+                    rejection = (400, Status(400, "BadRequest", "Upgrade request required"));
+                }
+                else
+                {
+                    image = container["image"]!.GetValue<string>();
+                    execPodObject = pod;
+                }
             }
-            image = container["image"]!.GetValue<string>();
-            running = _kubelet.ContainerRunning(pod, containerName);
-            execPodObject = pod;
-            if (!running)
-            {
-                Reject(context, 400, Status(400, "BadRequest", $"container {containerName} is not running in pod {podName}"));
-                return;
-            }
-            if (!context.Request.IsWebSocketRequest)
-            {
-                // An exec without the upgrade: the streaming handler answers 400 (k8s.io/apimachinery util/httpstream).
-                Reject(context, 400, Status(400, "BadRequest", "Upgrade request required"));
-                return;
-            }
+        }
+        if (rejection is { } refused)
+        {
+            await RejectAsync(context, refused.Code, refused.Status).ConfigureAwait(false);
+            return;
         }
         Execs.Enqueue((podName, containerName, command));
         // [ws] the client offers v5/v4.channel.k8s.io; the double speaks v4 (stdout 1, stderr 2, error 3).
-        var ws = (await context.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false)).WebSocket;
+        var ws = await context.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false);
         JsonObject status;
         var outcome = await _kubelet.ExecAsync(execPodObject!, containerName, image!, command, _stop.Token).ConfigureAwait(false);
         if (outcome.StartError is { } cause)
@@ -657,14 +632,10 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         await ws.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
     }
 
-    private void Reject(HttpListenerContext context, int code, JsonObject status)
+    private async Task RejectAsync(LoopbackHttpContext context, int code, JsonObject status)
     {
-        Answers.Enqueue(("GET", context.Request.Url!.AbsolutePath, code));
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        var bytes = Encoding.UTF8.GetBytes(status.ToJsonString());
-        context.Response.OutputStream.Write(bytes);
-        context.Response.Close();
+        Answers.Enqueue(("GET", context.Url.AbsolutePath, code));
+        await context.RespondAsync(code, "application/json", Encoding.UTF8.GetBytes(status.ToJsonString())).ConfigureAwait(false);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -697,25 +668,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        foreach (var handler in _handlers)
-        {
-            try
-            {
-                await handler.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _listener.Close();
+        await _server.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         await _kubelet.DisposeAsync().ConfigureAwait(false);
     }

@@ -38,6 +38,8 @@ public static class LayerState
                         .ConfigureAwait(false);
                 await WriteWriterAsync(dir, ct).ConfigureAwait(false);
             }
+            // How many tests the layer has, and how many a quick run runs (the summary's "quick: N of M tests").
+            await QuickRun.RecordCountsAsync(ct).ConfigureAwait(false);
         }
         return snapshot;
     }

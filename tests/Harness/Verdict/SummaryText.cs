@@ -5,7 +5,8 @@ namespace BashCni.Harness.Verdict;
 /// <summary>The summary block run-tests.sh prints at the end of a run; its last line is <see cref="RunVerdict.LastLine"/>.</summary>
 public static class SummaryText
 {
-    public static IEnumerable<string> Lines(IReadOnlyList<LayerVerdict> layers, BrowserCheck browser, RunVerdict verdict, string reportPath, int load, bool ci)
+    public static IEnumerable<string> Lines(IReadOnlyList<LayerVerdict> layers, BrowserCheck browser, RunVerdict verdict, string reportPath, int load, bool ci,
+        string quick = "")
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(browser);
@@ -18,6 +19,8 @@ public static class SummaryText
         if (browser.State != BrowserCheckState.NotWanted || browser.Text.Length > 0)
             yield return $"  browser  {browser.Text}" + (browser.State == BrowserCheckState.NotRun && ci ? "; CI=true: the run fails" : "");
         if (load > 0) yield return $"  load     {load} CPU-bound hog processes ran beside the layers";
+        // ./run-tests.sh --quick: how many of the layers' tests ran ("N of M tests").
+        if (!string.IsNullOrEmpty(quick)) yield return $"  quick: {quick}";
         var skips = layers.SelectMany(l => l.SkipLines).ToList();
         if (skips.Count > 0)
         {

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using System.Globalization;
 using BashCni.Harness.Cni;
 using BashCni.Harness.Sandbox;
@@ -14,6 +15,7 @@ public sealed class AddTests
 {
     public static IEnumerable<string> Versions => CniVersions.All;
 
+    [Category(QuickRun.Category)]
     [TestCaseSource(nameof(Versions))]
     public Task AddResultMatchesTheKernel(string cniVersion) => TestNode.RunAsync(async node =>
     {

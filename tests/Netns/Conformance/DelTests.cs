@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Cni;
 using BashCni.Tests.Netns.Checks;
 using BashCni.Tests.Netns.Support;
@@ -10,6 +11,7 @@ namespace BashCni.Tests.Netns.Conformance;
 [Parallelizable(ParallelScope.All)]
 public sealed class DelTests
 {
+    [Category(QuickRun.Category)]
     [Test]
     public Task DelSucceedsAndReleases(
         [Values] DelCase delCase,

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Tests.Netns.Checks;
 using BashCni.Tests.Netns.Support;
 
@@ -9,6 +10,7 @@ namespace BashCni.Tests.Netns.Conformance;
 [Parallelizable(ParallelScope.All)]
 public sealed class ErrorTests
 {
+    [Category(QuickRun.Category)]
     [Test]
     public Task RepresentativeFailuresAreCniErrorsOnStdout() => TestNode.RunAsync(async node =>
     {

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Cni;
 using BashCni.Tests.Netns.Checks;
 using BashCni.Tests.Netns.Support;
@@ -12,6 +13,7 @@ public sealed class VersionStatusGcTests
 {
     public static IEnumerable<string> Versions => CniVersions.All;
 
+    [Category(QuickRun.Category)]
     [TestCaseSource(nameof(Versions))]
     public Task VersionAnswersInTheConfigsVersionAndListsWhatItSupports(string cniVersion) => TestNode.RunAsync(async node =>
     {
@@ -33,6 +35,7 @@ public sealed class VersionStatusGcTests
         });
     });
 
+    [Category(QuickRun.Category)]
     [Test]
     public Task StatusIsReadyAndReportsExhaustionAsCode50() => TestNode.RunAsync(async node =>
     {
@@ -41,6 +44,7 @@ public sealed class VersionStatusGcTests
         (await IpamChecks.StatusFollowsExhaustionAsync(node)).AssertPassed();
     });
 
+    [Category(QuickRun.Category)]
     [Test]
     public Task GcKeepsValidAttachmentsAndReleasesTheRest() => TestNode.RunAsync(async node =>
     {

@@ -1,3 +1,4 @@
+using BashCni.Harness.Layers;
 using BashCni.Harness.Conformance;
 using BashCni.Harness.Reporting;
 using BashCni.Tests.Netns.SelfTest;
@@ -7,6 +8,7 @@ namespace BashCni.Tests.Netns.ConformanceTable;
 /// <summary>Every netns check names the spec clause it enforces (ClauseMap); clauses no check enforces are listed.</summary>
 [TestFixture]
 [Category("Netns")]
+[Category(QuickRun.Category)]
 public sealed class ClauseMapTests
 {
     [Test]

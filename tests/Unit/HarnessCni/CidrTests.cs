@@ -7,6 +7,7 @@ namespace BashCni.Tests.Unit.HarnessCni;
 [Epic("Harness: CNI")]
 [Feature("CIDR math")]
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class CidrTests
 {
     [TestCase("10.244.1.0/24", "10.244.1.0", "10.244.1.255", "10.244.1.1", "10.244.1.254", 256UL, 254UL)]

@@ -8,6 +8,7 @@ namespace BashCni.Tests.Unit.HarnessCni;
 [Epic("Harness: CNI")]
 [Feature("Result schema check")]
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class CniResultSchemaTests
 {
     private static readonly string[] Versions = [.. CniVersions.All];

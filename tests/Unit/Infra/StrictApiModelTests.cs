@@ -14,6 +14,7 @@ namespace BashCni.Tests.Unit.Infra;
 /// </summary>
 [TestFixture]
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class StrictApiModelTests
 {
     private const string Ns = "bash-cni-test";

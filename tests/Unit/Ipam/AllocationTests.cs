@@ -6,6 +6,7 @@ namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Which address an ADD hands out, and what the result says about it.</summary>
 [Feature("Allocation")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class AllocationTests : IpamTestBase
 {
     [TestCase("lab")]

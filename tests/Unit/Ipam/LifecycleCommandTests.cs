@@ -6,6 +6,7 @@ namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>GC and STATUS (cniVersion 1.1.0) and CHECK (≥ 0.4.0) of the IPAM plugin.</summary>
 [Feature("GC, STATUS, CHECK")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class LifecycleCommandTests : IpamTestBase
 {
     private NetworkConfig V110 => Lab(cniVersion: CniVersions.V110);

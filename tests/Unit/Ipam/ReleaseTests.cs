@@ -7,6 +7,7 @@ namespace BashCni.Tests.Unit.Ipam;
 /// <summary>DEL releases exactly the reservation of that container ID + ifname — never by substring, regex or prefix.</summary>
 [Feature("Release")]
 [Severity(SeverityLevel.Critical)]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class ReleaseTests : IpamTestBase
 {
     [TestCase("ab", new[] { "a", "abc", "xab", "ab-2", "aab" })]

@@ -6,6 +6,7 @@ namespace BashCni.Tests.Unit.Ipam;
 
 /// <summary>Results, errors and VERSION answers checked against the CNI schema of each cniVersion.</summary>
 [Feature("Result schema per cniVersion")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class VersionAndSchemaTests : IpamTestBase
 {
     private static readonly string[] Supported = [.. CniVersions.All];

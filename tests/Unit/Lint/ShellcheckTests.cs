@@ -51,7 +51,9 @@ public sealed class ShellcheckTests
             Assert.Fail("shellcheck is not installed: apt-get install shellcheck (./run-tests.sh installs it)");
         var result = await Evidence.StepAsync($"shellcheck -S warning {script}", () =>
             LocalRunner.Instance.RunAsync("shellcheck", ["-S", "warning", "-x", "-f", "gcc", Path.GetFileName(path)],
-                new CommandOptions { WorkingDirectory = Path.GetDirectoryName(path) }));
+                // Minutes, not seconds: shellcheck -x on run-tests.sh took more than 60 s at a load average of 60 on 2 cores
+                // (a guard against a hang, not a bound on its speed).
+                new CommandOptions { WorkingDirectory = Path.GetDirectoryName(path), Timeout = TimeSpan.FromMinutes(10) }));
         if (result.Stdout.Length > 0) Evidence.Attach("findings", result.Stdout);
         Assert.That(result.ExitCode, Is.Zero, $"shellcheck found problems in {script}:\n{result.Stdout}{result.Stderr}");
     }

@@ -6,6 +6,7 @@ namespace BashCni.Tests.Unit.Reachability;
 
 [TestFixture]
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class ExpectedMatrixTests
 {
     private static readonly string[] LabPods = ["nginx-worker-1", "bash-worker-1", "nginx-worker-2", "bash-worker-2"];

@@ -5,6 +5,7 @@ namespace BashCni.Tests.Unit.Verdict;
 
 /// <summary>Each rule of a layer's verdict, fed the case it exists for.</summary>
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class LayerRulesTests
 {
     private static readonly ExpectedSkips NoSkips = ExpectedSkips.None;

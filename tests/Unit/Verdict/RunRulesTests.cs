@@ -5,6 +5,7 @@ namespace BashCni.Tests.Unit.Verdict;
 
 /// <summary>Each rule of the run's verdict, fed the case it exists for, and the summary's form.</summary>
 [Category("Unit")]
+[Category(BashCni.Harness.Layers.QuickRun.Category)]
 public sealed class RunRulesTests
 {
     private static readonly LayerVerdict GreenUnit = new("unit", 10, 0, 1, [], ["unit  A.B — r (allowed: r)"], false);
