@@ -1,66 +1,10 @@
 # shellcheck shell=bash disable=SC2034
-# The allocator: the configured range (ipam_prepare), the round-robin walk over it (host-local's
+# The allocator (over the range cfg_resolve resolved, config.sh): the round-robin walk over it (host-local's
 # RangeIter: from the address after last_reserved_ip.0, around to the range start, skipping the
 # gateway and every address with a reservation file), the allocation that reserves the first free
 # address in the store, and the result's "ips".
 
 # layout: ipam-add < ipam
-# ipam_prepare: validate the range (code 7). Sets IPAM_NET IPAM_PREFIX IPAM_BCAST IPAM_GW
-# IPAM_START IPAM_END (integers) and IPAM_GATEWAY (dotted).
-ipam_prepare() {
-    local what
-    ipam_prepare_store
-    if [[ -z "$CFG_SUBNET" ]]; then
-        cni_error 7 "invalid network config: \"subnet\" is missing"
-    fi
-    if ! ipv4_parse_cidr "$CFG_SUBNET"; then
-        cni_error 7 "invalid network config: subnet \"$CFG_SUBNET\" is not an IPv4 CIDR"
-    fi
-    if (( CIDR_PREFIX > 30 )); then
-        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too small (/31 and /32 leave no usable address)"
-    fi
-    if (( CIDR_PREFIX < 1 )); then
-        cni_error 7 "invalid network config: subnet $CFG_SUBNET is too large"
-    fi
-    if (( CIDR_ADDR != CIDR_NET )); then
-        ipv4_from_int "$CIDR_NET"
-        cni_error 7 "invalid network config: subnet $CFG_SUBNET has host bits set (network is $REPLY/$CIDR_PREFIX)"
-    fi
-    IPAM_NET="$CIDR_NET"
-    IPAM_PREFIX="$CIDR_PREFIX"
-    IPAM_BCAST="$CIDR_BCAST"
-    IPAM_GW=$(( IPAM_NET + 1 ))
-    IPAM_START=$(( IPAM_NET + 1 ))
-    IPAM_END=$(( IPAM_BCAST - 1 ))
-    if [[ -n "$CFG_GATEWAY" ]]; then
-        ipam_config_address gateway "$CFG_GATEWAY"
-        IPAM_GW="$REPLY"
-    fi
-    if [[ -n "$CFG_RANGE_START" ]]; then
-        ipam_config_address rangeStart "$CFG_RANGE_START"
-        IPAM_START="$REPLY"
-    fi
-    if [[ -n "$CFG_RANGE_END" ]]; then
-        ipam_config_address rangeEnd "$CFG_RANGE_END"
-        IPAM_END="$REPLY"
-    fi
-    if (( IPAM_START > IPAM_END )); then
-        cni_error 7 "invalid network config: rangeStart is after rangeEnd"
-    fi
-    ipv4_from_int "$IPAM_GW"
-    IPAM_GATEWAY="$REPLY"
-}
-
-# ipam_config_address FIELD VALUE: REPLY = VALUE as an integer inside the subnet's usable part (code 7).
-ipam_config_address() {
-    if ! ipv4_to_int "$2"; then
-        cni_error 7 "invalid network config: $1 \"$2\" is not an IPv4 address"
-    fi
-    if (( REPLY <= IPAM_NET || REPLY >= IPAM_BCAST )); then
-        cni_error 7 "invalid network config: $1 $2 is outside the usable part of $CFG_SUBNET"
-    fi
-}
-
 # ipam_allocate ID IFNAME [MARK]: reserve the next free address (caller holds the lock).
 # Sets IPAM_IP (integer) and IPAM_ADDRESS (dotted). Codes 111 (already holds one), 110 (exhausted), 5.
 # The file is created, then its owner written: a kill in between leaves a reservation no owner matches.

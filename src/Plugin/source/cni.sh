@@ -84,11 +84,11 @@ cni_check_version() {
     CNI_VERSION="$v"
 }
 
-# cni_json_string VALUE: REPLY = VALUE as a quoted JSON string.
+# cni_json_string VAR VALUE: VAR = VALUE as a quoted JSON string.
 cni_json_string() {
-    local s="$1" out="" c i code
+    local s="$2" out="" c i code
     if [[ "$s" != *[\"\\[:cntrl:]]* ]]; then
-        REPLY="\"$s\""
+        printf -v "$1" '%s' "\"$s\""
         return 0
     fi
     for (( i = 0; i < ${#s}; i++ )); do
@@ -105,7 +105,7 @@ cni_json_string() {
             *) out+="$c" ;;
         esac
     done
-    REPLY="\"$out\""
+    printf -v "$1" '%s' "\"$out\""
 }
 
 # cni_emit JSON: print a result on stdout exactly once.
@@ -116,13 +116,12 @@ cni_emit() {
 
 # cni_error CODE MSG [DETAILS]: run the undo steps (undo_run), print the CNI error JSON, log, exit 1.
 cni_error() {
-    local code="$1" msg="$2" details="${3:-}" version jmsg
+    local code="$1" msg="$2" details="${3:-}" version jmsg jdetails
     undo_run
     version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
-    cni_json_string "$msg"
-    jmsg="$REPLY"
-    cni_json_string "$details"
-    cni_emit "{\"cniVersion\":\"$version\",\"code\":$code,\"msg\":$jmsg,\"details\":$REPLY}"
+    cni_json_string jmsg "$msg"
+    cni_json_string jdetails "$details"
+    cni_emit "{\"cniVersion\":\"$version\",\"code\":$code,\"msg\":$jmsg,\"details\":$jdetails}"
     printf '%s: %s%s\n' "${0##*/}" "$msg" "${details:+ ($details)}" >&2
     cni_log "error code=$code msg=$msg${details:+ details=$details}"
     exit 1
@@ -248,10 +247,10 @@ cni_is_netns() {
 }
 
 # layout: common
-# cni_pod_name: REPLY = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
+# cni_pod_name VAR: VAR = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
 cni_pod_name() {
     local args=";${CNI_ARGS:-};" name ns
-    REPLY=""
+    printf -v "$1" '%s' ""
     [[ "$args" == *";K8S_POD_NAME="* ]] || return 0
     name="${args#*;K8S_POD_NAME=}"
     name="${name%%;*}"
@@ -260,20 +259,20 @@ cni_pod_name() {
         ns="${args#*;K8S_POD_NAMESPACE=}"
         ns="${ns%%;*}"
     fi
-    [[ -n "$name" ]] && REPLY="${ns:+$ns/}$name"
+    [[ -z "$name" ]] || printf -v "$1" '%s' "${ns:+$ns/}$name"
     return 0
 }
 
 # cni_log OUTCOME: append one line to the log file; best effort, never fails the call.
 cni_log() {
-    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text
+    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text pod
     [[ -n "$f" ]] || return 0
     printf -v now '%(%Y-%m-%dT%H:%M:%S%z)T' -1
     dur=$(( ${EPOCHREALTIME/[.,]/} - CNI_START ))
     printf -v dur '%d.%03d' $(( dur / 1000 )) $(( dur % 1000 ))
-    cni_pod_name
+    cni_pod_name pod
     printf -v line '%s %s[%d] %s id=%s if=%s%s %s%s %sms' "$now" "${0##*/}" "$$" \
-        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "${REPLY:+ pod=${REPLY// /_}}" "$outcome" \
+        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "${pod:+ pod=${pod// /_}}" "$outcome" \
         "${CNI_LOG_DETAIL:+ $CNI_LOG_DETAIL}" "$dur"
     line="${line//[$'\r\n']/ }"
     if [[ "$CNI_LOG_LEVEL" == debug ]]; then
@@ -311,11 +310,13 @@ cni_require_version() {
     fi
 }
 
-# cni_version_output: the VERSION answer; echoes the input's cniVersion when it names one.
+# cni_version_output: the VERSION answer; echoes the configuration's cniVersion (as cfg_parse reads
+# it) when it is one (three dot-separated numbers), else the latest.
 cni_version_output() {
     local v="$CNI_LATEST_VERSION" list="" s
-    if [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9]+\.[0-9]+\.[0-9]+)\" ]]; then
-        v="${BASH_REMATCH[1]}"
+    if cfg_parse && [[ "$CFG_VERSION" == [0-9]*.[0-9]*.[0-9]* && "$CFG_VERSION" != *[!0-9.]* &&
+                       "$CFG_VERSION" != *.*.*.* && "$CFG_VERSION" != *..* && "$CFG_VERSION" != *. ]]; then
+        v="$CFG_VERSION"
     fi
     for s in "${CNI_SUPPORTED_VERSIONS[@]}"; do
         list+="${list:+,}\"$s\""

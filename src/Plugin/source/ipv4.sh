@@ -35,7 +35,7 @@ ipv4_parse_cidr() {
     CIDR_BCAST=$(( CIDR_NET | (~mask & 0xffffffff) ))
 }
 
-# ipv4_mac PREFIX N: REPLY = MAC "PREFIX:" + the 4 bytes of N (PREFIX is 2 octets, e.g. 0a:58).
+# ipv4_mac VAR PREFIX N: VAR = MAC "PREFIX:" + the 4 bytes of N (PREFIX is 2 octets, e.g. 0a:58).
 ipv4_mac() {
-    printf -v REPLY '%s:%02x:%02x:%02x:%02x' "$1" $(( ($2 >> 24) & 255 )) $(( ($2 >> 16) & 255 )) $(( ($2 >> 8) & 255 )) $(( $2 & 255 ))
+    printf -v "$1" '%s:%02x:%02x:%02x:%02x' "$2" $(( ($3 >> 24) & 255 )) $(( ($3 >> 16) & 255 )) $(( ($3 >> 8) & 255 )) $(( $3 & 255 ))
 }

@@ -11,7 +11,8 @@
 # The reservation files are the truth. If the store directory changed after .synced (another writer,
 # a restored backup, a crash between two writes), the index is rebuilt from the files first.
 # Its interface, narrow like host-local's disk Store:
-#   ipam_prepare_store   where the store is (IPAM_DIR) and its lock timeout, from the configuration
+#   where the store is (IPAM_DIR) and its lock timeout are resolved with the configuration
+#   (cfg_resolve_store, config.sh)
 #   ipam_lock / ipam_unlock
 #   ipam_reserve         reserve an address for an attachment (the allocator, allocator.sh, picks it)
 #   ipam_release         release by container ID + ifname
@@ -20,56 +21,41 @@
 #   ipam_gc              release all but a list of attachments
 
 # layout: start
-IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
-IPAM_LOCK_PENDING=""
-IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
+IPAM_LOCK_FD=""          # the store lock, once it is ours (ipam_lock, ipam_lock_taken)
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
 IPAM_DEFAULT_LOCK_TIMEOUT=10
 
-# layout: ipam
-# ipam_prepare_store: name and dataDir only (enough for DEL and GC).
-ipam_prepare_store() {
-    local data_dir="${CFG_DATA_DIR:-$IPAM_DEFAULT_DATA_DIR}"
-    if [[ "$data_dir" == "$CFG_INVALID" ]]; then
-        cni_error 7 "invalid network config: \"dataDir\" must be a path"
-    fi
-    IPAM_DIR="${data_dir%/}/$CFG_NAME"
-    IPAM_INDEX_DIR="$IPAM_DIR/.ids"
-    IPAM_LOCK_TIMEOUT="${CFG_LOCK_TIMEOUT:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
-    if [[ ! "$IPAM_LOCK_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-        cni_error 7 "invalid network config: \"lockTimeout\" must be a number of seconds"
-    fi
+# ipam_lock_open FD_VAR DIR: FD_VAR = a new descriptor on DIR/lock, not locked yet (1 = it cannot be
+# opened). A flock on it by a child that shares it (link_spawn's helper) takes the lock for us.
+ipam_lock_open() {
+    local lock_open_fd
+    { exec {lock_open_fd}>>"$2/lock"; } 2>/dev/null || return 1
+    printf -v "$1" '%s' "$lock_open_fd"
 }
 
-# ipam_lock: create the store directory if needed and take its lock (code 5 / 11). The lock the
-# helper of link_spawn takes for this store and timeout is collected instead; one for another is dropped.
+# layout: ipam
+# ipam_lock: create the store directory if needed and take its lock (code 5 / 11).
 ipam_lock() {
-    local rc=0 line=""
-    if [[ -n "$IPAM_LOCK_PENDING" ]]; then
-        IPAM_LOCK_PENDING=""
-        if [[ "$IPAM_LOCK_KEY" == "$IPAM_DIR|$IPAM_LOCK_TIMEOUT" ]]; then
-            IFS= read -r line <&"$LINK_POD_OUT" || true
-            LINK_POD_LOCKLINE=""
-            if [[ "$line" == "lock "[0-9]* ]]; then
-                ipam_lock_result "${line#lock }"
-                return 0
-            fi
-            # No answer (the helper is gone): take it here, on the same open file.
-            flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
-            ipam_lock_result "$rc"
-            return 0
-        fi
-        ipam_unlock
-    fi
+    local rc=0 fd
     if [[ ! -d "$IPAM_DIR" ]]; then
         mkdir -p -- "$IPAM_DIR" 2>/dev/null || [[ -d "$IPAM_DIR" ]] ||
             cni_error 5 "cannot create the address store $IPAM_DIR"
     fi
-    if ! { exec {IPAM_LOCK_FD}>>"$IPAM_DIR/lock"; } 2>/dev/null; then
-        IPAM_LOCK_FD=""
-        cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
-    fi
+    ipam_lock_open fd "$IPAM_DIR" || cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
+    IPAM_LOCK_FD="$fd"
     flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
+    ipam_lock_result "$rc"
+}
+
+# ipam_lock_taken FD STATUS: the lock on FD (ipam_lock_open) was requested from a child, which reported
+# flock's STATUS; without a STATUS (the child did not get to it) it is taken here, on the same open file.
+ipam_lock_taken() {
+    local rc="$2"
+    IPAM_LOCK_FD="$1"
+    if [[ -z "$rc" ]]; then
+        rc=0
+        flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
+    fi
     ipam_lock_result "$rc"
 }
 
@@ -82,9 +68,8 @@ ipam_lock_result() {
     fi
 }
 
-# ipam_unlock: drop the lock (a lock the helper was still taking for us is released when it ends).
+# ipam_unlock: drop the lock (a lock a child was still taking for us is released when it ends).
 ipam_unlock() {
-    IPAM_LOCK_PENDING=""
     if [[ -n "$IPAM_LOCK_FD" ]]; then
         exec {IPAM_LOCK_FD}>&-
         IPAM_LOCK_FD=""
@@ -350,13 +335,13 @@ ipam_record_index() {
 }
 
 # layout: ipam-del < ipam
-# ipam_release ID IFNAME [MARK]: free every address held by exactly this attachment (caller holds
+# ipam_release VAR ID IFNAME [MARK]: free every address held by exactly this attachment (caller holds
 # the lock); MARK (bash-cni's mark, if it exists) is removed in the same step, and so is the address
 # it names ("adding <ip>", see ipam_allocate) if that file holds only what a kill while it was being
-# written leaves: nothing, or just this ID's line. REPLY = released addresses (space separated).
+# written leaves: nothing, or just this ID's line. VAR = released addresses (space separated).
 # Unknown attachments are not an error.
 ipam_release() {
-    local id="$1" ifn="$2" extra="${3:-}" idx ip changed line="" content
+    local out="$1" id="$2" ifn="$3" extra="${4:-}" idx ip changed line="" content
     local -a victims=()
     ipam_sync
     ipam_find "$id" "$ifn"
@@ -385,7 +370,7 @@ ipam_release() {
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
         (( changed == 0 )) || ipam_mark_synced
     fi
-    REPLY="${IPAM_FOUND[*]}"
+    printf -v "$out" '%s' "${IPAM_FOUND[*]}"
 }
 
 # layout: ipam-extra < ipam
