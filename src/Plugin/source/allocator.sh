@@ -11,15 +11,14 @@
 # So bash-cni's MARK first names the address ("adding <ip>"), and its DEL releases a file left so
 # (see ipam_release).
 ipam_allocate() {
-    local id="$1" ifn="$2" mark="${3:-}" ip
+    local id="$1" ifn="$2" mark="${3:-}" ip range
     ipam_sync
     ipam_find "$id" "$ifn"
     if [[ -n "$REPLY" ]]; then
         cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
     fi
     ipam_walk_begin
-    while ipam_walk_next; do
-        ip="$REPLY"
+    while ipam_walk_next ip; do
         [[ -z "$mark" ]] || { printf 'adding %s\n' "$ip" >| "$mark"; } 2>/dev/null || true
         if ipam_reserve "$id" "$ifn" "$ip"; then
             IPAM_IP="$IPAM_WALK_CUR"
@@ -28,19 +27,18 @@ ipam_allocate() {
         fi
         # Taken since the walk looked (by a writer that ignores the lock): go on with the next.
     done
-    ipam_range_text
-    cni_error 110 "no IP addresses available in range set: $REPLY"
+    ipam_range_text range
+    cni_error 110 "no IP addresses available in range set: $range"
 }
 
 # The round-robin walk (host-local's RangeIter): from the address after last_reserved_ip.0 (or the
 # range start) to the range end, then around from the start, each address of the range once.
-# ipam_walk_begin sets where it starts; each ipam_walk_next gives the next address that is not the
-# gateway and has no reservation file (REPLY dotted, IPAM_WALK_CUR its integer), or fails when the
+# ipam_walk_begin sets where it starts; each ipam_walk_next VAR gives the next address that is not
+# the gateway and has no reservation file (VAR dotted, IPAM_WALK_CUR its integer), or fails when the
 # whole range was seen. ipam_allocate and STATUS (ipam_has_room) share it.
 ipam_walk_begin() {
     local last
-    ipam_last_reserved
-    last="$REPLY"
+    ipam_last_reserved last
     IPAM_WALK_LEFT=$(( IPAM_END - IPAM_START + 1 ))
     if (( last >= IPAM_START && last < IPAM_END )); then
         IPAM_WALK_CUR=$(( last + 1 ))
@@ -51,7 +49,7 @@ ipam_walk_begin() {
 }
 
 ipam_walk_next() {
-    local cur="$IPAM_WALK_CUR"
+    local cur="$IPAM_WALK_CUR" dotted
     while (( IPAM_WALK_LEFT > 0 )); do
         if [[ -z "$IPAM_WALK_FIRST" ]]; then
             if (( cur >= IPAM_END )); then
@@ -63,9 +61,10 @@ ipam_walk_next() {
         IPAM_WALK_FIRST=""
         IPAM_WALK_LEFT=$(( IPAM_WALK_LEFT - 1 ))
         (( cur != IPAM_GW )) || continue
-        ipv4_from_int "$cur"
-        if [[ ! -e "$IPAM_DIR/$REPLY" ]]; then
+        ipv4_from_int dotted "$cur"
+        if [[ ! -e "$IPAM_DIR/$dotted" ]]; then
             IPAM_WALK_CUR="$cur"
+            printf -v "$1" '%s' "$dotted"
             return 0
         fi
     done
@@ -77,17 +76,17 @@ ipam_walk_next() {
 # allocator's own walk (ipam_walk_next) finds one.
 ipam_has_room() {
     cni_source ipam-add
+    local free
     ipam_walk_begin
-    ipam_walk_next
+    ipam_walk_next free
 }
 
-# ipam_range_text: REPLY = "<first>-<last>" of the addresses that can be handed out.
+# ipam_range_text VAR: VAR = "<first>-<last>" of the addresses that can be handed out.
 ipam_range_text() {
-    local first="$IPAM_START" last="$IPAM_END" a
+    local first="$IPAM_START" last="$IPAM_END" a b
     (( first == IPAM_GW && first < last )) && first=$(( first + 1 ))
     (( last == IPAM_GW && last > first )) && last=$(( last - 1 ))
-    ipv4_from_int "$first"
-    a="$REPLY"
-    ipv4_from_int "$last"
-    REPLY="$a-$REPLY"
+    ipv4_from_int a "$first"
+    ipv4_from_int b "$last"
+    printf -v "$1" '%s' "$a-$b"
 }

@@ -405,7 +405,7 @@ cfg_resolve_store() {
 # Used for the configuration's routes and for those of a delegated IPAM's result.
 cfg_route_list() {
     local -n cfg_list_="$1"
-    local r dst gw def=""
+    local r dst gw gw_int def=""
     cfg_list_=()
     for r in $3; do
         dst="${r%%|*}"
@@ -413,7 +413,7 @@ cfg_route_list() {
         if ! ipv4_parse_cidr "$dst" || (( CIDR_ADDR != CIDR_NET )); then
             cni_error 7 "invalid network config: route dst \"$dst\" is not an IPv4 network"
         fi
-        if [[ -n "$gw" ]] && ! ipv4_to_int "$gw"; then
+        if [[ -n "$gw" ]] && ! ipv4_to_int gw_int "$gw"; then
             cni_error 7 "invalid network config: route gw \"$gw\" is not an IPv4 address"
         fi
         (( CIDR_PREFIX == 0 )) && def=1
@@ -426,6 +426,7 @@ cfg_route_list() {
 # cfg_resolve_range: the subnet, the range and the gateway (code 7), as host-local's
 # LoadIPAMConfig canonicalizes its range (range.go, Canonicalize).
 cfg_resolve_range() {
+    local net
     if [[ -z "$CFG_SUBNET" ]]; then
         cni_error 7 "invalid network config: \"subnet\" is missing"
     fi
@@ -439,8 +440,8 @@ cfg_resolve_range() {
         cni_error 7 "invalid network config: subnet $CFG_SUBNET is too large"
     fi
     if (( CIDR_ADDR != CIDR_NET )); then
-        ipv4_from_int "$CIDR_NET"
-        cni_error 7 "invalid network config: subnet $CFG_SUBNET has host bits set (network is $REPLY/$CIDR_PREFIX)"
+        ipv4_from_int net "$CIDR_NET"
+        cni_error 7 "invalid network config: subnet $CFG_SUBNET has host bits set (network is $net/$CIDR_PREFIX)"
     fi
     IPAM_NET="$CIDR_NET"
     IPAM_PREFIX="$CIDR_PREFIX"
@@ -448,31 +449,23 @@ cfg_resolve_range() {
     IPAM_GW=$(( IPAM_NET + 1 ))
     IPAM_START=$(( IPAM_NET + 1 ))
     IPAM_END=$(( IPAM_BCAST - 1 ))
-    if [[ -n "$CFG_GATEWAY" ]]; then
-        cfg_range_address gateway "$CFG_GATEWAY"
-        IPAM_GW="$REPLY"
-    fi
-    if [[ -n "$CFG_RANGE_START" ]]; then
-        cfg_range_address rangeStart "$CFG_RANGE_START"
-        IPAM_START="$REPLY"
-    fi
-    if [[ -n "$CFG_RANGE_END" ]]; then
-        cfg_range_address rangeEnd "$CFG_RANGE_END"
-        IPAM_END="$REPLY"
-    fi
+    [[ -z "$CFG_GATEWAY" ]] || cfg_range_address IPAM_GW gateway "$CFG_GATEWAY"
+    [[ -z "$CFG_RANGE_START" ]] || cfg_range_address IPAM_START rangeStart "$CFG_RANGE_START"
+    [[ -z "$CFG_RANGE_END" ]] || cfg_range_address IPAM_END rangeEnd "$CFG_RANGE_END"
     if (( IPAM_START > IPAM_END )); then
         cni_error 7 "invalid network config: rangeStart is after rangeEnd"
     fi
-    ipv4_from_int "$IPAM_GW"
-    IPAM_GATEWAY="$REPLY"
+    ipv4_from_int IPAM_GATEWAY "$IPAM_GW"
 }
 
-# cfg_range_address FIELD VALUE: REPLY = VALUE as an integer inside the subnet's usable part (code 7).
+# cfg_range_address VAR FIELD VALUE: VAR = VALUE as an integer inside the subnet's usable part (code 7).
 cfg_range_address() {
-    if ! ipv4_to_int "$2"; then
-        cni_error 7 "invalid network config: $1 \"$2\" is not an IPv4 address"
+    local n
+    if ! ipv4_to_int n "$3"; then
+        cni_error 7 "invalid network config: $2 \"$3\" is not an IPv4 address"
     fi
-    if (( REPLY <= IPAM_NET || REPLY >= IPAM_BCAST )); then
-        cni_error 7 "invalid network config: $1 $2 is outside the usable part of $CFG_SUBNET"
+    if (( n <= IPAM_NET || n >= IPAM_BCAST )); then
+        cni_error 7 "invalid network config: $2 $3 is outside the usable part of $CFG_SUBNET"
     fi
+    printf -v "$1" '%s' "$n"
 }

@@ -74,13 +74,11 @@ delegate_parse_result() {
     ipv4_parse_cidr "${v[0]}" || return 1
     IPAM_IP="$CIDR_ADDR"
     IPAM_PREFIX="$CIDR_PREFIX"
-    ipv4_from_int "$CIDR_ADDR"
-    IPAM_ADDRESS="$REPLY"
+    ipv4_from_int IPAM_ADDRESS "$CIDR_ADDR"
     IPAM_GATEWAY="${v[1]}"
     IPAM_GW=0
     if [[ -n "$IPAM_GATEWAY" ]]; then
-        ipv4_to_int "$IPAM_GATEWAY" || return 1
-        IPAM_GW="$REPLY"
+        ipv4_to_int IPAM_GW "$IPAM_GATEWAY" || return 1
     fi
     DELEGATE_ROUTES_JSON="${v[2]}"
     DELEGATE_ROUTES="${v[3]}"

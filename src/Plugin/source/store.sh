@@ -304,14 +304,14 @@ ipam_reserve() {
     return 1
 }
 
-# ipam_last_reserved: REPLY = the address in last_reserved_ip.0 as an integer, -1 when there is none.
+# ipam_last_reserved VAR: VAR = the address in last_reserved_ip.0 as an integer, -1 when there is none.
 ipam_last_reserved() {
     local ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
     if [[ -f "$lastf" ]]; then
         { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        ipv4_to_int "$ip" && return 0
+        ipv4_to_int "$1" "$ip" && return 0
     fi
-    REPLY=-1
+    printf -v "$1" '%s' -1
 }
 
 # ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).

@@ -17,9 +17,10 @@ cmd_status() {
 # layout: ipam-extra < ipam
 # ipam_status: code 50 unless an ADD could get an address now.
 ipam_status() {
+    local range
     if ! ipam_has_room; then
-        ipam_range_text
-        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
+        ipam_range_text range
+        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $range"
     fi
 }
 
