@@ -14,8 +14,8 @@ ipam_allocate() {
     local id="$1" ifn="$2" mark="${3:-}" ip range
     ipam_sync
     ipam_find "$id" "$ifn"
-    if [[ -n "$REPLY" ]]; then
-        cni_error 111 "container $id already holds address $REPLY for interface $ifn in network $CFG_NAME"
+    if (( ${#IPAM_FOUND[@]} )); then
+        cni_error 111 "container $id already holds address ${IPAM_FOUND[0]} for interface $ifn in network $CFG_NAME"
     fi
     ipam_walk_begin
     while ipam_walk_next ip; do

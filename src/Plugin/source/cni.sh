@@ -3,7 +3,8 @@
 # result and error output (cni_emit, cni_error), the environment checks, the log line, and the
 # dispatch of CNI_COMMAND (cni_main) with the lazy loading the generated layout relies on
 # (cni_source, cni_lazy).
-# Functions return values through globals (REPLY, CNI_*) instead of command substitution, so no
+# Functions return values into a variable the caller names (printf -v VAR; the callee's own locals
+# carry a trailing "_" where a caller's name could clash) instead of command substitution, so no
 # subshell is forked and a fatal error can end the plugin from anywhere.
 
 # layout: start
@@ -37,12 +38,14 @@ cni_netns_plausible() {
     [[ "$1" == /* && -f "$1" && ! -s "$1" && ! "$1" -ef /proc/self/ns/net && ! "$1" -ef /proc/1/ns/net ]]
 }
 
-# netns_name PATH: REPLY = the name of a namespace under /run/netns (what runtimes pass), which `ip -n`
-# enters itself; fails for any other path.
+# netns_name VAR PATH: VAR = the name of a namespace under /run/netns (what runtimes pass), which
+# `ip -n` enters itself; fails for any other path.
 netns_name() {
-    REPLY="${1##*/}"
-    [[ -n "$REPLY" && "$REPLY" != . && "$REPLY" != .. && "$REPLY" != -* &&
-       ( "$1" == "/run/netns/$REPLY" || "$1" == "/var/run/netns/$REPLY" ) && "$1" -ef "/var/run/netns/$REPLY" ]]
+    local netns_name_="${2##*/}"
+    [[ -n "$netns_name_" && "$netns_name_" != . && "$netns_name_" != .. && "$netns_name_" != -* &&
+       ( "$2" == "/run/netns/$netns_name_" || "$2" == "/var/run/netns/$netns_name_" ) &&
+       "$2" -ef "/var/run/netns/$netns_name_" ]] || return 1
+    printf -v "$1" '%s' "$netns_name_"
 }
 
 # layout: common
@@ -60,23 +63,24 @@ CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated addre
 CNI_START="${EPOCHREALTIME/[.,]/}"
 declare -A CNI_LOADED=()
 
-# cni_version_rank VERSION: REPLY = comparable number, or 0 if unsupported.
+# cni_version_rank VAR VERSION: VAR = comparable number, or 0 if unsupported.
 cni_version_rank() {
-    case "$1" in
-        0.3.0) REPLY=300 ;;
-        0.3.1) REPLY=301 ;;
-        0.4.0) REPLY=400 ;;
-        1.0.0) REPLY=10000 ;;
-        1.1.0) REPLY=10100 ;;
-        *) REPLY=0 ;;
+    local version_rank_=0
+    case "$2" in
+        0.3.0) version_rank_=300 ;;
+        0.3.1) version_rank_=301 ;;
+        0.4.0) version_rank_=400 ;;
+        1.0.0) version_rank_=10000 ;;
+        1.1.0) version_rank_=10100 ;;
     esac
+    printf -v "$1" '%s' "$version_rank_"
 }
 
 # cni_check_version: the config's cniVersion must be supported (code 1).
 cni_check_version() {
-    local v="$1"
-    cni_version_rank "$v"
-    if (( REPLY == 0 )); then
+    local v="$1" rank
+    cni_version_rank rank "$v"
+    if (( rank == 0 )); then
         # The error carries the config's version when it is one (the runtime asked in it).
         [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && CNI_VERSION="$v"
         cni_error 1 "incompatible CNI versions: config is \"$v\", plugin supports ${CNI_SUPPORTED_VERSIONS[*]}"
@@ -301,11 +305,10 @@ cni_log() {
 # layout: common-extra < common
 # cni_require_version MIN COMMAND: the command exists only from MIN on (code 1 otherwise).
 cni_require_version() {
-    local min="$1" cmd="$2" have
-    cni_version_rank "$CNI_VERSION"
-    have="$REPLY"
-    cni_version_rank "$min"
-    if (( have < REPLY )); then
+    local min="$1" cmd="$2" have need
+    cni_version_rank have "$CNI_VERSION"
+    cni_version_rank need "$min"
+    if (( have < need )); then
         cni_error 1 "config version $CNI_VERSION does not allow $cmd (needs $min or later)"
     fi
 }

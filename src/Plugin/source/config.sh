@@ -315,7 +315,7 @@ LAB_IPAM=""
 #   routes      the routes (CFG_ROUTE_LIST: "dst|gw" words, CFG_HAS_DEFAULT_ROUTE)
 # A part written lab:PART is resolved only when the plugin allocates itself (LAB_IPAM).
 cfg_resolve() {
-    local w
+    local w rank
     local -a env=() parts=()
     for w in "$@"; do
         case "$w" in
@@ -324,8 +324,8 @@ cfg_resolve() {
         esac
     done
     cfg_load
-    cni_version_rank "$CFG_VERSION"
-    (( REPLY > 0 )) && CNI_VERSION="$CFG_VERSION"
+    cni_version_rank rank "$CFG_VERSION"
+    (( rank == 0 )) || CNI_VERSION="$CFG_VERSION"
     cni_check_env "${env[@]}"
     cfg_check_common
     LAB_IPAM=""

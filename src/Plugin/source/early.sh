@@ -37,8 +37,7 @@ early_del() {
     cni_valid_id "${CNI_CONTAINERID:-}" && cni_valid_ifname "${CNI_IFNAME:-}" || return 0
     cni_read_stdin
     cfg_parse fast || return 0
-    cni_version_rank "$CFG_VERSION"
-    rank="$REPLY"
+    cni_version_rank rank "$CFG_VERSION"
     (( rank > 0 )) || return 0
     link_host_name host "$CNI_CONTAINERID" "$CNI_IFNAME"
     link_spawn_del "$host"

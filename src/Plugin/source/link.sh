@@ -139,8 +139,9 @@ link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:
 # link_pod_exec NETNS: become the `ip -batch` that configures the pod end inside NETNS (`ip -n NAME`
 # for a namespace under /run/netns, else through nsenter). Runs in a child.
 link_pod_exec() {
-    if netns_name "$1"; then
-        exec ip -n "$REPLY" -batch - 2>&1
+    local name
+    if netns_name name "$1"; then
+        exec ip -n "$name" -batch - 2>&1
     fi
     exec nsenter --net="$1" ip -batch - 2>&1
 }
@@ -295,10 +296,10 @@ link_abort_pod() {
 # A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
 # which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
 link_pod_batch() {
-    local ns="$1" batch="$2"
+    local ns="$1" batch="$2" name
     shift 2
-    if netns_name "$ns"; then
-        if LINK_POD_ERR="$(exec ip "$@" -n "$REPLY" -batch - 2>&1 <<<"$batch")"; then
+    if netns_name name "$ns"; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
             return 0
         fi
         # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
@@ -424,12 +425,12 @@ link_del_error() {
 }
 
 # layout: link-extra < link
-# link_route_key DST: REPLY = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
+# link_route_key VAR DST: VAR = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
 link_route_key() {
-    case "$1" in
-        0.0.0.0/0) REPLY=default ;;
-        */32) REPLY="${1%/32}" ;;
-        *) REPLY="$1" ;;
+    case "$2" in
+        0.0.0.0/0) printf -v "$1" '%s' default ;;
+        */32) printf -v "$1" '%s' "${2%/32}" ;;
+        *) printf -v "$1" '%s' "$2" ;;
     esac
 }
 
@@ -437,7 +438,7 @@ link_route_key() {
 # result (one `ip` run reads address, link and routes). ROUTES = "dst|gw ..." (gw may be empty).
 # LINK_PROBLEMS = what does not match (empty when all is as described).
 link_check_pod() {
-    local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw
+    local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw key
     local -a routes=()
     read -r -a routes <<<"$5"
     LINK_PROBLEMS=()
@@ -465,8 +466,8 @@ link_check_pod() {
     for r in "${routes[@]}"; do
         dst="${r%%|*}"
         gw="${r#*|}"
-        link_route_key "$dst"
-        if [[ -z "$dst" || "$table" != *$'\n'"$REPLY ${gw:+via $gw }"* ]]; then
+        link_route_key key "$dst"
+        if [[ -z "$dst" || "$table" != *$'\n'"$key ${gw:+via $gw }"* ]]; then
             LINK_PROBLEMS+=("$ifn in $ns has no route to $dst${gw:+ via $gw}")
         fi
     done

@@ -87,33 +87,30 @@ ipam_owner_is() {
     [[ "$content" == "$2"$'\r\n'"$3" ]]
 }
 
-# ipam_index_key ID IFNAME: REPLY = index file path, or "" if the name would be too long.
+# ipam_index_key VAR ID IFNAME: VAR = index file path, or "" if the name would be too long.
 ipam_index_key() {
-    local key="$1:$2"
+    local key="$2:$3"
     if (( ${#key} > 250 )); then
-        REPLY=""
+        printf -v "$1" '%s' ""
     else
-        REPLY="$IPAM_INDEX_DIR/$key"
+        printf -v "$1" '%s' "$IPAM_INDEX_DIR/$key"
     fi
 }
 
-# ipam_find ID IFNAME: REPLY = address held by the attachment, or "" (index lookup; call ipam_sync first).
+# ipam_find ID IFNAME: IPAM_FOUND = the addresses held by the attachment (one, or none; index lookup;
+# call ipam_sync first).
 ipam_find() {
     local id="$1" ifn="$2" idx ip=""
     IPAM_FOUND=()
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
-    REPLY=""
+    ipam_index_key idx "$id" "$ifn"
     if [[ -z "$idx" ]]; then
         ipam_scan_owner "$id" "$ifn"
-        REPLY="${IPAM_FOUND[0]:-}"
         return 0
     fi
     if [[ -f "$idx" ]]; then
         { IFS= read -r ip < "$idx"; } 2>/dev/null || true
         if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
             IPAM_FOUND=("$ip")
-            REPLY="$ip"
             return 0
         fi
     fi
@@ -145,7 +142,6 @@ ipam_find_foreign() {
     done <<<"$out"
     if [[ -n "$ip" ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
         IPAM_FOUND=("$ip")
-        REPLY="$ip"
     fi
     return 0
 }
@@ -166,7 +162,6 @@ ipam_find_foreign_in_bash() {
     re=$'\n'"$re ([0-9.]+)"
     if [[ "$map" =~ $re ]] && ipam_owner_is "$IPAM_DIR/${BASH_REMATCH[1]}" "$id" "$ifn"; then
         IPAM_FOUND=("${BASH_REMATCH[1]}")
-        REPLY="${BASH_REMATCH[1]}"
     fi
     return 0
 }
@@ -194,7 +189,8 @@ ipam_sync() {
     if [[ -f "$marker" && "$marker" -nt "$IPAM_DIR" ]]; then
         return 0
     fi
-    ipam_reindex ""
+    local removed
+    ipam_reindex removed ""
     ipam_mark_synced
 }
 
@@ -211,10 +207,11 @@ ipam_mark_synced() {
 }
 
 # layout: ipam-extra < ipam
-# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
-# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
+# ipam_reindex VAR "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC;
+# a lone blank for an empty list), reservations whose owner is not in it are removed. VAR = number of
+# files removed.
 ipam_reindex() {
-    local gc="$1" f name content idx current foreign=""
+    local gc="$2" f name content idx current foreign=""
     local -A valid=() keep=()
     local -a victims=()
     for name in $gc; do
@@ -236,8 +233,7 @@ ipam_reindex() {
             continue
         fi
         [[ "$content" == *$'\r\n'* ]] || continue
-        ipam_index_key "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
-        idx="$REPLY"
+        ipam_index_key idx "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
         [[ -n "$idx" ]] || continue
         current=""
         if [[ -f "$idx" ]]; then
@@ -273,7 +269,7 @@ ipam_reindex() {
     if (( ${#victims[@]} )); then
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
     fi
-    REPLY="${#victims[@]}"
+    printf -v "$1" '%s' "${#victims[@]}"
 }
 
 # layout: ipam-add < ipam
@@ -317,8 +313,7 @@ ipam_last_reserved() {
 # ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
 ipam_record_index() {
     local id="$1" ifn="$2" ip="$3" lastf="$4" idx
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
+    ipam_index_key idx "$id" "$ifn"
     if [[ -n "$idx" ]]; then
         umask 077
         if ! { printf '%s' "$ip" >| "$idx"; } 2>/dev/null; then
@@ -357,8 +352,7 @@ ipam_release() {
     for ip in "${IPAM_FOUND[@]}"; do
         victims+=("$IPAM_DIR/$ip")
     done
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
+    ipam_index_key idx "$id" "$ifn"
     if [[ -n "$idx" && -e "$idx" ]]; then
         victims+=("$idx")
     fi
@@ -374,21 +368,20 @@ ipam_release() {
 }
 
 # layout: ipam-extra < ipam
-# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
+# ipam_lookup VAR ID IFNAME: VAR = address held by the attachment, or "" (takes and drops the lock).
 ipam_lookup() {
-    REPLY=""
+    printf -v "$1" '%s' ""
     [[ -d "$IPAM_DIR" ]] || return 0
     ipam_lock
     ipam_sync
-    ipam_find "$1" "$2"
+    ipam_find "$2" "$3"
     ipam_unlock
+    printf -v "$1" '%s' "${IPAM_FOUND[0]:-}"
 }
 
-# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
-# (caller holds the lock). REPLY = number of files removed.
+# ipam_gc VAR "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the
+# index (caller holds the lock). VAR = number of files removed.
 ipam_gc() {
-    ipam_reindex "${1:- }"
-    local removed="$REPLY"
+    ipam_reindex "$1" "${2:- }"
     ipam_mark_synced
-    REPLY="$removed"
 }

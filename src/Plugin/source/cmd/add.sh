@@ -114,9 +114,9 @@ ipam_cmd_add() {
 
 # ipam_ips_json VAR ADDRESS [INTERFACE_INDEX]: VAR = the "ips" list for this result version.
 ipam_ips_json() {
-    local version_field="" iface=""
-    cni_version_rank "$CNI_VERSION"
-    (( REPLY < 10000 )) && version_field='"version":"4",'
+    local version_field="" iface="" rank
+    cni_version_rank rank "$CNI_VERSION"
+    (( rank >= 10000 )) || version_field='"version":"4",'
     [[ -n "${3:-}" ]] && iface=",\"interface\":$3"
     printf -v "$1" '%s' "[{$version_field\"address\":\"$2/$IPAM_PREFIX\",\"gateway\":\"$IPAM_GATEWAY\"$iface}]"
 }

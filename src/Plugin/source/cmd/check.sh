@@ -33,12 +33,13 @@ cmd_check() {
 # ipam_check_holds ID IFNAME [IP]: the attachment holds an address (code 3 if not); with IP, that one
 # (code 100 if another).
 ipam_check_holds() {
-    ipam_lookup "$1" "$2"
-    if [[ -z "$REPLY" ]]; then
+    local held
+    ipam_lookup held "$1" "$2"
+    if [[ -z "$held" ]]; then
         cni_error 3 "unknown container: $1/$2 holds no address in network $CFG_NAME"
     fi
-    if [[ -n "${3:-}" && "$REPLY" != "$3" ]]; then
-        cni_error 100 "address mismatch: store has $REPLY, prevResult says $3"
+    if [[ -n "${3:-}" && "$held" != "$3" ]]; then
+        cni_error 100 "address mismatch: store has $held, prevResult says $3"
     fi
 }
 

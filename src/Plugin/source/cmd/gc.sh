@@ -18,11 +18,12 @@ cmd_gc() {
 # layout: ipam-extra < ipam
 # ipam_gc_store VALID: release every reservation not in VALID ("id:ifname" words), under the lock.
 ipam_gc_store() {
+    local removed
     if [[ -d "$IPAM_DIR" ]]; then
         ipam_lock
-        ipam_gc "$1"
+        ipam_gc removed "$1"
         ipam_unlock
-        CNI_LOG_DETAIL="removed=$REPLY"
+        CNI_LOG_DETAIL="removed=$removed"
     fi
 }
 
