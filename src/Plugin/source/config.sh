@@ -9,6 +9,13 @@
 # escapes, fractions, false, keys with dots, ...) makes it give up, and the input goes to jq, which
 # then decides (and reports malformed JSON). Then the configuration is resolved once (cfg_resolve:
 # every check and every derived value).
+# Globals (the resolved configuration; beside them only the constants JP_WS JP_FLAT CFG_INVALID DEFAULT_BRIDGE):
+#   CFG_* of CFG_FIELDS, CFG_IPAM_KIND, CFG_PARSED, CFG_ERROR  the parsed configuration (cfg_parse)
+#   BRIDGE MTU LAB_IPAM                                       bash-cni's own (cfg_resolve_link)
+#   IPAM_DIR IPAM_INDEX_DIR IPAM_LOCK_TIMEOUT                 the store (cfg_resolve_store)
+#   IPAM_NET IPAM_PREFIX IPAM_BCAST IPAM_GW IPAM_START IPAM_END IPAM_GATEWAY   the range (cfg_resolve_range)
+#   CFG_ROUTE_LIST CFG_HAS_DEFAULT_ROUTE                      the routes (cfg_route_list)
+#   JP_VAL JP_TYPE                                            the bash reader's parse (jp_parse)
 
 # layout: json
 declare -A JP_VAL=() JP_TYPE=()
