@@ -61,6 +61,8 @@ CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
 CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
 CNI_START="${EPOCHREALTIME/[.,]/}"
+
+# layout: start
 declare -A CNI_LOADED=()
 
 # cni_version_rank VAR VERSION: VAR = comparable number, or 0 if unsupported.
@@ -76,6 +78,7 @@ cni_version_rank() {
     printf -v "$1" '%s' "$version_rank_"
 }
 
+# layout: common
 # cni_check_version: the config's cniVersion must be supported (code 1).
 cni_check_version() {
     local v="$1" rank
@@ -347,6 +350,7 @@ cni_main() {
     esac
 }
 
+# layout: start
 # The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
 # jq reader, index rebuilds, error diagnosis, ...) sits in lib/ files that are read on first use:
 # bash parses every line it sources, which costs more than anything the hot path runs. A stub

@@ -139,6 +139,7 @@ jp_parse_general() {
 CFG_INVALID=$'\001'
 CFG_PARSED=""            # the fields of CFG_FIELDS are filled (cfg_parse)
 CFG_ERROR=()             # why cfg_parse could not fill them: code, message, details
+DEFAULT_BRIDGE=cni0
 
 # The configuration's fields, one row each: the variable, where the bash reader (cfg_fast_load) finds
 # it, and the jq expression of the jq reader (cfg_jq_load). Both readers fill exactly these variables
@@ -300,10 +301,9 @@ cfg_jq_load() {
     done
 }
 
-# layout: config
-# bash-cni's own fields and what the command resolves; LAB_IPAM = the plugin allocates the address
-# itself (bash-cni-ipam always; bash-cni without an "ipam" section, the lab form).
-DEFAULT_BRIDGE=cni0
+# layout: resolve
+# LAB_IPAM = the plugin allocates the address itself (bash-cni-ipam always; bash-cni without an
+# "ipam" section, the lab form).
 LAB_IPAM=""
 
 # cfg_resolve WORD...: the configuration resolved once, as host-local's LoadIPAMConfig
