@@ -9,6 +9,9 @@ readonly REPO_DIR
 readonly DEFAULT_LAYERS=(unit netns cluster)
 # The cluster targets the cluster layer runs on when no --target is given.
 readonly DEFAULT_CLUSTER_TARGETS=(local local-api)
+# The third-party profiles whose conformance tables (fixtures/plugins/profiles/conformance/) a netns run without
+# --profile and --filter also writes: each its own test process of Category=NetnsConformance, summary line netns@NAME.
+readonly TABLE_PROFILES=(reference ptp macvlan static)
 SUMMARY_KEYS=()
 # Which Debian packages the chosen layers and target need (and never containerd/runc over Docker's containerd.io).
 # shellcheck source=.ci/packages.sh
@@ -55,7 +58,8 @@ What it does:
      before the layer; teardown checks found nothing). Root layers are not run, and listed as such, when not
      running as root
   4. writes allure-results/ (cleaned first) and renders allure-report/index.html (one self-contained file) with
-     the history of earlier runs (.allure-history/); as root, checks it in headless Chromium without network
+     the history of earlier runs (.allure-history/), and allure-report/behaviours/index.html (the same results
+     grouped epic -> feature -> story); as root, checks it in headless Chromium without network
      (screenshots in allure-report/browser-check/)
   5. prints a summary per layer, every skipped test with its reason, and finally "N passed, N failed, N skipped";
      exits non-zero on any failure
@@ -377,6 +381,34 @@ verdict() {
   dotnet "$BASHCNI_ARTIFACTS/bin/Verdict/release/BashCni.Verdict.dll" "$1" --out "$WORK_DIR/verdict" "${@:2}"
 }
 
+# The suite's own cost, measured as the benchmark measures the plugin (tests/Harness/Cost): cost_begin before a layer,
+# cost_end KEY [TRX_DIR] after it records its wall time, the CPU time of every process the layer started and waited
+# for (this shell's cutime + cstime, which include the test host, the plugin and every tool down the tree), the
+# processes the machine started meanwhile (/proc/stat; on a quiet machine, the layer's) and its tests' times.
+COST_T0="" COST_CPU0="" COST_P0=""
+children_cpu_ticks() {
+  local stat rest
+  local -a f
+  stat="$(</proc/$$/stat)"
+  rest="${stat##*) }" # fields from 3 (state) on; comm may hold spaces
+  read -r -a f <<<"$rest"
+  printf '%s\n' "$((f[13] + f[14]))"
+}
+processes_started() { awk '$1 == "processes" { print $2 }' /proc/stat; }
+cost_begin() {
+  COST_T0="$EPOCHREALTIME"
+  COST_CPU0="$(children_cpu_ticks)"
+  COST_P0="$(processes_started)"
+}
+cost_end() {
+  local key="$1" trx_dir="${2:-$WORK_DIR/no-trx}" wall cpu ticks
+  ticks="$(getconf CLK_TCK)"
+  wall="$(awk -v a="$COST_T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')"
+  cpu="$(awk -v a="$COST_CPU0" -v b="$(children_cpu_ticks)" -v t="$ticks" 'BEGIN { printf "%.2f", (b - a) / t }')"
+  verdict cost --key "$key" --trx-dir "$trx_dir" --wall "$wall" --cpu "$cpu" \
+    --processes "$(($(processes_started) - COST_P0))"
+}
+
 # run_dotnet_test STATE_DIR TMP_DIR DLL FILTER TRX_DIR TRX_NAME [CONSOLE]: one dotnet test invocation of a layer
 # with the layer's state directory and temporary directory; its output goes to stderr; prints its exit status.
 # CONSOLE "progress" shows the tests' progress lines (start-up phases, pods, probes) as they come: the console
@@ -398,8 +430,13 @@ run_dotnet_test() {
 # run_layer LAYER [CLUSTER_TARGET]: one layer (the cluster layer on one target: its results carry the target, its
 # summary line is "cluster@TARGET" when the run covers more than one target).
 run_layer() {
-  local layer="$1" target="${2:-}" category project assembly key="$1"
+  local layer="$1" target="${2:-}" category project assembly key="$1" profile=""
   [[ -z "$target" ]] || key="$layer@$target"
+  # A netns run with a profile other than bash-cni: its results carry the profile's label (summary line netns@NAME).
+  if [[ "$layer" == netns && -n "${BASHCNI_PROFILE:-}" && "${BASHCNI_PROFILE:-}" != bash-cni ]]; then
+    profile="$(basename "$BASHCNI_PROFILE" .json)"
+    key="$layer@$profile"
+  fi
   case "$layer" in
     unit) category=Unit project=Unit assembly=BashCni.Tests.Unit ;;
     netns) category=Netns project=Netns assembly=BashCni.Tests.Netns ;;
@@ -411,6 +448,7 @@ run_layer() {
     say "$layer: not run — needs root"
     return 0
   fi
+  cost_begin
   local dll
   dll="$(test_dll "$project" "$assembly")"
   [[ -f "$dll" ]] || die "$dll was not built"
@@ -431,20 +469,41 @@ run_layer() {
   console=""
   [[ "$layer" != cluster ]] || console=progress
   local guarded=0
-  # Root layers run under the host guard; the cluster layer reaches clusters outside (kind, kubeconfig, aws).
-  if is_root && [[ "$layer" != cluster ]]; then guarded=1; fi
+  # Root layers run under the host guard, the cluster layer too on the embedded cluster (local, local-api: its nodes,
+  # API and SSH relays live inside the test process's own namespaces); a cluster outside (kind, kubeconfig, aws) is
+  # reached through the host's network, so that layer runs unguarded and its final check compares the host whole.
+  if is_root; then
+    case "$layer:${target:-${TARGET:-local}}" in
+      cluster:local | cluster:local-api | unit:* | netns:*) guarded=1 ;;
+    esac
+  fi
   rc="$(HOST_GUARD=$guarded run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$filter" "$trx_dir" "$layer.trx" "$console")"
   kill "$ticker" 2>/dev/null || true
   wait "$ticker" 2>/dev/null || true
-  say "$layer: final checks (dotnet test --filter Category=${category}Final)"
-  final_rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "Category=${category}Final" "$trx_dir" "$layer-final.trx")"
+  say "$layer: final checks (dotnet test --filter Category=${category}Final${FINAL_EXCLUDE:+&Name!~$FINAL_EXCLUDE})"
+  local final_filter="Category=${category}Final"
+  [[ -z "${FINAL_EXCLUDE:-}" ]] || final_filter+="&Name!~${FINAL_EXCLUDE}"
+  final_rc="$(run_dotnet_test "$state_dir" "$tmp_dir" "$dll" "$final_filter" "$trx_dir" "$layer-final.trx")"
   rm -rf "$tmp_dir"
 
   # The verdict (src: tests/Harness/Verdict) reads the TRX files, the Allure results and fixtures/expected-skips.
   SUMMARY[$key]="$(verdict layer --layer "$layer" --key "$key" --category "$category" --trx-dir "$trx_dir" --rc "$rc" \
     --final-rc "$final_rc" --allure "$ALLURE_RESULTS_DIR" --skips "$EXPECTED_SKIPS" --target "${target:-${TARGET:-local}}" \
-    --cluster-target "$target")"
+    --cluster-target "$target" --profile "$profile")"
+  cost_end "$key" "$trx_dir"
   say "$key: ${SUMMARY[$key]}"
+}
+
+# After the netns run of the default profile (no --profile; no --filter, or --filter Category=NetnsConformance: the
+# tables alone, fixtures/plugins/profiles/conformance-tables.sh): the conformance table of each of TABLE_PROFILES. The
+# final checks leave out the bad-input teardown, which records only when the bad-input fixture ran.
+run_profile_tables() {
+  [[ -z "$PROFILE" && ( -z "$FILTER" || "$FILTER" == Category=NetnsConformance ) ]] || return 0
+  local name
+  for name in "${TABLE_PROFILES[@]}"; do
+    BASHCNI_PROFILE="$name" FILTER="Category=NetnsConformance" FINAL_EXCLUDE="bad-input" run_layer netns
+    SUMMARY_KEYS+=("netns@$name")
+  done
 }
 
 # The cluster layer: on the chosen --target, or (none chosen) on each of DEFAULT_CLUSTER_TARGETS, one after the
@@ -491,11 +550,12 @@ run_mutate() {
   SUMMARY[mutate]="$(verdict bench --layer mutate --rc "$rc" --text "$(sed -n 's/^mutate: score /score /p' "$log" | tail -n 1)")"
 }
 
-# Renders one results directory into a single-file report and strips the analytics tag from it.
+# Renders one results directory into a single-file report and strips the analytics tag from it; further arguments go
+# to allure awesome (e.g. --group-by).
 render_one() {
   local results="$1" out="$2" name="$3" config="$4" log="$5"
   if ! (cd "$REPO_DIR" && npx --no-install allure awesome "$results" -o "$out" --single-file --name "$name" \
-    --config "$config") >"$log" 2>&1; then
+    --config "$config" "${@:6}") >"$log" 2>&1; then
     tail -n 20 "$log" >&2
     return 1
   fi
@@ -524,6 +584,15 @@ render_report() {
     return 0
   fi
   say "report: $out/index.html"
+  # The behaviours view: the same results grouped epic → feature → story (the labels the harness writes), as a
+  # second page beside the first; it keeps no history (the run is in the history once, through the main report).
+  jq 'del(.historyPath, .historyLimit)' "$REPO_DIR/allurerc.json" >"$WORK_DIR/allurerc.nohistory.json"
+  if render_one "$ALLURE_RESULTS_DIR" "$out/behaviours" "$(report_title) (behaviours)" "$WORK_DIR/allurerc.nohistory.json" \
+    "$WORK_DIR/allure-behaviours.log" --group-by epic,feature,story; then
+    say "report: $out/behaviours/index.html (epic → feature → story)"
+  else
+    say "report: the behaviours view could not be rendered (log above)"
+  fi
   check_report "$out"
 }
 
@@ -549,7 +618,8 @@ history_runs() {
 # test in the "plugin defect" category with its evidence and the differing cell highlighted. Screenshots go to
 # allure-report/browser-check/. A failing check fails the run.
 check_report() {
-  local out="$1" layers=() layer demo_report="" check_dir="$1/browser-check"
+  local out="$1" layers=() layer demo_report="" check_dir="$1/browser-check" behaviours=""
+  [[ ! -f "$1/behaviours/index.html" ]] || behaviours="$1/behaviours/index.html"
   if ! is_root; then
     REPORT_CHECK="not run: needs root (the browser runs without network under unshare -n)"
     say "report check: $REPORT_CHECK"
@@ -586,7 +656,7 @@ check_report() {
   PUPPETEER_SKIP_DOWNLOAD=1 BASHCNI_CHROMIUM="$browser" unshare --net -- node "$REPO_DIR/tests/ReportCheck/check-report.mjs" \
     --report "$out/index.html" --layers "$(IFS=,; printf '%s' "${layers[*]}")" --out "$check_dir" \
     --history "$REPO_DIR/.allure-history/history.jsonl" \
-    ${demo_report:+--demo "$demo_report"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
+    ${demo_report:+--demo "$demo_report"} ${behaviours:+--behaviours "$behaviours"} >"$WORK_DIR/report-check.log" 2>&1 || rc=$?
   sed 's/^/  /' "$WORK_DIR/report-check.log"
   [[ -z "$demo_report" ]] || cp "$demo_report" "$check_dir/report-demo.html"
   if ((rc == 0)); then
@@ -634,9 +704,10 @@ main() {
   start_load "$LOAD"
   for layer in "${LAYERS[@]}"; do
     case "$layer" in
-      bench) run_bench; SUMMARY_KEYS+=(bench) ;;
-      mutate) run_mutate; SUMMARY_KEYS+=(mutate) ;;
+      bench) cost_begin; run_bench; cost_end bench; SUMMARY_KEYS+=(bench) ;;
+      mutate) cost_begin; run_mutate; cost_end mutate; SUMMARY_KEYS+=(mutate) ;;
       cluster) run_cluster_layer ;;
+      netns) run_layer netns; SUMMARY_KEYS+=(netns); run_profile_tables ;;
       *) run_layer "$layer"; SUMMARY_KEYS+=("$layer") ;;
     esac
   done
@@ -648,6 +719,10 @@ main() {
   fi
   local report=""
   [[ ! -f "$REPO_DIR/allure-report/index.html" ]] || report="$REPO_DIR/allure-report/index.html"
+  # What each layer cost, its most expensive tests first; kept as Markdown beside the TRX files.
+  mkdir -p "$REPO_DIR/TestResults"
+  verdict costs --layers "${SUMMARY_KEYS[*]}" --md "$REPO_DIR/TestResults/cost.md" \
+    --title "Suite cost: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || printf 'unknown commit'), $(nproc) cores, load $LOAD" >&2
   # The summary block and its last line "N passed, N failed, N skipped"; the verdict's exit status is the run's.
   verdict summary --layers "${SUMMARY_KEYS[*]}" --browser "$REPORT_CHECK_STATE" --browser-text "$REPORT_CHECK" \
     --report "$report" --load "$LOAD"

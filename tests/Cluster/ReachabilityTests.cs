@@ -37,7 +37,7 @@ public sealed class ReachabilityTests : ClusterTest
         Evidence.Parameter("stage", stage);
         Evidence.Parameter("cluster", cluster.Kind);
         await Evidence.StepAsync($"apply stage {stage}", () => Stages.ApplyAsync(cluster, stage));
-        await TestContext.Progress.WriteLineAsync($"stage {stage} applied on {string.Join(", ", cluster.Nodes.Select(n => n.Name))}; probing via {cluster.PodNetworkVia}");
+        await TestContext.Progress.WriteLineAsync($"stage {stage} applied on {string.Join(", ", LabNodes.Of(cluster.Nodes).Select(n => n.Name))}; probing via {cluster.PodNetworkVia}");
 
         var pods = new List<PodState>();
         foreach (var pod in ClusterSession.LabPods)
@@ -46,7 +46,7 @@ public sealed class ReachabilityTests : ClusterTest
         var plan = await ProbePlan.CreateAsync(cluster, expected, pods);
         Evidence.Attach($"probe plan ({stage})", plan.Describe());
 
-        var report = await Evidence.StepAsync($"probe the matrix ({stage})", () => ReachabilityProbe.RunAsync(cluster, plan));
+        var report = await Evidence.StepAsync($"probe the matrix ({stage}) by exec into each source pod's {cluster.PodNetworkVia}", () => ReachabilityProbe.RunAsync(cluster, plan));
         await TestContext.Progress.WriteLineAsync($"--- reachability, stage {stage} ({report.Duration.TotalSeconds:F1} s)\n{Grids(report)}");
         // The report's browser check needs a reachability failure to look at: judged from this very probe run,
         // with one expected cell flipped, into a separate results directory (only when run-tests.sh asks).

@@ -25,4 +25,8 @@ internal sealed class Options
     public int Int(string name) =>
         int.TryParse(this[name], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)
             ? v : throw new ArgumentException($"--{name} must be a number (got '{this[name]}')");
+
+    public double Double(string name) =>
+        double.TryParse(this[name], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v : throw new ArgumentException($"--{name} must be a number (got '{this[name]}')");
 }

@@ -1,13 +1,18 @@
+using BashCni.Harness.Cost;
 using BashCni.Harness.Verdict;
 using BashCni.Verdict;
 
 // The run's verdict for run-tests.sh, which only runs the layers and prints what this says:
 //   layer   --out DIR --layer L [--key K] --category C --trx-dir D --rc N --final-rc N --allure DIR --skips FILE --target T
-//           [--cluster-target T]
-//           judges one run layer (recorded as K, e.g. cluster@local-api; its results only those labelled with the
-//           cluster target when one is given), records its verdict in DIR, prints the layer's summary text
+//           [--cluster-target T] [--profile P]
+//           judges one run layer (recorded as K, e.g. cluster@local-api or netns@ptp; its results only those labelled
+//           with the cluster target or the netns profile when one is given), records its verdict in DIR, prints the layer's summary text
 //   not-run --out DIR --layer L --reason TEXT     records a layer that was not run
 //   bench   --out DIR --rc N [--layer L] [--text T]  records a console layer's outcome (bench, mutate)
+//   cost    --out DIR --key K --trx-dir D --wall S --cpu S --processes N
+//           records what layer K cost: its wall and CPU seconds, processes started, its tests' times from D's TRX files
+//   costs   --out DIR --layers "K ..." --md FILE --title T
+//           prints each layer's cost and its 10 most expensive tests; writes the same as Markdown to FILE
 //   summary --out DIR --layers "L ..." --browser STATE --browser-text TEXT [--report PATH] [--load N]
 //           prints the summary block and the last line "N passed, N failed, N skipped"; exits 1 when the run is red
 // CI=true (or 1) in the environment: not-run layers, a browser check not run and unexpected skips are red.
@@ -25,7 +30,7 @@ try
             var facts = new LayerFacts(o.Or("key", layer),
                 new LayerRun($"{layer}.trx", TrxCounts.Read(Path.Combine(trxDir, $"{layer}.trx")), o.Int("rc")),
                 new LayerRun($"{layer}-final.trx", TrxCounts.Read(Path.Combine(trxDir, $"{layer}-final.trx")), o.Int("final-rc")),
-                AllureLayerResults.Read(o["allure"], o["category"], o.Or("cluster-target", "")), o["target"], ci);
+                AllureLayerResults.Read(o["allure"], o["category"], o.Or("cluster-target", ""), o.Or("profile", "")), o["target"], ci);
             var verdict = LayerRules.Judge(facts, ExpectedSkips.Read(o["skips"]));
             LayerStore.Save(o["out"], verdict);
             Console.WriteLine(verdict.Summary);
@@ -43,6 +48,20 @@ try
             var verdict = LayerRules.Bench(o.Int("rc"), o.Or("layer", "bench"), o.Or("text", ""));
             LayerStore.Save(o["out"], verdict);
             Console.WriteLine(verdict.Summary);
+            return 0;
+        }
+        case "cost":
+        {
+            var trx = Directory.Exists(o["trx-dir"]) ? Directory.GetFiles(o["trx-dir"], "*.trx").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+            var cost = new LayerCost(o["key"], o.Double("wall"), o.Double("cpu"), o.Int("processes"), trx.SelectMany(TrxDurations.Read).ToList());
+            CostStore.Save(o["out"], cost);
+            return 0;
+        }
+        case "costs":
+        {
+            var costs = CostStore.Load(o["out"], o["layers"].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            foreach (var line in CostText.Lines(costs)) Console.WriteLine(line);
+            File.WriteAllText(o["md"], CostText.Markdown(costs, o["title"]));
             return 0;
         }
         case "summary":

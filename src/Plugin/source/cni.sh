@@ -298,10 +298,15 @@ cni_log() {
             fi
         done < "/proc/$BASHPID/fdinfo/$fd"
     fi
-    exec {fd}>&-
     if (( pos > CNI_LOG_MAX_BYTES )); then
-        mv -f -- "$f" "$f.1" 2>/dev/null || : 2>/dev/null >| "$f" || true
+        # One writer at a time rotates, and only the file it wrote to: a call that crossed the limit in a generation
+        # another call already rotated finds the path naming a newer file and leaves it (renaming that one over the
+        # rotated generation would lose it). The lock is on the open file and ends when the descriptor closes.
+        if flock -x "$fd" 2>/dev/null && [[ "/proc/$BASHPID/fd/$fd" -ef "$f" ]]; then
+            mv -f -- "$f" "$f.1" 2>/dev/null || : 2>/dev/null >| "$f" || true
+        fi
     fi
+    exec {fd}>&-
     return 0
 }
 

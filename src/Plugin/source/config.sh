@@ -463,6 +463,11 @@ cfg_resolve_range() {
         cni_error 7 "invalid network config: rangeStart is after rangeEnd"
     fi
     ipv4_from_int IPAM_GATEWAY "$IPAM_GW"
+    # The kernel refuses a next hop in 0.0.0.0/8 ("this network") or 224.0.0.0/4 (multicast): the pod's default route
+    # would fail half way through ADD (0.0.0.0/1's computed gateway 0.0.0.1, for one).
+    if (( IPAM_GW >> 24 == 0 || IPAM_GW >> 28 == 14 )); then
+        cni_error 7 "invalid network config: gateway $IPAM_GATEWAY is in 0.0.0.0/8 or 224.0.0.0/4, which the kernel refuses as a next hop"
+    fi
 }
 
 # cfg_range_address VAR FIELD VALUE: VAR = VALUE as an integer inside the subnet's usable part (code 7).

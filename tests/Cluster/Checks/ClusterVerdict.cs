@@ -1,3 +1,5 @@
+using BashCni.Harness.Reporting;
+
 namespace BashCni.Tests.Cluster.Checks;
 
 /// <summary>
@@ -10,13 +12,23 @@ public sealed record ClusterVerdict(string Check, IReadOnlyList<string> Problems
 
     public static ClusterVerdict Of(string check, IEnumerable<string> problems, string detail = "") => new(check, problems.ToList(), detail);
 
-    /// <summary>Fails the current test with every problem listed.</summary>
+    /// <summary>A verdict whose set-up failures (<see cref="ClusterFindings.SetUp"/>) are kept apart from the findings.</summary>
+    public static ClusterVerdict Of(string check, ClusterFindings findings, string detail = "")
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return new(check, findings.Problems.ToList(), detail) { SetUpFailures = findings.SetUpFailures.ToList() };
+    }
+
+    /// <summary>The problems (among <see cref="Problems"/>) that kept the check from looking at its subject.</summary>
+    public IReadOnlyList<string> SetUpFailures { get; init; } = [];
+
+    /// <summary>Records the check as a step of the report and fails the current test with every problem listed (the first line is the answer).</summary>
     public void AssertPassed()
     {
+        CheckSteps.Record(Check, Problems, []);
         if (!Passed) Assert.Fail(ToString());
     }
 
     public override string ToString() =>
-        (Passed ? $"{Check}: passed" : $"{Check}: {Problems.Count} problem(s)\n  - " + string.Join("\n  - ", Problems)) +
-        (Detail.Length > 0 ? "\n" + Detail : "");
+        Passed ? $"{Check}: passed" + (Detail.Length > 0 ? "\n" + Detail : "") : CheckMessage.Failed(Check, Problems, SetUpFailures, detail: Detail);
 }

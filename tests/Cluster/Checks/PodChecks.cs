@@ -48,10 +48,11 @@ public static partial class PodChecks
         ArgumentNullException.ThrowIfNull(cluster);
         const string check = "each pod IP lies in its node's podCIDR and is a host address";
         var states = await StatesAsync(cluster, pods).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new ClusterFindings();
         foreach (var (pod, nodeName, state) in states)
         {
-            if (state is null) { p.Add($"pod {pod} does not exist"); continue; }
+            if (state is null) { p.SetUp($"pod {pod} does not exist"); continue; }
+            if (string.IsNullOrEmpty(state.Ip)) { p.SetUp($"pod {pod} has no IP"); continue; }
             var cidr = Cidr.Parse(cluster.Nodes.Single(n => n.Name == nodeName).PodCidr);
             if (!Cidr.TryParseIPv4(state.Ip, out var ip) || ip is null) { p.Add($"pod {pod}: '{state.Ip}' is not an IPv4 address"); continue; }
             if (!cidr.Contains(ip)) p.Add($"pod {pod}: {ip} is outside {nodeName}'s podCIDR {cidr}");
@@ -76,15 +77,16 @@ public static partial class PodChecks
         ArgumentNullException.ThrowIfNull(cluster);
         const string check = "the runtime's pod IP is eth0's address inside the pod";
         var states = await StatesAsync(cluster, pods).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new ClusterFindings();
         var seen = new List<string>();
         foreach (var (pod, _, state) in states)
         {
-            if (state is null) { p.Add($"pod {pod} does not exist"); continue; }
+            if (state is null) { p.SetUp($"pod {pod} does not exist"); continue; }
+            if (string.IsNullOrEmpty(state.Ip)) { p.SetUp($"pod {pod} has no IP"); continue; }
             // Read from the pod's network namespace with the probe tools (the nginx image has no `ip`).
             var result = await cluster.ExecInPodNetworkAsync(pod, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]).ConfigureAwait(false);
             seen.Add($"{pod}: {result.Stdout.Trim()}");
-            if (!result.Succeeded) { p.Add($"reading eth0's address inside {pod} failed: {result}"); continue; }
+            if (!result.Succeeded) { p.SetUp($"reading eth0's address inside {pod} failed: {result}"); continue; }
             var inside = Ipv4Pattern().Matches(result.Stdout).Select(m => m.Groups[1].Value).ToList();
             if (!inside.Contains(state.Ip!)) p.Add($"pod {pod}: the runtime reports {state.Ip}, eth0 inside the pod has {string.Join(", ", inside)}");
         }
@@ -95,14 +97,16 @@ public static partial class PodChecks
     {
         const string check = "the plugin log on each node names every pod it served (K8S_POD_NAME)";
         var states = await StatesAsync(cluster, pods).ConfigureAwait(false);
-        var p = new List<string>();
+        var p = new ClusterFindings();
         var logs = new List<string>();
         foreach (var group in states.GroupBy(s => s.Node))
         {
             var log = await NodeFacts.PluginLogAsync(cluster, group.Key).ConfigureAwait(false);
             logs.Add($"== plugin log of {group.Key}\n{log}");
-            foreach (var (pod, node, _) in group)
-                if (!PluginLogLines.NamesPod(log, pod))
+            foreach (var (pod, node, state) in group)
+                // A pod that never ran was perhaps never served: the log cannot be judged for it.
+                if (state is null || string.IsNullOrEmpty(state.Ip)) p.SetUp($"pod {pod} {(state is null ? "does not exist" : "has no IP")}");
+                else if (!PluginLogLines.NamesPod(log, pod))
                     p.Add($"the plugin log of {node} does not mention {pod} ({log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} lines)");
         }
         return ClusterVerdict.Of(check, p, string.Join('\n', logs));
@@ -120,11 +124,20 @@ public static partial class PodChecks
         const string check = "repeated deletes of a sandbox do not fail";
         var pod = KubernetesYaml.Deserialize<V1Pod>(KubernetesYaml.Serialize(template));
         pod.Metadata.Name = name;
-        await cluster.DeployPodAsync(pod).ConfigureAwait(false);
-        var state = await PodWaits.RunningWithIpAsync(cluster, name).ConfigureAwait(false);
+        var p = new ClusterFindings();
+        PodState state;
+        try
+        {
+            await cluster.DeployPodAsync(pod).ConfigureAwait(false);
+            state = await PodWaits.RunningWithIpAsync(cluster, name).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            p.SetUp($"pod {name} did not come up to be deleted: {e.Message}");
+            return ClusterVerdict.Of(check, p);
+        }
         var sandboxId = cluster.SandboxIdOf(name)!;
         var cri = cluster.NodeOf(state.Node).RequireCri();
-        var p = new List<string>();
         // StopPodSandbox tears the network down (DEL with the netns); a second stop and the remove call DEL again,
         // the runtime passing an empty or vanished CNI_NETNS. A failed call is a finding of this check.
         foreach (var round in new[] { "first", "second" })

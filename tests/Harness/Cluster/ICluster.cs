@@ -67,6 +67,12 @@ public interface ICluster : IAsyncDisposable
     string ReproduceCommand(string podName, IReadOnlyList<string> command) =>
         $"in pod {podName} ({PodNetworkVia}): {BashCni.Harness.Reachability.PlannedProbe.Quote(command)}";
 
+    /// <summary>The addresses pods of every namespace hold on the node now, as the cluster reports them (IP → namespace/name;
+    /// pods being deleted left out: their address is on its way out), or null when the cluster cannot say (the local
+    /// cluster knows only the pods it was asked to run). Lets a store check tell a system pod's restart from a lost entry.</summary>
+    Task<IReadOnlyDictionary<string, string>?> LivePodAddressesAsync(string nodeName, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>?>(null);
+
     /// <summary>Runs a shell script on a node (as root) through the node access (SSH, docker exec, …).</summary>
     Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default);
 

@@ -10,7 +10,14 @@ public static class IpamStoreChange
 {
     /// <summary>The problems of the store change (empty when the delete released exactly the pod's own entry).</summary>
     public static IReadOnlyList<string> AfterDelete(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after,
-        string podIp)
+        string podIp) => AfterDelete(before, after, podIp, null);
+
+    /// <summary>As <see cref="AfterDelete(IReadOnlyDictionary{string, string}, IReadOnlyDictionary{string, string}, string)"/>,
+    /// with the addresses pods hold on the node after the delete as the cluster reports them (<paramref name="live"/>:
+    /// IP → pod, null when unknown): another entry that went is then a problem only while a pod still holds its address
+    /// (a system pod restarted meanwhile released its own).</summary>
+    public static IReadOnlyList<string> AfterDelete(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after,
+        string podIp, IReadOnlyDictionary<string, string>? live)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -21,10 +28,25 @@ public static class IpamStoreChange
             problems.Add($"address {podIp} is still reserved by {owner} after the delete");
         foreach (var (ip, id) in before.Where(e => e.Key != podIp))
         {
-            if (!after.TryGetValue(ip, out var now)) problems.Add($"address {ip} of {id} was released too");
+            if (!after.TryGetValue(ip, out var now))
+            {
+                if (live is null) problems.Add($"address {ip} of {id} was released too");
+                else if (live.TryGetValue(ip, out var holder)) problems.Add($"address {ip} of {id} was released too, while pod {holder} still holds it");
+            }
             else if (now != id) problems.Add($"address {ip} changed owner from {id} to {now}");
         }
         return problems;
+    }
+
+    /// <summary>Other entries that went during the delete whose address no pod holds any more (their pods went:
+    /// e.g. a system pod restarted), for the report.</summary>
+    public static IReadOnlyList<string> ReleasedWithTheirPods(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after,
+        string podIp, IReadOnlyDictionary<string, string>? live)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return live is null ? []
+            : before.Where(e => e.Key != podIp && !after.ContainsKey(e.Key) && !live.ContainsKey(e.Key)).Select(e => $"{e.Key} {e.Value}").ToList();
     }
 
     /// <summary>Entries that appeared during the delete (other pods' addresses), for the report.</summary>

@@ -71,7 +71,7 @@ public sealed partial class LocalCluster
             // The node's own hostname (UTS namespace) is checked in the same SSH command.
             var name = NodeShell.ShellQuote(node.Name);
             var script = $"[ \"$(hostname)\" = {name} ] || {{ echo \"node reports hostname $(hostname), expected \"{name} >&2; exit 90; }}\n" +
-                $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} --network {PodNetwork} && ls /etc/cni/net.d";
+                $"bash {NodeShell.ShellQuote(install)} --subnet {node.Node.PodCidr} --network {ClusterPodNetwork} && ls /etc/cni/net.d";
             var result = await node.RequireShell().RunAsync(script, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
                 throw new InvalidOperationException($"install.sh failed on node {node.Name} (exit {result.ExitCode}):\n{result.Stderr}\n{result.Stdout}");

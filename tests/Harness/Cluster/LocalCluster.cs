@@ -39,8 +39,9 @@ public sealed partial class LocalCluster : ICluster
     private readonly IReadOnlyDictionary<string, string> _pluginDirs;
 
     private LocalCluster(SandboxHost sandbox, string runDir, string runId, string imageDir, string rootLinksBefore,
-        IReadOnlyDictionary<string, string>? pluginDirs)
+        IReadOnlyDictionary<string, string>? pluginDirs, LocalClusterLayout layout)
     {
+        _layout = layout;
         _pluginDirs = pluginDirs ?? new Dictionary<string, string>(StringComparer.Ordinal);
         _sandbox = sandbox;
         RunDirectory = runDir;
@@ -48,12 +49,19 @@ public sealed partial class LocalCluster : ICluster
         ImageDirectory = imageDir;
         _rootLinksBefore = rootLinksBefore;
         _residue = new RunResidue(runDir, runId);
-        _nodes = DefaultNodes.ToDictionary(n => n.Name, n => new LocalNode(n, Path.Combine(runDir, n.Name)), StringComparer.Ordinal);
+        _nodes = layout.Nodes.ToDictionary(n => n.Name, n => new LocalNode(n, Path.Combine(runDir, n.Name)), StringComparer.Ordinal);
     }
 
     public string Kind => "local";
 
-    public IReadOnlyList<ClusterNode> Nodes => DefaultNodes;
+    public IReadOnlyList<ClusterNode> Nodes => _layout.Nodes;
+
+    private readonly LocalClusterLayout _layout;
+
+    /// <summary>The pod network the nodes' plugin config names (<see cref="LocalClusterLayout.PodNetwork"/>).</summary>
+    public string ClusterPodNetwork => _layout.PodNetwork;
+
+    string ICluster.PodNetwork => _layout.PodNetwork;
 
     public string? OutsideAddress => OutsideHostAddress;
 
@@ -85,9 +93,17 @@ public sealed partial class LocalCluster : ICluster
     /// directory; nodes not named get the plugin under test, <see cref="RepoPaths.PluginDir"/>). The cluster layer's
     /// self-test runs a deliberately broken variant on each worker this way.
     /// </summary>
-    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string>? pluginDirs, CancellationToken cancellationToken = default)
+    public static Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string>? pluginDirs, CancellationToken cancellationToken = default) =>
+        StartAsync(pluginDirs, LocalClusterLayout.Lab, cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(IReadOnlyDictionary{string, string}?, CancellationToken)"/>, with the nodes'
+    /// podCIDRs and the pod network of <paramref name="layout"/> (the <c>local-api</c> target's realistic profile uses
+    /// another pod network than the lab's).</summary>
+    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string>? pluginDirs, LocalClusterLayout layout,
+        CancellationToken cancellationToken = default)
     {
-        if (pluginDirs?.Keys.FirstOrDefault(n => DefaultNodes.All(d => d.Name != n)) is { } unknown)
+        ArgumentNullException.ThrowIfNull(layout);
+        if (pluginDirs?.Keys.FirstOrDefault(n => layout.Nodes.All(d => d.Name != n)) is { } unknown)
             throw new ArgumentException($"no node '{unknown}' in the local cluster", nameof(pluginDirs));
         if (SandboxHost.UnavailableReason is { } why) throw new InvalidOperationException(why);
         var clock = Stopwatch.StartNew();
@@ -100,7 +116,7 @@ public sealed partial class LocalCluster : ICluster
         var runId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         var runDir = Path.Combine(Path.GetTempPath(), "bashcni-cluster-" + runId);
         var sandbox = await SandboxHost.StartAsync(cancellationToken).ConfigureAwait(false);
-        var cluster = new LocalCluster(sandbox, runDir, runId, imageDir, rootLinks, pluginDirs);
+        var cluster = new LocalCluster(sandbox, runDir, runId, imageDir, rootLinks, pluginDirs, layout);
         cluster._timings["images"] = imagesTime;
         try
         {

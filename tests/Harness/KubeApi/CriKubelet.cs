@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using BashCni.Harness.Cluster;
 using BashCni.Harness.Cri.V1;
+using BashCni.Harness.Sandbox;
 using Grpc.Core;
 using k8s;
 using k8s.Models;
@@ -30,6 +31,21 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
 
     private readonly ConcurrentDictionary<string, int> _pullFailures = new(StringComparer.Ordinal);
 
+    /// <summary>What the nodes' registry serves beyond their own stores: image name → an image every node has, whose
+    /// content the pull stores under that name (ctr images tag; the nodes are offline). An image neither in the node's
+    /// store nor here cannot be pulled.</summary>
+    public ConcurrentDictionary<string, string> Registry { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Work the node's kubelet does before it stops a deleted pod (e.g. a system pod restarted on the same
+    /// node first); the pod's teardown waits for it.</summary>
+    public Func<ApiPod, Task>? BeforeTeardown { get; set; }
+
+    /// <summary>Told of every pod bound to a node (under the API's lock: it must not block).</summary>
+    public Action<ApiPod>? PodBinding { get; set; }
+
+    /// <summary>Pulls that reached the registry, in order: (node, image, outcome) — "failed: …" or "pulled".</summary>
+    public ConcurrentQueue<(string Node, string Image, string Outcome)> Pulls { get; } = new();
+
     public async Task RefreshNodesAsync(CancellationToken cancellationToken)
     {
         foreach (var node in cluster.Nodes)
@@ -51,6 +67,7 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
             new JsonArray([.. run.Spec.Spec.Containers.Select(c => (JsonNode)PodStatusJson.Container(c.Name, c.Image, false, PodStatusJson.Waiting("ContainerCreating", null), ""))]),
             []);
         run.Start = Task.Run(() => StartAsync(run));
+        PodBinding?.Invoke(pod);
     }
 
     private string NodeAddress(string nodeName) => cluster.Nodes.First(n => n.Name == nodeName).Address;
@@ -87,6 +104,15 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
     {
         if (run.ContainerIds.ContainsKey(container.Name) || run.SandboxId is null) return;
         var cri = cluster.NodeOf(run.Pod.NodeName).RequireCri();
+        if (run.Failures.TryGetValue(container.Name, out var failed) && failed["waiting"]?["reason"]?.GetValue<string>() == "ErrImagePull"
+            && run.BackedOff.TryAdd(container.Name, true))
+        {
+            // image_manager.go: after a failed pull the next sync is inside the back-off window: ImagePullBackOff,
+            // no pull; the sync after it pulls again.
+            run.Failures[container.Name] = PodStatusJson.Waiting("ImagePullBackOff",
+                $"Back-off pulling image \"{container.Image}\": {failed["waiting"]?["message"]?.GetValue<string>()}");
+            return;
+        }
         if (await PullAsync(run, container).ConfigureAwait(false) is { } pullError)
         {
             run.Failures[container.Name] = run.Failures.ContainsKey(container.Name)
@@ -117,14 +143,24 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
     /// there cannot be pulled; a flaky one fails its first pull on each node).</summary>
     private async Task<string?> PullAsync(CriPodRun run, V1Container container)
     {
+        var node = cluster.NodeOf(run.Pod.NodeName);
+        var cri = node.RequireCri();
+        // imagePullPolicy IfNotPresent: an image in the node's store is not pulled (image_manager.go EnsureImageExists).
+        var image = await cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = container.Image } }).ConfigureAwait(false);
+        if (image.Image is not null) return null;
         var key = run.Pod.NodeName + " " + container.Image;
         if (FlakyImages.ContainsKey(container.Image) && _pullFailures.TryAdd(key, 1))
-            return "rpc error: code = Unknown desc = failed to pull and unpack image: unexpected EOF (the first pull on this node fails)";
-        var cri = cluster.NodeOf(run.Pod.NodeName).RequireCri();
-        var image = await cri.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = container.Image } }).ConfigureAwait(false);
-        return image.Image is null
-            ? $"rpc error: code = NotFound desc = failed to resolve reference \"{container.Image}\": not in node {run.Pod.NodeName}'s store and no registry is reachable"
-            : null;
+        {
+            const string Failed = "rpc error: code = Unknown desc = failed to pull and unpack image: unexpected EOF (the first pull on this node fails)";
+            Pulls.Enqueue((run.Pod.NodeName, container.Image, "failed: " + Failed));
+            return Failed;
+        }
+        if (!Registry.TryGetValue(container.Image, out var source))
+            return $"rpc error: code = NotFound desc = failed to resolve reference \"{container.Image}\": not in node {run.Pod.NodeName}'s store and no registry is reachable";
+        await LocalRunner.Instance.RunCheckedAsync("ctr",
+            ["--address", node.ContainerdSocket, "-n", "k8s.io", "images", "tag", "--force", source, container.Image]).ConfigureAwait(false);
+        Pulls.Enqueue((run.Pod.NodeName, container.Image, "pulled"));
+        return null;
     }
 
     public async Task RefreshPodAsync(ApiPod pod, CancellationToken cancellationToken)
@@ -204,6 +240,7 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
 
     private async Task StopAsync(CriPodRun run)
     {
+        if (BeforeTeardown is { } before) await before(run.Pod).ConfigureAwait(false);
         if (run.Start is { } start)
         {
             try
@@ -310,6 +347,7 @@ public sealed class CriKubelet(LocalCluster cluster) : IKubeletBackend
         public volatile string? LastStopError;
         public ConcurrentDictionary<string, string> ContainerIds { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, JsonObject> Failures { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, bool> BackedOff { get; } = new(StringComparer.Ordinal);
         public volatile Task? Start;
         public volatile Task? Stop;
         public volatile IReadOnlySet<string> Running = new HashSet<string>();

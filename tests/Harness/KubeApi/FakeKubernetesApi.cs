@@ -268,11 +268,18 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             lock (_gate) read = _pods.GetValueOrDefault(Key(readNs, readName));
             if (read is not null) await _kubelet.RefreshPodAsync(read, _stop.Token).ConfigureAwait(false);
         }
+        if (request.HttpMethod == "GET" && parts is ["api", "v1", "pods"] && _scripted is null)
+        {
+            ApiPod[] all;
+            lock (_gate) all = [.. _pods.Values];
+            foreach (var listed in all) await _kubelet.RefreshPodAsync(listed, _stop.Token).ConfigureAwait(false);
+        }
         (int, JsonObject) answer;
         lock (_gate)
         {
             answer = (request.HttpMethod, parts) switch
             {
+                ("GET", ["api", "v1", "pods"]) => ListPods(request.QueryString["fieldSelector"]),
                 ("GET", ["api", "v1", "nodes"]) => (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "NodeList", ["items"] = NodeItems() }),
                 ("GET", ["api", "v1", "namespaces", var ns]) => ReadNamespace(ns),
                 ("POST", ["api", "v1", "namespaces"]) => CreateNamespace(body),
@@ -431,6 +438,28 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         _pods[Key(ns, name)] = bound;
         _kubelet.PodBound(bound);
         return (201, Public(pod));
+    }
+
+    /// <summary>Pods of every namespace, optionally only those bound to one node (<c>fieldSelector=spec.nodeName=NAME</c>,
+    /// the one field selector the kubelet itself uses for pods: pkg/kubelet/config/apiserver.go NewSourceApiserver;
+    /// pods' selectable fields, pkg/registry/core/pod/strategy.go ToSelectableFields). [registry]</summary>
+    private (int, JsonObject) ListPods(string? fieldSelector)
+    {
+        string? node = null;
+        if (!string.IsNullOrEmpty(fieldSelector))
+        {
+            const string NodeField = "spec.nodeName=";
+            if (!fieldSelector.StartsWith(NodeField, StringComparison.Ordinal) || fieldSelector.Contains(',', StringComparison.Ordinal))
+                return (400, Status(400, "BadRequest", $"the double serves only fieldSelector=spec.nodeName=NAME, got '{fieldSelector}'"));
+            node = fieldSelector[NodeField.Length..];
+        }
+        var items = new JsonArray();
+        foreach (var pod in _pods.Values.Where(p => node is null || p.NodeName == node).OrderBy(p => p.Namespace + "/" + p.Name, StringComparer.Ordinal))
+        {
+            if (pod.NodeName.Length > 0 && !pod.Deleted) _kubelet.BeforeRead(pod);
+            items.Add(Public(pod.Object));
+        }
+        return (200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = new JsonObject(), ["items"] = items });
     }
 
     private (int, JsonObject) ReadPod(string ns, string name)

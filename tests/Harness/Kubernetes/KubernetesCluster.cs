@@ -78,7 +78,14 @@ public sealed class KubernetesCluster : ICluster
 
     /// <summary>The image of the probe container: the lab's tool pod image (fixtures/deploy.yaml's bash pods), so the
     /// nodes have it already; it carries ping, curl, wget and ip.</summary>
-    public string ProbeImage { get; init; } = "docker.io/nicolaka/netshoot:v0.13";
+    public string ProbeImage { get; set; } = "docker.io/nicolaka/netshoot:v0.13";
+
+    /// <summary>The plugin directory a lab node is prepared from (default: the plugin under test for every node; the
+    /// cluster self-test installs deliberately broken variants this way).</summary>
+    public Func<string, string> PluginDirOf { get; set; } = _ => RepoPaths.PluginDir;
+
+    /// <summary>What owns the cluster's machinery (disposed with it), e.g. the <c>local-api</c> target's embedded nodes.</summary>
+    public IAsyncDisposable? Owned => _owned;
 
     /// <summary>Where progress lines go (pods scheduled, pulling, running; probe containers). Default: nowhere.</summary>
     public Action<string> Progress { get; set; } = _ => { };
@@ -159,14 +166,18 @@ public sealed class KubernetesCluster : ICluster
     /// the progress output and the test report; throws <see cref="PreflightFailedException"/> when it is not usable.</summary>
     public async Task PreflightAsync(CancellationToken cancellationToken = default)
     {
-        var (report, passed) = await Preflight.RunAsync(Nodes, _settings.NodeMap, (node, script, ct) => RunOnNodeAsync(node, script, ct),
-            Images.Append(ProbeImage).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
-        var (outsideOk, outsideLine) = await CheckOutsideHostAsync(cancellationToken).ConfigureAwait(false);
-        report += (outsideOk ? "  ok    " : "  FAIL  ") + outsideLine + "\n";
-        passed &= outsideOk;
+        var kinds = string.Join("/", LabNodes.Of(Nodes).Select(n => _access[n.Name].Kind).Distinct(StringComparer.Ordinal));
+        var (report, passed) = await Evidence.StepAsync($"pre-flight over {kinds} on the lab nodes (outside host from master)", async () =>
+        {
+            var (report, passed) = await Preflight.RunAsync(Nodes, _settings.NodeMap, (node, script, ct) => RunOnNodeAsync(node, script, ct),
+                Images.Append(ProbeImage).Distinct(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            var (outsideOk, outsideLine) = await CheckOutsideHostAsync(cancellationToken).ConfigureAwait(false);
+            report += (outsideOk ? "  ok    " : "  FAIL  ") + outsideLine + "\n";
+            Evidence.Attach("pre-flight", report);
+            return (report, passed && outsideOk);
+        }).ConfigureAwait(false);
         PreflightReport = report;
         Progress(report.TrimEnd());
-        Evidence.Attach("pre-flight", report);
         if (!passed) throw new PreflightFailedException(report);
     }
 
@@ -204,7 +215,7 @@ public sealed class KubernetesCluster : ICluster
                 $"nodes without spec.podCIDR: {string.Join(", ", withoutCidr)} — create the cluster with a pod network CIDR " +
                 "(kind: networking.podSubnet; kubeadm: --pod-network-cidr) so the controller manager assigns node subnets");
         foreach (var node in labNodes)
-            await PluginInstaller.InstallAsync(_access[node.Name], RepoPaths.PluginDir, node.PodCidr, _settings.PodNetwork,
+            await PluginInstaller.InstallAsync(_access[node.Name], PluginDirOf(node.Name), node.PodCidr, _settings.PodNetwork,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         OutsideAddress = await GetOutsideHostAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -299,7 +310,7 @@ public sealed class KubernetesCluster : ICluster
     /// </summary>
     public async Task DeletePodAsync(string podName, CancellationToken cancellationToken = default)
     {
-        await Evidence.StepAsync($"delete pod {podName}", async () =>
+        await Evidence.StepAsync($"delete pod {podName} (graceful; waited until the API object is gone and the node's store entry and host veth are gone)", async () =>
         {
             var pod = await ReadPodAsync(podName, cancellationToken).ConfigureAwait(false);
             var ip = pod?.Status?.PodIP is { Length: > 0 } a ? a : null;
@@ -569,6 +580,17 @@ public sealed class KubernetesCluster : ICluster
         {
             return null;
         }
+    }
+
+    /// <summary>Pods of every namespace on the node with an address and no deletionTimestamp (system pods included).</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> LivePodAddressesAsync(string nodeName, CancellationToken cancellationToken = default)
+    {
+        var list = await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: $"spec.nodeName={_settings.NodeMap.ToCluster(nodeName)}",
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var live = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pod in list.Items.Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.PodIP is { Length: > 0 }))
+            live[pod.Status.PodIP] = $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}";
+        return live;
     }
 
     public Task<CommandResult> RunOnNodeAsync(string nodeName, string script, CancellationToken cancellationToken = default) =>

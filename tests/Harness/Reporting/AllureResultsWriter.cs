@@ -64,6 +64,26 @@ public sealed class AllureResultsWriter
     public AllureAttachment WriteAttachment(string name, string content, string mimeType, string extension) =>
         WriteAttachment(name, Utf8.GetBytes(content ?? ""), mimeType, extension);
 
+    /// <summary>The text of an attachment this directory holds (null when there is none by that name).</summary>
+    public string? ReadAttachment(string source)
+    {
+        var path = AttachmentPath(source);
+        return path is not null && File.Exists(path) ? File.ReadAllText(path, Utf8) : null;
+    }
+
+    /// <summary>Removes an attachment file no result refers to any more.</summary>
+    public void DeleteAttachment(string source)
+    {
+        var path = AttachmentPath(source);
+        if (path is not null) File.Delete(path);
+    }
+
+    // Only this writer's attachment files ("<uuid>-attachment[.ext]"), never a path outside the directory.
+    private string? AttachmentPath(string source) =>
+        !string.IsNullOrEmpty(source) && source.Contains("-attachment", StringComparison.Ordinal) && Path.GetFileName(source) == source
+            ? Path.Combine(Directory, source)
+            : null;
+
     /// <summary>
     /// Writes <c>environment.properties</c>, keeping keys an earlier test process of the same run wrote
     /// (each layer runs in its own process); values given here win.

@@ -32,7 +32,12 @@ public sealed class AllureTestCase
     {
         if (Interlocked.Exchange(ref _finished, 1) == 1) return null;
         string? path = null;
-        Target.Finish(status, details, stop, _ => path = Target.Writer.WriteResult(Result));
+        Target.Finish(status, details, stop, _ =>
+        {
+            // A passed test's per-step evidence is merged (EvidenceCompaction); a failed or broken one keeps it all.
+            if (status == AllureStatus.Passed) EvidenceCompaction.CompactPassed(Result, Target.Writer);
+            path = Target.Writer.WriteResult(Result);
+        });
         return path;
     }
 }

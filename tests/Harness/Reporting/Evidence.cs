@@ -20,19 +20,17 @@ public static class Evidence
     public static async Task<T> StepAsync<T>(string name, Func<Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var target = CurrentTarget;
-        if (target is null) return await body().ConfigureAwait(false);
-
-        var (step, failuresBefore) = Open(target, name);
+        var frame = Open(name);
+        if (frame is null) return await body().ConfigureAwait(false);
         try
         {
             var value = await body().ConfigureAwait(false);
-            Close(target, step, failuresBefore);
+            Close(frame);
             return value;
         }
         catch (Exception exception)
         {
-            target.CompleteStep(step, StatusOf(exception), AllureStatusDetails.FromException(exception));
+            Fail(frame, exception);
             throw;
         }
     }
@@ -40,22 +38,20 @@ public static class Evidence
     public static async Task StepAsync(string name, Func<Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var target = CurrentTarget;
-        if (target is null)
+        var frame = Open(name);
+        if (frame is null)
         {
             await body().ConfigureAwait(false);
             return;
         }
-
-        var (step, failuresBefore) = Open(target, name);
         try
         {
             await body().ConfigureAwait(false);
-            Close(target, step, failuresBefore);
+            Close(frame);
         }
         catch (Exception exception)
         {
-            target.CompleteStep(step, StatusOf(exception), AllureStatusDetails.FromException(exception));
+            Fail(frame, exception);
             throw;
         }
     }
@@ -69,10 +65,8 @@ public static class Evidence
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(conclude);
-        var target = CurrentTarget;
-        if (target is null) return await body().ConfigureAwait(false);
-
-        var (step, failuresBefore) = Open(target, name);
+        var frame = Open(name);
+        if (frame is null) return await body().ConfigureAwait(false);
         T value;
         try
         {
@@ -80,23 +74,41 @@ public static class Evidence
         }
         catch (Exception exception)
         {
-            target.CompleteStep(step, StatusOf(exception), AllureStatusDetails.FromException(exception));
+            Fail(frame, exception);
             throw;
         }
         var conclusion = conclude(value);
-        var failures = NUnitAllureHook.FailedAssertionCount() - failuresBefore;
-        target.CompleteStep(step, failures > 0 ? AllureStatus.Failed : conclusion.Status,
-            failures > 0 ? new AllureStatusDetails($"{failures} assertion(s) failed inside this step", null) : AllureStatusDetails.From(conclusion.Message, null),
-            conclusion.Name);
+        var failures = NUnitAllureHook.FailedAssertionCount() - frame.FailuresBefore;
+        var status = failures > 0 ? AllureStatus.Failed : conclusion.Status;
+        var message = failures > 0 ? $"{failures} assertion(s) failed inside this step" : conclusion.Message;
+        if (frame.Target is not null && frame.Step is not null)
+            frame.Target.CompleteStep(frame.Step, status, AllureStatusDetails.From(message, null), conclusion.Name);
+        frame.Record?.Conclude(conclusion.Name, IsFailure(status), message);
         return value;
+    }
+
+    /// <summary>
+    /// Adds a step that already happened (a check's outcome, decided from values): finished now, with the given
+    /// status, message and finished sub-steps, under the step open in this async flow (or the test).
+    /// </summary>
+    public static void FinishedStep(string name, AllureStatus status, string? message = null, IEnumerable<AllureStep>? children = null)
+    {
+        var target = CurrentTarget;
+        if (target is null) return;
+        var now = AllureJson.Now();
+        var step = new AllureStep { Name = name, Start = now, Stop = now, Status = status, Stage = AllureStage.Finished,
+            StatusDetails = AllureStatusDetails.From(message, null) };
+        if (children is not null) step.Steps.AddRange(children);
+        target.AddStep(CurrentStep(target), step);
     }
 
     /// <summary>The step open in this async flow (inside a <see cref="StepAsync(string, Func{Task})"/> body), to conclude it again later.</summary>
     public static StepHandle? CurrentStepHandle()
     {
+        var frame = OpenStep.Value;
+        if (frame is null) return null;
         var target = CurrentTarget;
-        if (target is null) return null;
-        return CurrentStep(target) is { } step ? new StepHandle(target, step) : null;
+        return ReferenceEquals(frame.Target, target) || frame.Target is null ? new StepHandle(frame.Target, frame.Step, frame.Record) : null;
     }
 
     /// <summary>Attaches text to the current step (or the test when no step is open).</summary>
@@ -188,25 +200,45 @@ public static class Evidence
         return frame is not null && ReferenceEquals(frame.Target, target) ? frame.Step : null;
     }
 
-    private static (AllureStep Step, int FailuresBefore) Open(EvidenceTarget target, string name)
+    // A step is recorded in the report (when one is written) and, for a running NUnit test, in RedSteps (whether or not
+    // a report is written; steps of a redirected scratch result belong to that result, not to the test writing it).
+    private static StepFrame? Open(string name)
     {
-        var step = new AllureStep { Name = name, Start = AllureJson.Now(), Stage = AllureStage.Running };
-        target.AddStep(CurrentStep(target), step);
+        var target = CurrentTarget;
+        var record = Redirected.Value is null ? RedSteps.Open(name) : null;
+        if (target is null && record is null) return null;
+        AllureStep? step = null;
+        if (target is not null)
+        {
+            step = new AllureStep { Name = name, Start = AllureJson.Now(), Stage = AllureStage.Running };
+            target.AddStep(CurrentStep(target), step);
+        }
         // Set inside the async caller: the value flows into the body and is restored when the caller returns.
-        OpenStep.Value = new StepFrame(target, step);
-        return (step, NUnitAllureHook.FailedAssertionCount());
+        var frame = new StepFrame(target, step, record, NUnitAllureHook.FailedAssertionCount());
+        OpenStep.Value = frame;
+        return frame;
     }
 
-    private static void Close(EvidenceTarget target, AllureStep step, int failuresBefore)
+    private static void Close(StepFrame frame)
     {
         // Assert.Multiple records failures without throwing: a step in which one was recorded failed.
-        var failures = NUnitAllureHook.FailedAssertionCount() - failuresBefore;
-        if (failures > 0)
-            target.CompleteStep(step, AllureStatus.Failed,
-                new AllureStatusDetails($"{failures} assertion(s) failed inside this step", null));
-        else
-            target.CompleteStep(step, AllureStatus.Passed, null);
+        var failures = NUnitAllureHook.FailedAssertionCount() - frame.FailuresBefore;
+        var message = failures > 0 ? $"{failures} assertion(s) failed inside this step" : null;
+        if (frame.Target is not null && frame.Step is not null)
+            frame.Target.CompleteStep(frame.Step, failures > 0 ? AllureStatus.Failed : AllureStatus.Passed,
+                message is null ? null : new AllureStatusDetails(message, null));
+        frame.Record?.Conclude(null, failures > 0, message);
     }
+
+    private static void Fail(StepFrame frame, Exception exception)
+    {
+        var status = StatusOf(exception);
+        if (frame.Target is not null && frame.Step is not null)
+            frame.Target.CompleteStep(frame.Step, status, AllureStatusDetails.FromException(exception));
+        frame.Record?.Conclude(null, IsFailure(status), $"{exception.GetType().Name}: {exception.Message}");
+    }
+
+    internal static bool IsFailure(AllureStatus status) => status is AllureStatus.Failed or AllureStatus.Broken;
 
     /// <summary>failed for an assertion, skipped for Assert.Ignore, passed for Assert.Pass, broken for anything else.</summary>
     public static AllureStatus StatusOf(Exception exception) => exception switch
@@ -217,7 +249,7 @@ public static class Evidence
         _ => AllureStatus.Broken,
     };
 
-    private sealed record StepFrame(EvidenceTarget Target, AllureStep Step);
+    private sealed record StepFrame(EvidenceTarget? Target, AllureStep? Step, StepRecord? Record, int FailuresBefore);
 
     private sealed class Restore(EvidenceTarget? target, StepFrame? frame) : IDisposable
     {

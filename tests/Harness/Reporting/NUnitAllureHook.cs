@@ -76,13 +76,10 @@ public static class NUnitAllureHook
         Volatile.Write(ref _writer, null);
     }
 
-    // The timeline groups by host, then thread: "Netns ParallelWorker#2" (the layer's process, NUnit's worker).
-    private static string ThreadLabel(ITest test)
-    {
-        var thread = Thread.CurrentThread;
-        var name = string.IsNullOrEmpty(thread.Name) ? $"thread {thread.ManagedThreadId}" : thread.Name;
-        return $"{NUnitResultMapper.LayerOf(test)} {name}";
-    }
+    // The timeline groups by host, then thread: "Netns #2" (the layer's process, NUnit's worker), short enough for
+    // the timeline's lane titles.
+    private static string ThreadLabel(ITest test) =>
+        NUnitResultMapper.ThreadLabel(NUnitResultMapper.LayerOf(test), Thread.CurrentThread.Name, Environment.CurrentManagedThreadId);
 
     /// <summary>The evidence target of the current NUnit context: the running test, or a fixture's set-up/tear-down.</summary>
     internal static EvidenceTarget? CurrentTarget()
@@ -159,14 +156,14 @@ public static class NUnitAllureHook
             var phase = Phase(evidence?.SetUp, setUps, "OneTimeSetUp", start, Math.Max(start, Math.Min(firstTest, stop)),
                 site == FailureSite.SetUp ? fixture : null);
             if (site == FailureSite.SetUp) WriteFixturePhase(fixture, phase);
-            else container.Befores.Add(phase);
+            else if (CarriesEvidence(phase)) container.Befores.Add(phase);
         }
         if (tearDowns.Count > 0 || evidence?.TearDown is not null || site == FailureSite.TearDown)
         {
             var phase = Phase(evidence?.TearDown, tearDowns, "OneTimeTearDown", Math.Min(Math.Max(lastTest, start), stop), stop,
                 site == FailureSite.TearDown ? fixture : null);
             if (site == FailureSite.TearDown) WriteFixturePhase(fixture, phase);
-            else container.Afters.Add(phase);
+            else if (CarriesEvidence(phase)) container.Afters.Add(phase);
         }
         return container;
     }
@@ -195,7 +192,7 @@ public static class NUnitAllureHook
         result.Parameters.AddRange(phase.Parameters);
         result.Parameters.AddRange(NUnitResultMapper.ClusterTargetParameters(fixture.Test));
         var testCase = new AllureTestCase(writer, result);
-        testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, $"{NUnitResultMapper.LayerOf(fixture.Test)} fixture"));
+        testCase.Target.AddDefaultLabels(NUnitResultMapper.LabelsOf(fixture.Test, NUnitResultMapper.ThreadLabel(NUnitResultMapper.LayerOf(fixture.Test), Thread.CurrentThread.Name, Environment.CurrentManagedThreadId)));
         testCase.Target.AddLabel(new AllureLabel(FixturePhaseLabel, phase.Name.Split(':')[0]));
         foreach (var link in NUnitResultMapper.LinksOf(fixture.Test)) testCase.Target.AddLink(link);
         var status = phase.Status ?? AllureStatus.Broken;
@@ -203,6 +200,14 @@ public static class NUnitAllureHook
             testCase.Target.AddLabel(category);
         testCase.Finish(status, phase.StatusDetails, Math.Max(phase.Start, phase.Stop));
     }
+
+    /// <summary>
+    /// Whether a fixture's set-up or tear-down is worth showing on each of its tests: it recorded steps or attachments,
+    /// or it did not pass. A passed one that recorded nothing ("OneTimeSetUp: StartAsync", green) would be copied into
+    /// every test of the fixture (the whole layer, for the layer's set-up fixture) and tell a reader nothing.
+    /// </summary>
+    public static bool CarriesEvidence(AllureStep phase) =>
+        phase.Steps.Count > 0 || phase.Attachments.Count > 0 || phase.Status != AllureStatus.Passed;
 
     /// <summary>Label of a result that stands for a fixture's failed OneTimeSetUp/OneTimeTearDown rather than a test.</summary>
     public const string FixturePhaseLabel = "fixturePhase";
@@ -245,8 +250,10 @@ public static class NUnitAllureHook
 
     private static void AttachOutput(EvidenceTarget target, ITestResult result)
     {
+        // Output that repeats an attachment (a node's evidence is printed and attached) refers to it instead.
         if (!string.IsNullOrWhiteSpace(result.Output))
-            target.AddAttachment(null, target.Writer.WriteAttachment("Test output", result.Output, "text/plain", "txt"));
+            target.AddAttachment(null, target.Writer.WriteAttachment("Test output",
+                EvidenceCompaction.WithoutRepeatedAttachments(result.Output, target.Root, target.Writer), "text/plain", "txt"));
         foreach (var file in result.TestAttachments)
         {
             if (!File.Exists(file.FilePath)) continue;

@@ -10,7 +10,7 @@ namespace BashCni.Harness.Reporting;
 /// Turns NUnit's view of a test (its place in the tree, categories, properties, arguments, outcome) into the
 /// Allure result's names, ids, labels, parameters and status.
 /// </summary>
-public static class NUnitResultMapper
+public static partial class NUnitResultMapper
 {
     /// <summary>The layers of the harness, as NUnit categories.</summary>
     public static readonly IReadOnlyList<string> Layers = ["Unit", "Netns", "Cluster"];
@@ -24,7 +24,7 @@ public static class NUnitResultMapper
         var parameters = ParametersOf(test).Concat(ClusterTargetParameters(test)).ToList();
         var result = new AllureResult
         {
-            Name = test.Name,
+            Name = DisplayName(test),
             FullName = test.FullName,
             HistoryId = HistoryId(test.FullName, parameters),
             TestCaseId = TestCaseId(test),
@@ -35,6 +35,26 @@ public static class NUnitResultMapper
         result.Parameters.AddRange(parameters);
         return result;
     }
+
+    /// <summary>Longest test name the report shows; a longer parameterised name is shortened (<see cref="DisplayName"/>).</summary>
+    public const int NameLimit = 100;
+
+    /// <summary>
+    /// The name the report shows: NUnit's, unless a parameterised test's arguments make it longer than
+    /// <see cref="NameLimit"/> — then the method with each argument cut to a few characters
+    /// (<c>BrokenHistoryCarryingIsCaught("      - name: Keep th…", "…")</c>); the whole values stay in the parameters.
+    /// </summary>
+    public static string DisplayName(ITest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.Name.Length <= NameLimit || test.IsSuite || test.Arguments.Length == 0 || test.MethodName is not { } method) return test.Name;
+        var perArgument = Math.Max(8, (NameLimit - method.Length - 2) / test.Arguments.Length - 2);
+        var args = test.Arguments.Select(a => Cut(a is string s ? "\"" + WhiteSpace().Replace(s, " ").Trim() + "\"" : FormatValue(a), perArgument));
+        var name = $"{method}({string.Join(", ", args)})";
+        return name.Length <= NameLimit ? name : name[..(NameLimit - 2)] + "…)";
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     /// <summary>
     /// Labels computed from the test: the tree (parentSuite = layer, suite = fixture, subSuite = method for
@@ -61,6 +81,7 @@ public static class NUnitResultMapper
             labels.Add(new(AllureLabels.SubSuite, parent.Name));
         labels.Add(new(AllureLabels.Layer, layer));
         if (ClusterTargetOf(test) is { } target) labels.Add(new(ClusterTargetLabel, target));
+        if (ProfileOf(test) is { } profile) labels.Add(new(ProfileLabel, profile));
 
         var topic = Humanize(fixtureName);
         var stories = PropertyValues(test, StoryAttribute.PropertyName);
@@ -86,6 +107,24 @@ public static class NUnitResultMapper
         if (className.Length > 0) labels.Add(new(AllureLabels.TestClass, className));
         if (test.MethodName is { } method) labels.Add(new(AllureLabels.TestMethod, method));
         return labels;
+    }
+
+    /// <summary>
+    /// The thread label (a timeline lane): the layer and NUnit's worker, short — "Netns #2" for ParallelWorker#2,
+    /// "Netns serial" for a NonParallelWorker, "Netns t14" for any other thread; the cluster layer's lanes read "Kube t14".
+    /// </summary>
+    public static string ThreadLabel(string layer, string? threadName, int threadId)
+    {
+        var worker = threadName switch
+        {
+            { } n when n.StartsWith("ParallelWorker#", StringComparison.Ordinal) => "#" + n["ParallelWorker#".Length..],
+            { } n when n.StartsWith("NonParallelWorker", StringComparison.Ordinal) => "serial",
+            _ => "t" + threadId.ToString(CultureInfo.InvariantCulture),
+        };
+        // Allure 3.18's timeline cuts a lane title past about ten characters ("Cluste... t14"): the cluster layer's
+        // lanes read "Kube" (its pods, nodes and API), the other layers' names are short already.
+        var lane = layer == "Cluster" ? "Kube" : layer;
+        return $"{lane} {worker}";
     }
 
     /// <summary>The CNI spec section the test's fixture checks, and the test's source file (<see cref="ReportRules"/>).</summary>
@@ -184,10 +223,24 @@ public static class NUnitResultMapper
     public static string? ClusterTargetOf(ITest test) =>
         LayerOf(test) == "Cluster" ? Cluster.ClusterFactory.TargetFromEnvironment() : null;
 
-    /// <summary>A Cluster-layer test's target as a parameter ("cluster target"): the same test on two targets is two
-    /// results with their own history.</summary>
-    public static IReadOnlyList<AllureParameter> ClusterTargetParameters(ITest test) =>
-        ClusterTargetOf(test) is { } target ? [new AllureParameter("cluster target", target)] : [];
+    /// <summary>The label naming the plugin profile a Netns-layer result ran with, when it is not the default bash-cni.</summary>
+    public const string ProfileLabel = "profile";
+
+    /// <summary>The plugin profile of a Netns-layer test (BASHCNI_PROFILE) when one other than bash-cni is chosen, else null.</summary>
+    public static string? ProfileOf(ITest test) =>
+        LayerOf(test) == "Netns" && HarnessEnvironment.Get("PROFILE") is { Length: > 0 } p && p != "bash-cni"
+            ? (p.EndsWith(".json", StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(p) : p)
+            : null;
+
+    /// <summary>A Cluster-layer test's target as a parameter ("cluster target"), a Netns-layer test's profile other than
+    /// bash-cni as a parameter ("profile"): the same test on two targets or profiles is two results with their own history.</summary>
+    public static IReadOnlyList<AllureParameter> ClusterTargetParameters(ITest test)
+    {
+        var parameters = new List<AllureParameter>();
+        if (ClusterTargetOf(test) is { } target) parameters.Add(new AllureParameter("cluster target", target));
+        if (ProfileOf(test) is { } profile) parameters.Add(new AllureParameter("profile", profile));
+        return parameters;
+    }
 
     /// <summary>Stable per test and argument set: different [TestCase]s of one method never share it.</summary>
     public static string HistoryId(string fullName, IEnumerable<AllureParameter> parameters)
@@ -288,6 +341,9 @@ public static class NUnitResultMapper
         }
         return sb.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
+    private static partial System.Text.RegularExpressions.Regex WhiteSpace();
 
     private static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

@@ -25,6 +25,11 @@ public sealed class WriteAllureResultsAttribute : Attribute, ITestAction
     {
         ArgumentNullException.ThrowIfNull(test);
         if (test.TestType == "Assembly") NUnitAllureHook.AssemblyFinished();
-        else if (!test.IsSuite) NUnitAllureHook.TestFinished(test);
+        else if (!test.IsSuite)
+        {
+            // The result written is the final one: a passed test with a red step fails first (whichever action runs first).
+            RedSteps.Judge(test, NUnit.Framework.Internal.TestExecutionContext.CurrentContext.CurrentResult);
+            NUnitAllureHook.TestFinished(test);
+        }
     }
 }

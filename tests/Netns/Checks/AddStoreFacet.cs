@@ -10,7 +10,7 @@ namespace BashCni.Tests.Netns.Checks;
 /// </summary>
 public static class AddStoreFacet
 {
-    public static async Task CheckAsync(TestNode node, NetworkConfig config, PodNamespace pod, AddResultFacts facts, List<string> p)
+    public static async Task CheckAsync(TestNode node, NetworkConfig config, PodNamespace pod, AddResultFacts facts, Findings p)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(pod);
@@ -18,9 +18,17 @@ public static class AddStoreFacet
         ArgumentNullException.ThrowIfNull(p);
         var address = facts.Ip.AddressCidr.Address.ToString();
         var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
+        if (!node.Profile.HasStore)
+        {
+            // An IPAM without a store (static) must not write one either.
+            if (reservations.Count > 0) p.Add($"profile '{node.Profile.Name}' keeps no store, yet the dataDir holds [{string.Join(", ", reservations.Keys)}]");
+            return;
+        }
         var want = $"{pod.ContainerId}\r\neth0";
         if (!reservations.TryGetValue(address, out var content))
             p.Add($"no reservation for {address} in the store: [{string.Join(", ", reservations.Keys)}]");
-        else if (content.TrimEnd('\n') != want) p.Add($"reservation of {address} holds '{AddChecks.Escape(content)}', expected '{AddChecks.Escape(want)}'");
+        else
+            p.Compare($"store reservation of {address}", AddChecks.Escape(want), AddChecks.Escape(content.TrimEnd('\n')),
+                problem: $"reservation of {address} holds '{AddChecks.Escape(content)}', expected '{AddChecks.Escape(want)}'");
     }
 }

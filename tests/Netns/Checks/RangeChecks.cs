@@ -48,7 +48,7 @@ public static class RangeChecks
         {
             var id = "wrap" + (n++).ToString(CultureInfo.InvariantCulture);
             var expected = Expected();
-            var add = await ipam.AddAsync(Call(id)).ConfigureAwait(false);
+            var add = await ipam.AddAsync(expected is null ? Call(id) with { ExpectedError = node.Expecting(110) } : Call(id)).ConfigureAwait(false);
             var got = add.Result?.Ips.FirstOrDefault()?.Ip.ToString();
             if (expected is null)
             {

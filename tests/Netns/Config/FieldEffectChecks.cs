@@ -113,7 +113,7 @@ public static class FieldEffectChecks
         var got = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var (_, add) = await f.Node.AddPodAsync(config).ConfigureAwait(false);
+            var (_, add) = await f.Node.AddPodAsync(config, expecting: i < 2 ? null : f.Node.Expecting(110)).ConfigureAwait(false);
             if (i < 2)
             {
                 if (add.Result?.Ips.FirstOrDefault()?.Address is { } a) got.Add(a);
@@ -215,7 +215,12 @@ public static class FieldEffectChecks
         var file = f.Node.Node.StateDir + "/field.log";
         var (pod, _, p) = await AddAsync(f, f.With("logFile", file)).ConfigureAwait(false);
         var log = await f.Node.Runner.RunAsync("cat", [file]).ConfigureAwait(false);
-        if (!log.Stdout.Contains($"ADD id={pod.ContainerId}", StringComparison.Ordinal)) p.Add($"{file} has no line for the ADD: '{log.Stdout.Trim()}' {log.Stderr.Trim()}");
+        var line = log.Stdout.Split('\n').FirstOrDefault(l => l.Contains($"ADD id={pod.ContainerId}", StringComparison.Ordinal));
+        if (line is null) p.Add($"{file} has no line for the ADD: '{log.Stdout.Trim()}' {log.Stderr.Trim()}");
+        // The line names the pod the runtime named in CNI_ARGS (README: "pod=NAMESPACE/NAME"): what the cluster layer
+        // finds the pods of a node by.
+        else if (!BashCni.Harness.Cluster.PluginLogLines.NamesPod(line, pod.PodName))
+            p.Add($"the ADD's line in {file} does not name the pod default/{pod.PodName}: {line}");
         return Verdict.Of("logFile is where the log line goes", p);
     }
 
@@ -245,7 +250,7 @@ public static class FieldEffectChecks
         if (!same.Succeeded) p.Add($"CHECK with the ADD's own result as prevResult failed: {same.Stdout.Trim()}");
         var other = prev.DeepClone();
         other["ips"]![0]!["address"] = "10.244.1.250/24";
-        var differs = await f.Node.Plugin.CheckAsync(TestNode.Call(pod, config.PrevResult(other))).ConfigureAwait(false);
+        var differs = await f.Node.Plugin.CheckAsync(TestNode.Call(pod, config.PrevResult(other)).ExpectingError()).ConfigureAwait(false);
         if (differs.Succeeded) p.Add("CHECK passed with a prevResult naming another address");
         return Verdict.Of("prevResult is what CHECK compares with", p);
     }

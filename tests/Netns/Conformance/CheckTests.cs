@@ -17,4 +17,11 @@ public sealed class CheckTests
             $"profile '{node.Profile.Name}' claims CHECK but VERSION advertises no version ≥ 0.4.0");
         (await CheckChecks.CheckSeesDriftAsync(node, drift)).AssertPassed();
     });
+
+    [Test]
+    public Task CheckPassesTheDelegatedIpamErrorOn() => TestNode.RunAsync(async node =>
+    {
+        node.Profile.Require(PluginProfile.Check, "CHECK");
+        (await DelegateCheckChecks.DelegatedCheckErrorAsync(node)).AssertPassed();
+    });
 }

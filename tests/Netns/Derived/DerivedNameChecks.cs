@@ -38,9 +38,9 @@ public static class DerivedNameChecks
             pods.Add((pod, call, result));
         }
         var links = await node.Node.LinksAsync().ConfigureAwait(false);
-        var veths = links.Where(l => l.Kind == "veth" && l.Master == node.Bridge).ToList();
+        var veths = node.HostEnds(links);
         var added = pods.Count(x => x.Result is not null);
-        if (veths.Count != added) p.Add($"{c.Name}: {veths.Count} host veth(s) on the bridge for {added} successful ADDs: [{string.Join(", ", veths.Select(v => v.Name))}]");
+        if (veths.Count != node.HostEndsFor(added)) p.Add($"{c.Name}: {veths.Count} {node.HostEndsWhere} for {added} successful ADDs: [{string.Join(", ", veths.Select(v => v.Name))}]");
         foreach (var dup in veths.GroupBy(v => v.Mac, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             p.Add($"{c.Name}: host ends [{string.Join(", ", dup.Select(v => v.Name))}] share the MAC {dup.Key}");
         var podMacs = new List<string>();
@@ -55,7 +55,7 @@ public static class DerivedNameChecks
                 p.Add($"{c.Name}: pod {call.ContainerId[..8]}… has MAC {eth0.Mac}, its result says {reported}");
             var host = result.Interfaces.FirstOrDefault(i => i.IsHostSide && i.Name != node.Bridge);
             if (host is not null && !veths.Any(v => v.Name == host.Name))
-                p.Add($"{c.Name}: the result's host end {host.Name} of {call.ContainerId[..8]}… is not on the bridge");
+                p.Add($"{c.Name}: the result's host end {host.Name} of {call.ContainerId[..8]}… is not among the {node.HostEndsWhere}");
         }
         foreach (var dup in podMacs.GroupBy(m => m, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             p.Add($"{c.Name}: both pods' eth0 have the MAC {dup.Key}");

@@ -11,5 +11,6 @@ public static class ListCatchers
         yield return new(ListChecks.PortmapTuning, ListChecks.PortmapTuningAsync, "network lists");
         yield return new(ListChecks.ChainedAfterLoopback, ListChecks.ChainedAfterLoopbackAsync, "network lists");
         yield return new(ListChecks.GcAndStatus, ListChecks.GcAndStatusAsync, "network lists");
+        yield return new(ListChecks.ChainedModifications, ListChecks.ChainedModificationsAsync, "network lists");
     }
 }

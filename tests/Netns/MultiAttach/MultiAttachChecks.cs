@@ -57,7 +57,10 @@ public static class MultiAttachChecks
         await ExpectAddressAsync(pod, SecondIfName, ipB, "after both ADDs", p).ConfigureAwait(false);
         if (node.Profile.IsBashCni) await ExpectDefaultRouteAsync(pod, "eth0", AddChecks.Gateway(TestNode.DefaultSubnet).ToString(), "after both ADDs", p).ConfigureAwait(false);
         var hostVeths = await node.HostVethsAsync().ConfigureAwait(false);
-        if (hostVeths.Count != 2) p.Add($"after both ADDs the node has {hostVeths.Count} host veth(s), expected 2: {string.Join(", ", hostVeths.Select(l => l.Name))}");
+        // Two host ends, one per attachment; none for macvlan (the pod's interfaces are children of the node's eth0).
+        var expectedVeths = node.HostEndsFor(2);
+        if (hostVeths.Count != expectedVeths)
+            p.Add($"after both ADDs the node has {hostVeths.Count} host veth(s), expected {expectedVeths}: {string.Join(", ", hostVeths.Select(l => l.Name))}");
 
         // The store: one reservation per container ID + ifname.
         await ExpectReservationAsync(node, first, ipA, pod.ContainerId, "eth0", "after both ADDs", p).ConfigureAwait(false);

@@ -21,6 +21,7 @@ public static class CheckCatchers
         foreach (var delCase in Enum.GetValues<DelCase>())
             yield return new($"DEL ({delCase}) succeeds and releases", n => DelChecks.DelSucceedsAndReleasesAsync(n, CniVersions.V031, delCase));
         yield return new("release matches the exact container ID + ifname", DelChecks.ReleaseIsExactAsync);
+        yield return new(DelegateCheckChecks.Check, DelegateCheckChecks.DelegatedCheckErrorAsync);
         yield return new("errors are CNI error JSON on stdout", ErrorChecks.ErrorsAreCniJsonOnStdoutAsync);
         yield return new("a failure after IPAM rolls the ADD back", FaultChecks.FailedAddRollsBackAsync);
         yield return new("a held store lock ends in code 11 within lockTimeout", n => FaultChecks.HeldLockEndsInCode11Async(n));

@@ -139,7 +139,9 @@ public sealed class SelfTests
         Evidence.Parameter("problem", v.Problem);
         var profile = _base!.WithPluginDir(_variants!.DirOf(variant));
         Verdict? verdict = null;
-        await TestNode.RunAsync(async node => verdict = await catcher!.Run(node), profile);
+        // The variant is broken on purpose: its failing plugin calls are the subject, judged by the assertions below.
+        using (RedSteps.Expect($"the broken variant {variant} under the check {v.Check}"))
+            await TestNode.RunAsync(async node => verdict = await catcher!.Run(node), profile);
         var report = $"variant {variant}: {v.Bug}\nmust trip: {v.Check}\nwith a problem matching: {v.Problem}\n\n{verdict}";
         await TestContext.Out.WriteLineAsync(report);
         Evidence.Attach($"verdict on {variant}", report);

@@ -6,7 +6,7 @@ namespace BashCni.Tests.Netns.Support;
 
 /// <summary>
 /// The plugin under test and how to drive it: a plugin dir, the interface plugin's type, a network-config template
-/// (strings "{{cniVersion}}", "{{name}}", "{{subnet}}", "{{dataDir}}", "{{logFile}}" are filled in), the cniVersions it
+/// (strings "{{cniVersion}}", "{{name}}", "{{subnet}}", "{{dataDir}}", "{{logFile}}", "{{gateway}}", "{{staticAddress}}" are filled in), the cniVersions it
 /// supports and the capabilities it claims beyond the CNI spec. Profiles live in fixtures/plugins/profiles/NAME.json.
 /// Selected by BASHCNI_PROFILE (a name or a path); a profile without <c>pluginDir</c> tests the plugin under test,
 /// <see cref="RepoPaths.PluginDir"/>, and BASHCNI_PLUGIN_DIR (<see cref="RepoPaths.PluginDirOverride"/>) points any
@@ -33,9 +33,11 @@ public sealed class PluginProfile
 
     private PluginProfile(string name, string description, string pluginDir, string type, string ipamType,
         IReadOnlyList<string> versions, IReadOnlySet<string> capabilities, JsonObject template, string source,
-        IReadOnlyDictionary<string, string> deviations)
+        IReadOnlyDictionary<string, string> deviations, string topology, bool hasStore)
     {
         KnownDeviations = deviations;
+        Topology = topology;
+        HasStore = hasStore;
         Name = name;
         Description = description;
         PluginDir = pluginDir;
@@ -54,6 +56,20 @@ public sealed class PluginProfile
     public string IpamType { get; }
     public IReadOnlyList<string> CniVersions { get; }
     public IReadOnlySet<string> Capabilities { get; }
+
+    /// <summary>A bridge the host veths join (<see cref="TopologyBridge"/>, the default).</summary>
+    public const string TopologyBridge = "bridge";
+    /// <summary>A routed veth pair per pod, no bridge (ptp).</summary>
+    public const string TopologyPtp = "ptp";
+    /// <summary>A macvlan child of the node's eth0 in the pod, no host-side link (macvlan).</summary>
+    public const string TopologyMacvlan = "macvlan";
+
+    /// <summary>How the plugin connects a pod to the node (profile field <c>topology</c>: bridge, ptp or macvlan).</summary>
+    public string Topology { get; }
+
+    /// <summary>The IPAM keeps host-local's store in the config's dataDir (profile field <c>store</c>, default true; false
+    /// for the static IPAM, which reserves nothing).</summary>
+    public bool HasStore { get; }
 
     /// <summary>Documented ways this plugin departs from a spec-generic check: test name → why.</summary>
     public IReadOnlyDictionary<string, string> KnownDeviations { get; }
@@ -107,20 +123,35 @@ public sealed class PluginProfile
         var template = root["config"] as JsonObject ?? throw new FormatException($"{path}: 'config' missing");
         var deviations = (root["knownDeviations"] as JsonObject ?? [])
             .ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
+        var topology = root["topology"]?.GetValue<string>() ?? TopologyBridge;
+        if (topology is not (TopologyBridge or TopologyPtp or TopologyMacvlan))
+            throw new FormatException($"{path}: 'topology' must be bridge, ptp or macvlan (got '{topology}')");
         return new PluginProfile(Str("name"), root["description"]?.GetValue<string>() ?? "", dir, Str("type"),
-            root["ipamType"]?.GetValue<string>() ?? "", versions, caps, (JsonObject)template.DeepClone(), path, deviations);
+            root["ipamType"]?.GetValue<string>() ?? "", versions, caps, (JsonObject)template.DeepClone(), path, deviations,
+            topology, root["store"]?.GetValue<bool>() ?? true);
     }
 
     /// <summary>The same profile pointed at another plugin dir (e.g. a broken variant).</summary>
     public PluginProfile WithPluginDir(string dir) =>
-        new(Name, Description, dir, Type, IpamType, CniVersions, Capabilities, (JsonObject)_template.DeepClone(), Source, KnownDeviations);
+        new(Name, Description, dir, Type, IpamType, CniVersions, Capabilities, (JsonObject)_template.DeepClone(), Source, KnownDeviations,
+            Topology, HasStore);
 
-    /// <summary>The profile's network config, filled in.</summary>
+    /// <summary>The host offset of <c>{{staticAddress}}</c> in the subnet (a fixed address for an IPAM without a store).</summary>
+    public const int StaticOffset = 10;
+
+    /// <summary>
+    /// The profile's network config, filled in; besides the placeholders above, <c>{{gateway}}</c> is the subnet's first
+    /// host and <c>{{staticAddress}}</c> the subnet's host <see cref="StaticOffset"/> with the subnet's prefix (for
+    /// the <c>static</c> IPAM, which has no range to allocate from).
+    /// </summary>
     public NetworkConfig Config(string cniVersion, string subnet, string dataDir, string logFile, string name = "mynet")
     {
+        var cidr = Cidr.Parse(subnet);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["cniVersion"] = cniVersion, ["name"] = name, ["subnet"] = subnet, ["dataDir"] = dataDir, ["logFile"] = logFile,
+            ["gateway"] = cidr.FirstHost.ToString(),
+            ["staticAddress"] = $"{Cidr.Add(cidr.Network, StaticOffset)}/{cidr.Prefix}",
         };
         var json = (JsonObject)_template.DeepClone();
         Fill(json, values);

@@ -91,13 +91,20 @@ public sealed class TestNode : IAsyncDisposable
 
     public Task<PodNamespace> CreatePodAsync(string name = "pod") => Node.CreatePodAsync(name);
 
-    /// <summary>Makes a pod namespace and ADDs it; returns both (the exchange may be a failure).</summary>
-    public async Task<(PodNamespace Pod, CniExchange Add)> AddPodAsync(NetworkConfig config, string name = "pod")
+    /// <summary>
+    /// Makes a pod namespace and ADDs it; returns both (the exchange may be a failure). <paramref name="expecting"/>
+    /// declares the ADD's failure the check's subject (its step is red when it does not fail so).
+    /// </summary>
+    public async Task<(PodNamespace Pod, CniExchange Add)> AddPodAsync(NetworkConfig config, string name = "pod", ExpectedCniError? expecting = null)
     {
         var pod = await CreatePodAsync(name).ConfigureAwait(false);
-        var add = await Plugin.AddAsync(Call(pod, config)).ConfigureAwait(false);
+        var add = await Plugin.AddAsync(Call(pod, config) with { ExpectedError = expecting }).ConfigureAwait(false);
         return (pod, add);
     }
+
+    /// <summary>The error a call is expected to end with: <paramref name="code"/> when the profile promises CNI error codes, else any CNI error.</summary>
+    public ExpectedCniError Expecting(int code) =>
+        Profile.Has(PluginProfile.ErrorCodes) ? new ExpectedCniError([code]) : ExpectedCniError.AnyCode;
 
     /// <summary>
     /// A clean-up DEL (the end of a check, as a runtime would do it): DEL must succeed, so a failure is recorded in
@@ -111,6 +118,28 @@ public sealed class TestNode : IAsyncDisposable
         if (!del.Succeeded)
             problems.Add($"clean-up DEL of {call.ContainerId}/{call.IfName} failed: exit {del.ExitCode} {del.Stdout.Trim()} {del.Stderr.Trim()}".TrimEnd());
     }
+
+    /// <summary>
+    /// The host ends of pods among the node's links, by the profile's topology: veths that are ports of the bridge
+    /// (bridge), veths on no bridge (ptp), none (macvlan: the pod's interface is a child of eth0 and lives in the pod).
+    /// </summary>
+    public IReadOnlyList<IpLink> HostEnds(IEnumerable<IpLink> nodeLinks) => Profile.Topology switch
+    {
+        PluginProfile.TopologyPtp => nodeLinks.Where(l => l.Kind == "veth" && l.Name != "eth0" && l.Master is null).ToList(),
+        PluginProfile.TopologyMacvlan => [],
+        _ => nodeLinks.Where(l => l.Kind == "veth" && l.Master == Bridge).ToList(),
+    };
+
+    /// <summary>Where <see cref="HostEnds"/> looks, in words.</summary>
+    public string HostEndsWhere => Profile.Topology switch
+    {
+        PluginProfile.TopologyPtp => "host veths (ptp)",
+        PluginProfile.TopologyMacvlan => "host ends (macvlan has none)",
+        _ => "veths on the bridge",
+    };
+
+    /// <summary>How many host ends <paramref name="added"/> successful ADDs leave on the node (none for macvlan).</summary>
+    public int HostEndsFor(int added) => Profile.Topology == PluginProfile.TopologyMacvlan ? 0 : added;
 
     /// <summary>Reserved addresses of the config's network in this node's store (IP → content).</summary>
     public Task<IReadOnlyDictionary<string, string>> ReservationsAsync(NetworkConfig config) => Node.ReservationsAsync(config.Name);

@@ -1,3 +1,5 @@
+using BashCni.Harness.Reporting;
+
 namespace BashCni.Tests.Netns.Support;
 
 /// <summary>
@@ -8,6 +10,8 @@ namespace BashCni.Tests.Netns.Support;
 /// <see cref="SetUpFailures"/> are the problems that say the check's precondition broke (an ADD it starts from
 /// failed), told apart by how the check recorded them (<see cref="Findings.SetUp"/>, <see cref="SetUpFailed"/>),
 /// never by their wording: a broken variant is caught by its bug, not by a set-up that broke.
+/// <see cref="Comparisons"/> are the values the check compared (<see cref="Findings.Compare"/>): the report shows them
+/// as the check's steps, and a failure's first line names the first that differed (<see cref="CheckMessage"/>).
 /// </remarks>
 public sealed record Verdict(string Check, IReadOnlyList<string> Problems, string Detail = "")
 {
@@ -16,11 +20,18 @@ public sealed record Verdict(string Check, IReadOnlyList<string> Problems, strin
     /// <summary>The problems (a subset of <see cref="Problems"/>) that are failures of the check's set-up.</summary>
     public IReadOnlyList<string> SetUpFailures { get; init; } = [];
 
+    /// <summary>The values the check compared, in the order it compared them.</summary>
+    public IReadOnlyList<CheckComparison> Comparisons { get; init; } = [];
+
     public static Verdict Of(string check, IEnumerable<string> problems, string detail = "")
     {
         ArgumentNullException.ThrowIfNull(problems);
         var list = problems.ToList();
-        return new(check, list, detail) { SetUpFailures = problems is Findings p ? [.. p.SetUpFailures] : [] };
+        return new(check, list, detail)
+        {
+            SetUpFailures = problems is Findings p ? [.. p.SetUpFailures] : [],
+            Comparisons = problems is Findings f ? [.. f.Comparisons] : [],
+        };
     }
 
     public static Verdict Pass(string check, string detail = "") => new(check, [], detail);
@@ -31,29 +42,58 @@ public sealed record Verdict(string Check, IReadOnlyList<string> Problems, strin
     public static Verdict SetUpFailed(string check, string problem, string detail = "") =>
         new(check, [problem], detail) { SetUpFailures = [problem] };
 
-    /// <summary>Fails the current test with every problem listed.</summary>
+    /// <summary>
+    /// Records the check as a step of the report (its compared values as sub-steps) and fails the current test when
+    /// it did not pass, with the message whose first line is the answer.
+    /// </summary>
     public void AssertPassed()
     {
+        CheckSteps.Record(Check, Problems, Comparisons, SetUpFailures, Detail);
         if (!Passed) Assert.Fail(ToString());
     }
 
     public override string ToString() =>
-        Passed ? $"{Check}: passed{(Detail.Length > 0 ? " — " + Detail : "")}"
-            : $"{Check}: {Problems.Count} problem(s)\n  - " + string.Join("\n  - ", Problems.Select(p => SetUpFailures.Contains(p) ? "(set-up) " + p : p))
-              + (Detail.Length > 0 ? "\n" + Detail : "");
+        Passed ? CheckMessage.Passed(Check, Detail) : CheckMessage.Failed(Check, Problems, SetUpFailures, Comparisons, Detail);
 }
 
-/// <summary>A check's problems as it finds them: findings with <see cref="List{T}.Add"/>, failures of its set-up with <see cref="SetUp"/>.</summary>
+/// <summary>
+/// A check's problems as it finds them: findings with <see cref="List{T}.Add"/>, failures of its set-up with
+/// <see cref="SetUp"/>, compared values with <see cref="Compare"/>.
+/// </summary>
 public sealed class Findings : List<string>
 {
     private readonly List<string> _setUp = [];
+    private readonly List<CheckComparison> _comparisons = [];
 
     public IReadOnlyList<string> SetUpFailures => _setUp;
+
+    public IReadOnlyList<CheckComparison> Comparisons => _comparisons;
 
     /// <summary>Records that a step the check starts from (an ADD it needs) failed.</summary>
     public void SetUp(string problem)
     {
         _setUp.Add(problem);
         Add(problem);
+    }
+
+    /// <summary>
+    /// Records a value the check compared. A mismatch is a problem: <paramref name="problem"/> when given (a check's
+    /// established wording, which the broken variants' patterns match), else "what: expected E, observed O".
+    /// Returns whether it matched.
+    /// </summary>
+    public bool Compare(string what, string? expected, string? observed, bool? matches = null, string? problem = null)
+    {
+        var comparison = new CheckComparison(what, expected ?? "(none)", observed ?? "(none)",
+            matches ?? string.Equals(expected, observed, StringComparison.Ordinal));
+        _comparisons.Add(comparison);
+        if (!comparison.Matches) Add(problem ?? comparison.Line);
+        return comparison.Matches;
+    }
+
+    /// <summary>Records a value the check compared whose problems, when it did not match, the check adds itself (several, or none).</summary>
+    public bool Note(string what, string expected, string observed, bool matches)
+    {
+        _comparisons.Add(new CheckComparison(what, expected, observed, matches));
+        return matches;
     }
 }

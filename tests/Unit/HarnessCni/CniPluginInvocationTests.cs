@@ -123,7 +123,9 @@ public sealed class CniPluginInvocationTests
     {
         var plugin = Script("stderr-only", "echo 'something broke' >&2; exit 2");
 
-        var exchange = await plugin.AddAsync(Call());
+        CniExchange exchange;
+        using (RedSteps.Expect("the call's failure is what the test reads"))
+            exchange = await plugin.AddAsync(Call());
 
         Assert.Multiple(() =>
         {
@@ -173,7 +175,8 @@ public sealed class CniPluginInvocationTests
         var plugin = Script("any", "true");
         plugin.NodeNetNs = "node-1";
 
-        Assert.That(async () => await plugin.AddAsync(Call()), Throws.TypeOf<InvalidOperationException>().With.Message.Contains("namespace"));
+        using (RedSteps.Expect("the call's refusal is what the test reads"))
+            Assert.That(async () => await plugin.AddAsync(Call()), Throws.TypeOf<InvalidOperationException>().With.Message.Contains("namespace"));
     }
 
     [Test]
@@ -181,7 +184,9 @@ public sealed class CniPluginInvocationTests
     {
         var plugin = Script("talker", "echo out; echo err >&2; exit 3");
 
-        var text = (await plugin.AddAsync(Call("ctr-9"))).ToString();
+        string text;
+        using (RedSteps.Expect("the failed call's transcript is what the test reads"))
+            text = (await plugin.AddAsync(Call("ctr-9"))).ToString();
 
         Assert.That(text, Does.Contain("exit 3").And.Contain("CNI_CONTAINERID=ctr-9").And.Contain("--- stdout\nout").And.Contain("--- stderr\nerr")
             .And.Contain("\"subnet\":\"10.244.1.0/24\""));

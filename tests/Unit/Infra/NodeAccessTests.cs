@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using BashCni.Harness.Kubernetes;
+using BashCni.Harness.Reporting;
 using BashCni.Harness.Sandbox;
 
 namespace BashCni.Tests.Unit.Infra;
@@ -71,6 +72,7 @@ public sealed class NodeAccessTests
         var plugin = Directory.CreateDirectory(Path.Combine(_temp.FullName, "plugin"));
         await File.WriteAllTextAsync(Path.Combine(plugin.FullName, "install.sh"), "#!/usr/bin/env bash\necho 'no bridge' >&2\nexit 3\n");
         await using var node = new DirectoryNodeAccess();
+        using var expected = RedSteps.Expect("the install step's failure is what the test reads");
         var e = Assert.ThrowsAsync<CommandFailedException>(() =>
             PluginInstaller.InstallAsync(node, plugin.FullName, "10.244.1.0/24", "10.244.0.0/16", remoteDirectory: Path.Combine(_temp.FullName, "r")));
         Assert.That(e!.Result.ExitCode, Is.EqualTo(3));

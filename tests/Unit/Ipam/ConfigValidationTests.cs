@@ -19,6 +19,8 @@ public sealed class ConfigValidationTests : IpamTestBase
     [TestCase("not-a-subnet", Description = "not an address")]
     [TestCase("", Description = "empty")]
     [TestCase("fd00:10:244:1::/64", Description = "IPv6 is not served")]
+    [TestCase("0.0.0.0/1", Description = "gateway 0.0.0.1 in 0.0.0.0/8: the kernel refuses it as a next hop")]
+    [TestCase("224.0.0.0/24", Description = "gateway 224.0.0.1 is multicast: the kernel refuses it as a next hop")]
     public async Task BadSubnetIsRejected(string subnet)
     {
         var exchange = await AddAsync("ctr-1", Lab(subnet));

@@ -46,7 +46,10 @@ public sealed class HostSnapshotTests
             var snapshot = await HostSnapshot.TakeAsync();
             await snapshot.SaveAsync(path);
             var read = await HostSnapshot.LoadAsync(path);
-            Assert.That(read.DifferencesFrom(snapshot), Is.Empty);
+            // Children are compared as a list: DifferencesFrom names every child of the later snapshot as still running,
+            // and tests of other fixtures running beside this one start processes of their own.
+            Assert.That((read with { ChildProcesses = [] }).DifferencesFrom(snapshot with { ChildProcesses = [] }), Is.Empty);
+            Assert.That(read.ChildProcesses, Is.EqualTo(snapshot.ChildProcesses));
             Assert.That(read.Entries, Is.EqualTo(snapshot.Entries));
             Assert.That(read.Entries, Does.Contain("/run"), "the snapshot lists the host's /run");
         }

@@ -55,4 +55,29 @@ public sealed class IpamStoreChangeTests
 
         Assert.That(IpamStoreChange.AfterDelete(Before, after, "10.244.2.3"), Is.Empty);
     }
+
+    [Test]
+    public void ASystemPodRestartedMeanwhileReleasesItsOwnEntryWhenNoPodHoldsItsAddressAnyMore()
+    {
+        var after = new Dictionary<string, string>(StringComparer.Ordinal) { ["10.244.2.2"] = "nginx", ["10.244.2.5"] = "coredns-b" };
+        var live = new Dictionary<string, string>(StringComparer.Ordinal) { ["10.244.2.2"] = "bash-cni-test/nginx", ["10.244.2.5"] = "kube-system/coredns-b" };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(IpamStoreChange.AfterDelete(Before, after, "10.244.2.3", live), Is.Empty);
+            Assert.That(IpamStoreChange.AfterDelete(Before, after, "10.244.2.3"), Is.EqualTo(new[] { "address 10.244.2.4 of coredns-a was released too" }),
+                "without the cluster's word the same store change is a difference");
+            Assert.That(IpamStoreChange.ReleasedWithTheirPods(Before, after, "10.244.2.3", live), Is.EqualTo(new[] { "10.244.2.4 coredns-a" }));
+        });
+    }
+
+    [Test]
+    public void AnEntryReleasedWhileItsPodStillHoldsTheAddressIsADifference()
+    {
+        var after = new Dictionary<string, string>(StringComparer.Ordinal) { ["10.244.2.2"] = "nginx" };
+        var live = new Dictionary<string, string>(StringComparer.Ordinal) { ["10.244.2.2"] = "bash-cni-test/nginx", ["10.244.2.4"] = "kube-system/coredns-a" };
+
+        Assert.That(IpamStoreChange.AfterDelete(Before, after, "10.244.2.3", live),
+            Is.EqualTo(new[] { "address 10.244.2.4 of coredns-a was released too, while pod kube-system/coredns-a still holds it" }));
+    }
 }
