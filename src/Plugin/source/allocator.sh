@@ -3,6 +3,8 @@
 # RangeIter: from the address after last_reserved_ip.0, around to the range start, skipping the
 # gateway and every address with a reservation file), the allocation that reserves the first free
 # address in the store, and the result's "ips".
+# Globals: IPAM_IP IPAM_ADDRESS (the address ipam_allocate reserved, integer and dotted); IPAM_WALK_CUR
+# IPAM_WALK_FIRST IPAM_WALK_LEFT (the walk over the range, between ipam_walk_begin and ipam_walk_next).
 
 # layout: ipam-add < ipam
 # ipam_allocate ID IFNAME [MARK]: reserve the next free address (caller holds the lock).

@@ -6,6 +6,13 @@
 # Functions return values into a variable the caller names (printf -v VAR; the callee's own locals
 # carry a trailing "_" where a caller's name could clash) instead of command substitution, so no
 # subshell is forked and a fatal error can end the plugin from anywhere.
+# Globals (the call's state; the constants CNI_SUPPORTED_VERSIONS CNI_LATEST_VERSION CNI_DEFAULT_LOG_FILE
+# CNI_LOG_MAX_BYTES beside them):
+#   CNI_STDIN CNI_STDIN_READ                           stdin, read once (cni_read_stdin)
+#   CNI_VERSION                                        the version errors and results are written in
+#   CNI_EMITTED                                        stdout carries a result or an error
+#   CNI_LOG_FILE CNI_LOG_LEVEL CNI_LOG_DETAIL CNI_START the log line (cni_log)
+#   CNI_LOADED                                         the lib/ files read (cni_source)
 
 # layout: start
 CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
@@ -272,7 +279,7 @@ cni_pod_name() {
 
 # cni_log OUTCOME: append one line to the log file; best effort, never fails the call.
 cni_log() {
-    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text pod
+    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text pod key value
     [[ -n "$f" ]] || return 0
     printf -v now '%(%Y-%m-%dT%H:%M:%S%z)T' -1
     dur=$(( ${EPOCHREALTIME/[.,]/} - CNI_START ))

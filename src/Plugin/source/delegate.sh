@@ -1,6 +1,9 @@
 # shellcheck shell=bash disable=SC2034
 # Delegated IPAM (bash-cni with an "ipam" section): running $CNI_PATH/<ipam.type> with the same
 # environment and stdin, passing its errors on, and reading its result.
+# Globals: DELEGATE_OUT (what the ipam plugin printed), DELEGATE_ROUTES_JSON DELEGATE_ROUTES DELEGATE_DNS_JSON
+# (its result's routes and dns, delegate_parse_result, which also sets the address: IPAM_IP IPAM_ADDRESS
+# IPAM_PREFIX IPAM_GATEWAY IPAM_GW, as the allocator does).
 
 # layout: delegate < bash-cni
 # delegate_find VAR TYPE: VAR = path of the plugin executable in CNI_PATH (code 4 / 7).

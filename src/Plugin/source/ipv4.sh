@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034
 # IPv4 arithmetic on plain integers (bash 64-bit math, no external tools). Parsing uses patterns,
 # not regular expressions (bash compiles a regular expression on every match).
+# Globals: CIDR_ADDR CIDR_NET CIDR_PREFIX CIDR_BCAST, the CIDR ipv4_parse_cidr parsed last.
 
 # layout: ipv4
 # ipv4_to_int VAR ADDR: VAR = the address as an integer; fails if ADDR is not a dotted quad (four

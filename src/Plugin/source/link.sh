@@ -8,6 +8,12 @@
 # lock for ADD: link_pod_lock_status reads what it got), link_finish_veth collects the pair and
 # repairs the bridge if needed, link_setup_pod sends the pod end's MAC, address and routes. DEL: a
 # background `ip link del` (link_spawn_del) collected by link_finish_del.
+# Globals, beside the list below (what the undo steps give back: the pair, the helper, the background `ip`):
+#   LINK_BG_OUT LINK_BG_RC          what link_create_pair printed and its status (link_wait_veth)
+#   LINK_BR_OUT LINK_BR_MAC LINK_BR_UP LINK_BR_HAS_GW   the bridge as `ip` showed it (link_read_bridge)
+#   LINK_ERR LINK_POD_ERR           what a failed `ip` printed (bridge set-up and DEL; the pod end)
+#   LINK_DEFAULT_SKIPPED            the pod kept its own default route (link_setup_pod)
+#   LINK_PROBLEMS                   CHECK's findings (link_check_pod)
 
 # layout: start
 LINK_HASH=""             # link_host_hash: the hash of LINK_HASH_OF ("ID/IFNAME")
@@ -61,14 +67,14 @@ link_host_mac() {
         $(( (LINK_HASH >> 8) & 255 )) $(( LINK_HASH & 255 ))
 }
 
-# pipe_open: PIPE_R PIPE_W = a pipe of our own, made without starting a process: a here-string is a
-# pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
+# pipe_open R_VAR W_VAR: R_VAR W_VAR = the ends of a pipe of our own, made without starting a process: a
+# here-string is a pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
 pipe_open() {
     local r w line
     { exec {r}<<<""; } 2>/dev/null || return 1
     if [[ -p "/proc/self/fd/$r" ]] && IFS= read -r -u "$r" line && { exec {w}>"/proc/self/fd/$r"; } 2>/dev/null; then
-        PIPE_R="$r"
-        PIPE_W="$w"
+        printf -v "$1" '%s' "$r"
+        printf -v "$2" '%s' "$w"
         return 0
     fi
     exec {r}<&-
@@ -87,17 +93,15 @@ pipe_open() {
 # Without the pipes it needs (or for a NETNS that `ip -batch` cannot carry) only step 1 happens.
 link_spawn() {
     local r1 w1 r2 w2 lfd=""
-    if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open; then
+    if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open r1 w1; then
         link_spawn_veth "$@"
         return 0
     fi
-    r1="$PIPE_R" w1="$PIPE_W"
-    if ! pipe_open; then
+    if ! pipe_open r2 w2; then
         exec {r1}<&- {w1}>&-
         link_spawn_veth "$@"
         return 0
     fi
-    r2="$PIPE_R" w2="$PIPE_W"
     lfd="${7:-}"
     [[ -z "$lfd" ]] || LINK_POD_LOCKLINE=1
     LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")

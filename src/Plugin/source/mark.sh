@@ -5,6 +5,7 @@
 # and calls DEL at once, but the `ip` the ADD started may still be creating the pair: a DEL that finds
 # the mark first waits until no process of that ADD is left (mark_wait_orphans), then deletes. After
 # a normal ADD the file is empty and DEL does not wait; DEL removes the file (ipam_release).
+# Globals: MARK MARK_NEW (the mark file of this ADD and whether it made it; what add_undo_mark gives back).
 
 # layout: start
 MARK=""                  # the attachment's mark file; MARK_NEW = this ADD created it

@@ -19,6 +19,9 @@
 #   ipam_find            the address an attachment holds (ipam_lookup: the same under the lock)
 #   ipam_last_reserved   the address reserved last (where the allocator's walk starts)
 #   ipam_gc              release all but a list of attachments
+# Globals: IPAM_LOCK_FD (the store lock, once it is ours: an acquisition ipam_unlock or the undo gives back);
+# IPAM_FOUND (the addresses ipam_find, ipam_lookup or ipam_scan_owner found); the constants
+# IPAM_DEFAULT_DATA_DIR IPAM_DEFAULT_LOCK_TIMEOUT. Where the store is: config.sh (cfg_resolve_store).
 
 # layout: start
 IPAM_LOCK_FD=""          # the store lock, once it is ours (ipam_lock, ipam_lock_taken)

@@ -3,6 +3,8 @@
 # `ip`) pushes the step that undoes it right after it succeeded (undo_push); cni_error runs them
 # newest first (undo_run); a command that succeeded drops them (undo_clear). ADD's steps are here;
 # DEL's (link_reap_del) is in link.sh.
+# Globals: CNI_UNDO, the undo stack. The state each step gives back is named at the top of its own file
+# (mark.sh, link.sh, store.sh, early.sh).
 
 # layout: start
 CNI_UNDO=()              # undo steps (function names), pushed right after what they undo started
