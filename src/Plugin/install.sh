@@ -100,20 +100,20 @@ parse_args() {
 }
 
 validate() {
+    local rank
     cni_valid_id "$NAME" || die "--name must match ^[a-zA-Z0-9][a-zA-Z0-9_.-]*\$"
     cni_valid_ifname "$BRIDGE" ||
         die "--bridge is not a valid interface name (1-15 bytes, not . or .., no '/', ':', whitespace, quotes, '\\' or '#')"
     [[ -n "$UNINSTALL" ]] && return 0
-    cni_version_rank "$CNI_VERSION"
-    (( REPLY > 0 )) || die "--cni-version must be one of ${CNI_SUPPORTED_VERSIONS[*]}"
+    cni_version_rank rank "$CNI_VERSION"
+    (( rank > 0 )) || die "--cni-version must be one of ${CNI_SUPPORTED_VERSIONS[*]}"
     [[ -n "$SUBNET" ]] || { usage >&2; die "--subnet is required"; }
     ipv4_parse_cidr "$SUBNET" || die "--subnet $SUBNET is not an IPv4 CIDR"
     (( CIDR_PREFIX <= 30 )) || die "--subnet $SUBNET is too small (at most /30)"
     (( CIDR_ADDR == CIDR_NET )) || die "--subnet $SUBNET has host bits set"
     GATEWAY_INT=$(( CIDR_NET + 1 ))
     PREFIX="$CIDR_PREFIX"
-    ipv4_from_int "$GATEWAY_INT"
-    GATEWAY="$REPLY"
+    ipv4_from_int GATEWAY "$GATEWAY_INT"
     if [[ -n "$NETWORK" ]]; then
         ipv4_parse_cidr "$NETWORK" || die "--network $NETWORK is not an IPv4 CIDR"
         (( CIDR_ADDR == CIDR_NET )) || die "--network $NETWORK has host bits set"
@@ -123,12 +123,12 @@ validate() {
     command -v ip >/dev/null || die "ip (iproute2) is not installed"
 }
 
-# json_str VALUE: REPLY = VALUE as a JSON string (values here are validated or paths).
+# json_str VAR VALUE: VAR = VALUE as a JSON string (values here are validated or paths).
 json_str() {
-    local s="$1"
+    local s="$2"
     s="${s//\\/\\\\}"
     s="${s//\"/\\\"}"
-    REPLY="\"$s\""
+    printf -v "$1" '"%s"' "$s"
 }
 
 # put FILE MODE SRC: copy SRC over FILE atomically (temp file + rename), only if it differs.
@@ -160,13 +160,13 @@ install_files() {
 }
 
 write_conf() {
-    local conf tmp
+    local conf tmp v
     conf="{\"cniVersion\":\"$CNI_VERSION\",\"name\":\"$NAME\",\"type\":\"bash-cni\""
     [[ -n "$NETWORK" ]] && conf+=",\"network\":\"$NETWORK\""
     conf+=",\"subnet\":\"$SUBNET\""
-    [[ "$BRIDGE" != cni0 ]] && { json_str "$BRIDGE"; conf+=",\"bridge\":$REPLY"; }
-    [[ -n "$DATA_DIR" ]] && { json_str "$DATA_DIR"; conf+=",\"dataDir\":$REPLY"; }
-    [[ -n "$LOG_FILE" ]] && { json_str "$LOG_FILE"; conf+=",\"logFile\":$REPLY"; }
+    [[ "$BRIDGE" != cni0 ]] && { json_str v "$BRIDGE"; conf+=",\"bridge\":$v"; }
+    [[ -n "$DATA_DIR" ]] && { json_str v "$DATA_DIR"; conf+=",\"dataDir\":$v"; }
+    [[ -n "$LOG_FILE" ]] && { json_str v "$LOG_FILE"; conf+=",\"logFile\":$v"; }
     conf+="}"
     mkdir -p -- "$CONF_DIR" || die "cannot create $CONF_DIR"
     tmp="$(mktemp -- "$CONF_DIR/.bash-cni.XXXXXX")" || die "cannot write in $CONF_DIR"
@@ -182,8 +182,7 @@ write_conf() {
 make_bridge() {
     local out mac
     if ! out="$(ip addr show dev "$BRIDGE" 2>/dev/null)"; then
-        ipv4_mac 0a:58 "$GATEWAY_INT"
-        mac="$REPLY"
+        ipv4_mac mac 0a:58 "$GATEWAY_INT"
         ip link add name "$BRIDGE" address "$mac" type bridge 2>/dev/null ||
             ip link show dev "$BRIDGE" >/dev/null 2>&1 || die "cannot create bridge $BRIDGE"
         say "created bridge $BRIDGE"

@@ -3,8 +3,16 @@
 # result and error output (cni_emit, cni_error), the environment checks, the log line, and the
 # dispatch of CNI_COMMAND (cni_main) with the lazy loading the generated layout relies on
 # (cni_source, cni_lazy).
-# Functions return values through globals (REPLY, CNI_*) instead of command substitution, so no
+# Functions return values into a variable the caller names (printf -v VAR; the callee's own locals
+# carry a trailing "_" where a caller's name could clash) instead of command substitution, so no
 # subshell is forked and a fatal error can end the plugin from anywhere.
+# Globals (the call's state; the constants CNI_SUPPORTED_VERSIONS CNI_LATEST_VERSION CNI_DEFAULT_LOG_FILE
+# CNI_LOG_MAX_BYTES beside them):
+#   CNI_STDIN CNI_STDIN_READ                           stdin, read once (cni_read_stdin)
+#   CNI_VERSION                                        the version errors and results are written in
+#   CNI_EMITTED                                        stdout carries a result or an error
+#   CNI_LOG_FILE CNI_LOG_LEVEL CNI_LOG_DETAIL CNI_START the log line (cni_log)
+#   CNI_LOADED                                         the lib/ files read (cni_source)
 
 # layout: start
 CNI_SUPPORTED_VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0)
@@ -37,12 +45,14 @@ cni_netns_plausible() {
     [[ "$1" == /* && -f "$1" && ! -s "$1" && ! "$1" -ef /proc/self/ns/net && ! "$1" -ef /proc/1/ns/net ]]
 }
 
-# netns_name PATH: REPLY = the name of a namespace under /run/netns (what runtimes pass), which `ip -n`
-# enters itself; fails for any other path.
+# netns_name VAR PATH: VAR = the name of a namespace under /run/netns (what runtimes pass), which
+# `ip -n` enters itself; fails for any other path.
 netns_name() {
-    REPLY="${1##*/}"
-    [[ -n "$REPLY" && "$REPLY" != . && "$REPLY" != .. && "$REPLY" != -* &&
-       ( "$1" == "/run/netns/$REPLY" || "$1" == "/var/run/netns/$REPLY" ) && "$1" -ef "/var/run/netns/$REPLY" ]]
+    local netns_name_="${2##*/}"
+    [[ -n "$netns_name_" && "$netns_name_" != . && "$netns_name_" != .. && "$netns_name_" != -* &&
+       ( "$2" == "/run/netns/$netns_name_" || "$2" == "/var/run/netns/$netns_name_" ) &&
+       "$2" -ef "/var/run/netns/$netns_name_" ]] || return 1
+    printf -v "$1" '%s' "$netns_name_"
 }
 
 # layout: common
@@ -58,25 +68,29 @@ CNI_LOG_FILE="$CNI_DEFAULT_LOG_FILE"
 CNI_LOG_LEVEL=info
 CNI_LOG_DETAIL=""       # extra words for the log line (e.g. the allocated address)
 CNI_START="${EPOCHREALTIME/[.,]/}"
+
+# layout: start
 declare -A CNI_LOADED=()
 
-# cni_version_rank VERSION: REPLY = comparable number, or 0 if unsupported.
+# cni_version_rank VAR VERSION: VAR = comparable number, or 0 if unsupported.
 cni_version_rank() {
-    case "$1" in
-        0.3.0) REPLY=300 ;;
-        0.3.1) REPLY=301 ;;
-        0.4.0) REPLY=400 ;;
-        1.0.0) REPLY=10000 ;;
-        1.1.0) REPLY=10100 ;;
-        *) REPLY=0 ;;
+    local version_rank_=0
+    case "$2" in
+        0.3.0) version_rank_=300 ;;
+        0.3.1) version_rank_=301 ;;
+        0.4.0) version_rank_=400 ;;
+        1.0.0) version_rank_=10000 ;;
+        1.1.0) version_rank_=10100 ;;
     esac
+    printf -v "$1" '%s' "$version_rank_"
 }
 
+# layout: common
 # cni_check_version: the config's cniVersion must be supported (code 1).
 cni_check_version() {
-    local v="$1"
-    cni_version_rank "$v"
-    if (( REPLY == 0 )); then
+    local v="$1" rank
+    cni_version_rank rank "$v"
+    if (( rank == 0 )); then
         # The error carries the config's version when it is one (the runtime asked in it).
         [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && CNI_VERSION="$v"
         cni_error 1 "incompatible CNI versions: config is \"$v\", plugin supports ${CNI_SUPPORTED_VERSIONS[*]}"
@@ -84,11 +98,11 @@ cni_check_version() {
     CNI_VERSION="$v"
 }
 
-# cni_json_string VALUE: REPLY = VALUE as a quoted JSON string.
+# cni_json_string VAR VALUE: VAR = VALUE as a quoted JSON string.
 cni_json_string() {
-    local s="$1" out="" c i code
+    local s="$2" out="" c i code
     if [[ "$s" != *[\"\\[:cntrl:]]* ]]; then
-        REPLY="\"$s\""
+        printf -v "$1" '%s' "\"$s\""
         return 0
     fi
     for (( i = 0; i < ${#s}; i++ )); do
@@ -105,7 +119,7 @@ cni_json_string() {
             *) out+="$c" ;;
         esac
     done
-    REPLY="\"$out\""
+    printf -v "$1" '%s' "\"$out\""
 }
 
 # cni_emit JSON: print a result on stdout exactly once.
@@ -116,13 +130,12 @@ cni_emit() {
 
 # cni_error CODE MSG [DETAILS]: run the undo steps (undo_run), print the CNI error JSON, log, exit 1.
 cni_error() {
-    local code="$1" msg="$2" details="${3:-}" version jmsg
+    local code="$1" msg="$2" details="${3:-}" version jmsg jdetails
     undo_run
     version="${CNI_VERSION:-$CNI_LATEST_VERSION}"
-    cni_json_string "$msg"
-    jmsg="$REPLY"
-    cni_json_string "$details"
-    cni_emit "{\"cniVersion\":\"$version\",\"code\":$code,\"msg\":$jmsg,\"details\":$REPLY}"
+    cni_json_string jmsg "$msg"
+    cni_json_string jdetails "$details"
+    cni_emit "{\"cniVersion\":\"$version\",\"code\":$code,\"msg\":$jmsg,\"details\":$jdetails}"
     printf '%s: %s%s\n' "${0##*/}" "$msg" "${details:+ ($details)}" >&2
     cni_log "error code=$code msg=$msg${details:+ details=$details}"
     exit 1
@@ -248,10 +261,10 @@ cni_is_netns() {
 }
 
 # layout: common
-# cni_pod_name: REPLY = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
+# cni_pod_name VAR: VAR = "<namespace>/<name>" of the Kubernetes pod named in CNI_ARGS, or "".
 cni_pod_name() {
     local args=";${CNI_ARGS:-};" name ns
-    REPLY=""
+    printf -v "$1" '%s' ""
     [[ "$args" == *";K8S_POD_NAME="* ]] || return 0
     name="${args#*;K8S_POD_NAME=}"
     name="${name%%;*}"
@@ -260,20 +273,20 @@ cni_pod_name() {
         ns="${args#*;K8S_POD_NAMESPACE=}"
         ns="${ns%%;*}"
     fi
-    [[ -n "$name" ]] && REPLY="${ns:+$ns/}$name"
+    [[ -z "$name" ]] || printf -v "$1" '%s' "${ns:+$ns/}$name"
     return 0
 }
 
 # cni_log OUTCOME: append one line to the log file; best effort, never fails the call.
 cni_log() {
-    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text
+    local outcome="$1" now dur fd pos line="" f="$CNI_LOG_FILE" stdin_text pod key value
     [[ -n "$f" ]] || return 0
     printf -v now '%(%Y-%m-%dT%H:%M:%S%z)T' -1
     dur=$(( ${EPOCHREALTIME/[.,]/} - CNI_START ))
     printf -v dur '%d.%03d' $(( dur / 1000 )) $(( dur % 1000 ))
-    cni_pod_name
+    cni_pod_name pod
     printf -v line '%s %s[%d] %s id=%s if=%s%s %s%s %sms' "$now" "${0##*/}" "$$" \
-        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "${REPLY:+ pod=${REPLY// /_}}" "$outcome" \
+        "${CNI_COMMAND:-?}" "${CNI_CONTAINERID:-}" "${CNI_IFNAME:-}" "${pod:+ pod=${pod// /_}}" "$outcome" \
         "${CNI_LOG_DETAIL:+ $CNI_LOG_DETAIL}" "$dur"
     line="${line//[$'\r\n']/ }"
     if [[ "$CNI_LOG_LEVEL" == debug ]]; then
@@ -307,20 +320,21 @@ cni_log() {
 # layout: common-extra < common
 # cni_require_version MIN COMMAND: the command exists only from MIN on (code 1 otherwise).
 cni_require_version() {
-    local min="$1" cmd="$2" have
-    cni_version_rank "$CNI_VERSION"
-    have="$REPLY"
-    cni_version_rank "$min"
-    if (( have < REPLY )); then
+    local min="$1" cmd="$2" have need
+    cni_version_rank have "$CNI_VERSION"
+    cni_version_rank need "$min"
+    if (( have < need )); then
         cni_error 1 "config version $CNI_VERSION does not allow $cmd (needs $min or later)"
     fi
 }
 
-# cni_version_output: the VERSION answer; echoes the input's cniVersion when it names one.
+# cni_version_output: the VERSION answer; echoes the configuration's cniVersion (as cfg_parse reads
+# it) when it is one (three dot-separated numbers), else the latest.
 cni_version_output() {
     local v="$CNI_LATEST_VERSION" list="" s
-    if [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9]+\.[0-9]+\.[0-9]+)\" ]]; then
-        v="${BASH_REMATCH[1]}"
+    if cfg_parse && [[ "$CFG_VERSION" == [0-9]*.[0-9]*.[0-9]* && "$CFG_VERSION" != *[!0-9.]* &&
+                       "$CFG_VERSION" != *.*.*.* && "$CFG_VERSION" != *..* && "$CFG_VERSION" != *. ]]; then
+        v="$CFG_VERSION"
     fi
     for s in "${CNI_SUPPORTED_VERSIONS[@]}"; do
         list+="${list:+,}\"$s\""
@@ -348,6 +362,7 @@ cni_main() {
     esac
 }
 
+# layout: start
 # The code for the usual ADD and DEL is sourced at start; everything else (other commands, the
 # jq reader, index rebuilds, error diagnosis, ...) sits in lib/ files that are read on first use:
 # bash parses every line it sources, which costs more than anything the hot path runs. A stub

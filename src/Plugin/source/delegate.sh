@@ -1,11 +1,14 @@
 # shellcheck shell=bash disable=SC2034
 # Delegated IPAM (bash-cni with an "ipam" section): running $CNI_PATH/<ipam.type> with the same
 # environment and stdin, passing its errors on, and reading its result.
+# Globals: DELEGATE_OUT (what the ipam plugin printed), DELEGATE_ROUTES_JSON DELEGATE_ROUTES DELEGATE_DNS_JSON
+# (its result's routes and dns, delegate_parse_result, which also sets the address: IPAM_IP IPAM_ADDRESS
+# IPAM_PREFIX IPAM_GATEWAY IPAM_GW, as the allocator does).
 
 # layout: delegate < bash-cni
-# delegate_find TYPE: REPLY = path of the plugin executable in CNI_PATH (code 4 / 7).
+# delegate_find VAR TYPE: VAR = path of the plugin executable in CNI_PATH (code 4 / 7).
 delegate_find() {
-    local type="$1" d
+    local type="$2" d
     local -a dirs
     if [[ -z "$type" ]]; then
         cni_error 7 "invalid network config: \"ipam.type\" is missing"
@@ -19,7 +22,7 @@ delegate_find() {
     IFS=: read -r -a dirs <<<"$CNI_PATH"
     for d in "${dirs[@]}"; do
         if [[ -n "$d" && -f "$d/$type" && -x "$d/$type" ]]; then
-            REPLY="$d/$type"
+            printf -v "$1" '%s' "$d/$type"
             return 0
         fi
     done
@@ -28,9 +31,9 @@ delegate_find() {
 
 # delegate_run COMMAND TYPE: run the plugin; DELEGATE_OUT = its stdout, returns its exit status.
 delegate_run() {
-    local cmd="$1" rc=0
-    delegate_find "$2"
-    DELEGATE_OUT="$(CNI_COMMAND="$cmd" "$REPLY" <<<"$CNI_STDIN")" || rc=$?
+    local cmd="$1" rc=0 exe
+    delegate_find exe "$2"
+    DELEGATE_OUT="$(CNI_COMMAND="$cmd" "$exe" <<<"$CNI_STDIN")" || rc=$?
     return "$rc"
 }
 
@@ -48,13 +51,14 @@ delegate_fail() {
 }
 
 # delegate_parse_result: read the IPAM result in DELEGATE_OUT. Sets IPAM_ADDRESS IPAM_IP IPAM_PREFIX
-# IPAM_GATEWAY IPAM_GW and replaces the CFG_ROUTES* / CFG_DNS_JSON values with the IPAM's.
+# IPAM_GATEWAY IPAM_GW (what the built-in IPAM sets too) and the result's own routes and dns:
+# DELEGATE_ROUTES_JSON, DELEGATE_ROUTES ("dst|gw" words, checked by the caller) and DELEGATE_DNS_JSON.
 delegate_parse_result() {
-    local out
+    local out defs
     local -a v
-    cfg_jq_defs
+    cfg_jq_defs defs
     # shellcheck disable=SC2016
-    if ! out="$(jq -r "$REPLY"'
+    if ! out="$(jq -r "$defs"'
         # A field of the line read below: a string that is a word (cfg_jq_defs); anything else is dropped
         # (an odd value from an ipam plugin is left out, where the configuration reader flags it).
         def field: (if type == "string" then word else "\u0001" end) | if . == "\u0001" then "" else . end;
@@ -73,16 +77,14 @@ delegate_parse_result() {
     ipv4_parse_cidr "${v[0]}" || return 1
     IPAM_IP="$CIDR_ADDR"
     IPAM_PREFIX="$CIDR_PREFIX"
-    ipv4_from_int "$CIDR_ADDR"
-    IPAM_ADDRESS="$REPLY"
+    ipv4_from_int IPAM_ADDRESS "$CIDR_ADDR"
     IPAM_GATEWAY="${v[1]}"
     IPAM_GW=0
     if [[ -n "$IPAM_GATEWAY" ]]; then
-        ipv4_to_int "$IPAM_GATEWAY" || return 1
-        IPAM_GW="$REPLY"
+        ipv4_to_int IPAM_GW "$IPAM_GATEWAY" || return 1
     fi
-    CFG_ROUTES_JSON="${v[2]}"
-    CFG_ROUTES="${v[3]}"
-    CFG_DNS_JSON="${v[4]}"
+    DELEGATE_ROUTES_JSON="${v[2]}"
+    DELEGATE_ROUTES="${v[3]}"
+    DELEGATE_DNS_JSON="${v[4]}"
     return 0
 }

@@ -3,110 +3,115 @@
 # external work of ADD and DEL needs little of it. bash-cni-ipam has none.
 #
 # Contract.
-# - What it may assume: nothing but the environment, checked with the same rules as later
-#   (cni_valid_id, cni_valid_ifname, cni_netns_plausible), and configuration fields that occur
-#   exactly once as plain "key": "value" text in stdin (early_field). Anything unusual (an mtu, a
-#   field twice, escapes, no store directory yet) and nothing is started.
-# - What it starts:
-#   DEL (early_del): the background `ip link del` of the host end (link_spawn_del; the name comes
-#     from the environment alone), with its undo step link_reap_del.
-#   ADD (early_start): reads stdin (cni_read_stdin: CNI_STDIN);
-#     writes the attachment's mark "adding" (mark_try_write: MARK, MARK_NEW, undo step
-#     add_undo_mark); starts one helper (link_spawn, undo step add_undo_link) that takes
-#     the store lock for the lab form (IPAM_LOCK_PENDING, IPAM_LOCK_KEY "<dir>|<timeout>"), creates
-#     the pair (LINK_ARGS, LINK_BG_FD) and waits in the pod namespace as the `ip -batch` of the pod
-#     end (LINK_POD_*).
-# - What ADD and DEL must adopt or undo (each compares what was started with what the validated
-#   configuration says; a mismatch is undone and done again the normal way):
-#   the mark: mark_begin keeps MARK when it is the attachment's mark, else drops it and writes its own;
-#   the pair: link_start_veth adopts LINK_ARGS when they are this pair, else deletes it;
-#   the lock: ipam_lock collects the helper's lock when the key is this store and timeout, else
-#     drops it;
-#   DEL's `ip link del`: link_start_del adopts it when it deletes this host end.
-#   Any error before that runs the pushed undo steps (cni_error), which end all of it.
-# Nothing else needs to know about the early start.
-
-# layout: early
-# early_field KEY: REPLY = the value of the only "KEY" in the configuration text when it is a plain
-# string (no escapes) or number. 1 = no "KEY" at all, 2 = several, or not that simple.
-early_field() {
-    local key="\"$1\"" rest v
-    [[ "$CNI_STDIN" == *"$key"* ]] || return 1
-    rest="${CNI_STDIN#*"$key"}"
-    [[ "$rest" != *"$key"* ]] || return 2
-    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
-    [[ "$rest" == :* ]] || return 2
-    rest="${rest:1}"
-    rest="${rest#"${rest%%[!$' \t\r\n']*}"}"
-    if [[ "$rest" == \"* ]]; then
-        v="${rest:1}"
-        v="${v%%\"*}"
-        [[ "$rest" == "\"$v\""* && "$v" != *[\\[:cntrl:]]* ]] || return 2
-    else
-        v="${rest%%[!0-9.]*}"
-        [[ -n "$v" ]] || return 2
-    fi
-    REPLY="$v"
-}
-
-# early_start: ADD: read stdin (cni_read_stdin) and start what can start (see above).
-early_start() {
-    local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br=cni0 host name dir t="" rc=0
-    cni_read_stdin
-    [[ "${CNI_COMMAND:-}" == ADD ]] || return 0
-    cni_valid_id "$id" && cni_valid_ifname "$ifn" || return 0
-    link_host_name "$id" "$ifn"
-    host="$REPLY"
-    # A namespace that passes the cheap checks, the bridge, no mtu, and the store's .ids dir.
-    cni_netns_plausible "$ns" || return 0
-    if early_field bridge; then
-        br="$REPLY"
-        cni_valid_ifname "$br" || return 0
-    elif (( $? == 2 )); then
-        return 0
-    fi
-    early_field mtu || rc=$?
-    (( rc == 1 )) || return 0
-    early_field name && cni_valid_id "$REPLY" || return 0
-    name="$REPLY"
-    dir="$IPAM_DEFAULT_DATA_DIR"
-    if early_field dataDir; then
-        dir="$REPLY"
-    elif (( $? == 2 )); then
-        return 0
-    fi
-    dir="${dir%/}/$name"
-    if early_field lockTimeout; then
-        t="$REPLY"
-    elif (( $? == 2 )); then
-        return 0
-    fi
-    [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
-    mark_try_write "$dir/.ids/.lock-$id:$ifn" || return 0
-    undo_push add_undo_mark
-    link_host_mac "$id" "$ifn"
-    if [[ "$CNI_STDIN" == *'"ipam"'* ]]; then
-        # A delegated ipam plugin takes its own lock (host-local: the same file).
-        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns"
-    else
-        link_spawn "$host" "$REPLY" "$ifn" "$br" "" "$ns" "$dir" "${t:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
-    fi
-}
+# - What it may assume: the environment, checked with the same rules as later (cni_valid_id,
+#   cni_valid_ifname, cni_netns_plausible), and the configuration as the bash reader parsed it
+#   (cfg_parse fast: the fields of CFG_FIELDS, the table cfg_resolve reads too). A configuration
+#   that needs jq, an mtu, a store without its .ids directory, and nothing is started.
+# - What it starts, and its one record of it (EARLY_*):
+#   DEL (early_del): the background `ip link del` of the host end (link_spawn_del, undo step
+#     link_reap_del; EARLY_DEL_HOST), when the configuration's cniVersion is one DEL accepts.
+#   ADD (early_start): the attachment's mark "adding" (mark_try_write: EARLY_MARK), the store lock
+#     requested for the lab form (ipam_lock_open: EARLY_LOCK "<dir>|<timeout>", EARLY_LOCK_FD), and
+#     one helper (link_spawn) that takes that lock, creates the pair (EARLY_PAIR "host hmac pod
+#     bridge mtu netns") and waits in the pod namespace as the `ip -batch` of the pod end. Its undo
+#     step early_undo ends all of it.
+# - Who adopts it: cmd_add calls early_adopt right after cfg_resolve; it compares the record with
+#   the resolved configuration and adopts all of it (ADD then pushes its own undo steps) or undoes
+#   all of it (ADD then does it itself). cmd_del calls early_del_adopt, which keeps DEL's `ip link
+#   del` when it deletes the host end the configuration names. A refused configuration ends in cni_error, whose undo_run runs early_undo.
+# Nothing in mark.sh, link.sh or store.sh knows about the early start.
 
 # layout: start
+EARLY_MARK=""            # the record of what early_start began (see above)
+EARLY_PAIR=""
+EARLY_LOCK=""
+EARLY_LOCK_FD=""
+EARLY_DEL_HOST=""        # DEL: the host end early_del's `ip link del` deletes
+
 # early_del: DEL of bash-cni: start deleting the attachment's pair now (valid IDs only). Whether the
 # attachment was marked by a killed ADD is seen later; that DEL then waits and deletes once more.
-# A deletion cannot be undone, so it starts only when the configuration's first "cniVersion" is one
-# DEL will accept: a DEL refused with code 1 (incompatible versions) leaves the pod as it was.
+# A deletion cannot be undone, so it starts only when the configuration's cniVersion is one DEL will
+# accept: a DEL refused with code 1 (incompatible versions) leaves the pod as it was.
 early_del() {
-    local v
+    local host rank
     cni_valid_id "${CNI_CONTAINERID:-}" && cni_valid_ifname "${CNI_IFNAME:-}" || return 0
     cni_read_stdin
-    [[ "$CNI_STDIN" =~ \"cniVersion\"[[:space:]]*:[[:space:]]*\"([0-9.]+)\" ]] || return 0
-    for v in "${CNI_SUPPORTED_VERSIONS[@]}"; do
-        [[ "$v" != "${BASH_REMATCH[1]}" ]] || break
-    done
-    [[ "$v" == "${BASH_REMATCH[1]}" ]] || return 0
-    link_host_name "$CNI_CONTAINERID" "$CNI_IFNAME"
-    link_spawn_del "$REPLY"
+    cfg_parse fast || return 0
+    cni_version_rank rank "$CFG_VERSION"
+    (( rank > 0 )) || return 0
+    link_host_name host "$CNI_CONTAINERID" "$CNI_IFNAME"
+    link_spawn_del "$host"
+    EARLY_DEL_HOST="$host"
+}
+
+# early_del_adopt HOST: DEL: 0 = the `ip link del` early_del started deletes HOST (DEL collects it
+# with link_finish_del); else one it started for another name is collected and 1 returned.
+early_del_adopt() {
+    [[ -n "$EARLY_DEL_HOST" ]] || return 1
+    [[ "$EARLY_DEL_HOST" != "$1" ]] || return 0
+    link_reap_del
+    EARLY_DEL_HOST=""
+    return 1
+}
+
+# layout: add-start
+# early_start: ADD: start what can start (see above) and write its record.
+early_start() {
+    local id="${CNI_CONTAINERID:-}" ifn="${CNI_IFNAME:-}" ns="${CNI_NETNS:-}" br dir t host hmac lfd=""
+    cni_read_stdin
+    cni_valid_id "$id" && cni_valid_ifname "$ifn" && cni_netns_plausible "$ns" || return 0
+    cfg_parse fast || return 0
+    br="${CFG_BRIDGE:-$DEFAULT_BRIDGE}"
+    cni_valid_ifname "$br" && [[ -z "$CFG_MTU" && "$CFG_IPAM_KIND" != bad ]] && cni_valid_id "$CFG_NAME" || return 0
+    dir="${CFG_DATA_DIR:-$IPAM_DEFAULT_DATA_DIR}"
+    dir="${dir%/}/$CFG_NAME"
+    t="${CFG_LOCK_TIMEOUT:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
+    [[ -d "$dir/.ids" && ${#id} -le 200 ]] || return 0
+    mark_try_write "$dir/.ids/.lock-$id:$ifn" || return 0
+    EARLY_MARK="$MARK"
+    undo_push early_undo
+    link_host_name host "$id" "$ifn"
+    link_host_mac hmac "$id" "$ifn"
+    # The lab form's lock, taken by the helper; a delegated ipam plugin takes its own (host-local: the same file).
+    if [[ "$CFG_IPAM_KIND" == none ]] && ipam_lock_open lfd "$dir"; then
+        EARLY_LOCK="$dir|$t"
+        EARLY_LOCK_FD="$lfd"
+    fi
+    link_spawn "$host" "$hmac" "$ifn" "$br" "" "$ns" "$lfd" "$t"
+    EARLY_PAIR="$host $hmac $ifn $br  $ns"
+}
+
+# early_adopt LOCK_FD_VAR: ADD, right after cfg_resolve: what early_start began is adopted when its
+# record is what the resolved configuration says (the mark's file, the pair, the lock's store and
+# timeout), and LOCK_FD_VAR = the descriptor of the requested lock; else all of it is undone. 1 =
+# nothing adopted (nothing began, or it was undone): ADD does it itself.
+early_adopt() {
+    local mark host hmac lock=""
+    printf -v "$1" '%s' ""
+    [[ -n "$EARLY_MARK" ]] || return 1
+    mark_path mark
+    link_host_name host "$CNI_CONTAINERID" "$CNI_IFNAME"
+    link_host_mac hmac "$CNI_CONTAINERID" "$CNI_IFNAME"
+    [[ -z "$LAB_IPAM" ]] || lock="$IPAM_DIR|$IPAM_LOCK_TIMEOUT"
+    if [[ "$EARLY_MARK" == "$mark" && "$EARLY_PAIR" == "$host $hmac $CNI_IFNAME $BRIDGE $MTU $CNI_NETNS" &&
+          "$EARLY_LOCK" == "$lock" ]]; then
+        printf -v "$1" '%s' "$EARLY_LOCK_FD"
+        undo_drop early_undo
+        EARLY_MARK="" EARLY_PAIR="" EARLY_LOCK="" EARLY_LOCK_FD=""
+        return 0
+    fi
+    early_undo
+    undo_drop early_undo
+    return 1
+}
+
+# early_undo: end what early_start began (the undo step it pushed): the helper and the pair it made,
+# the lock request, the mark.
+early_undo() {
+    [[ -z "$EARLY_PAIR" ]] || add_undo_link
+    [[ -z "$EARLY_LOCK_FD" ]] || exec {EARLY_LOCK_FD}>&-
+    [[ -z "$EARLY_MARK" ]] || mark_drop "$EARLY_MARK" "$MARK_NEW"
+    MARK="" MARK_NEW=""
+    LINK_ARGS=()
+    EARLY_MARK="" EARLY_PAIR="" EARLY_LOCK="" EARLY_LOCK_FD=""
 }

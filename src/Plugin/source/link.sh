@@ -4,10 +4,16 @@
 # used; /sys is never read because it may belong to another network namespace than the one the
 # plugin runs in.
 # ADD: one helper (link_spawn) creates the pair (link_create_pair) and then waits in the pod's
-# namespace as the `ip -batch` that gets the pod end's commands; link_start_veth adopts it (or
-# starts it), link_finish_veth collects the pair and repairs the bridge if needed, link_setup_pod
-# sends the pod end's MAC, address and routes. DEL: a background `ip link del` (link_spawn_del,
-# usually from early_del) collected by link_finish_del.
+# namespace as the `ip -batch` that gets the pod end's commands (before that, it can take the store
+# lock for ADD: link_pod_lock_status reads what it got), link_finish_veth collects the pair and
+# repairs the bridge if needed, link_setup_pod sends the pod end's MAC, address and routes. DEL: a
+# background `ip link del` (link_spawn_del) collected by link_finish_del.
+# Globals, beside the list below (what the undo steps give back: the pair, the helper, the background `ip`):
+#   LINK_BG_OUT LINK_BG_RC          what link_create_pair printed and its status (link_wait_veth)
+#   LINK_BR_OUT LINK_BR_MAC LINK_BR_UP LINK_BR_HAS_GW   the bridge as `ip` showed it (link_read_bridge)
+#   LINK_ERR LINK_POD_ERR           what a failed `ip` printed (bridge set-up and DEL; the pod end)
+#   LINK_DEFAULT_SKIPPED            the pod kept its own default route (link_setup_pod)
+#   LINK_PROBLEMS                   CHECK's findings (link_check_pod)
 
 # layout: start
 LINK_HASH=""             # link_host_hash: the hash of LINK_HASH_OF ("ID/IFNAME")
@@ -20,9 +26,8 @@ LINK_POD_IN=""
 LINK_POD_OUT=""
 LINK_POD_NS=""
 LINK_POD_LOCKLINE=""     # its output still starts with the helper's "lock N" line
-LINK_DEL_PID=""          # the background `ip link del` and the link it deletes
+LINK_DEL_PID=""          # the background `ip link del` and its output
 LINK_DEL_FD=""
-LINK_DEL_HOST=""
 
 # link_host_hash ID IFNAME: LINK_HASH = FNV-1a-32 of the bytes of "ID/IFNAME" (kept for the next call
 # with the same names: LINK_HASH_OF). The bytes become "'c" words (printf's %d then gives each byte's
@@ -48,38 +53,38 @@ link_host_hash() {
     LINK_HASH_OF="$s"
 }
 
-# link_host_name ID IFNAME: REPLY = the host end's name, "veth" + the hash in hex (link_host_hash).
+# link_host_name VAR ID IFNAME: VAR = the host end's name, "veth" + the hash in hex (link_host_hash).
 link_host_name() {
-    link_host_hash "$1" "$2"
-    printf -v REPLY 'veth%08x' "$LINK_HASH"
+    link_host_hash "$2" "$3"
+    printf -v "$1" 'veth%08x' "$LINK_HASH"
 }
 
-# layout: early
-# link_host_mac ID IFNAME: REPLY = the host end's MAC, 0e:58 + the 4 bytes of the hash (link_host_hash).
+# layout: add-start
+# link_host_mac VAR ID IFNAME: VAR = the host end's MAC, 0e:58 + the 4 bytes of the hash (link_host_hash).
 link_host_mac() {
-    link_host_hash "$1" "$2"
-    printf -v REPLY '0e:58:%02x:%02x:%02x:%02x' $(( (LINK_HASH >> 24) & 255 )) $(( (LINK_HASH >> 16) & 255 )) \
+    link_host_hash "$2" "$3"
+    printf -v "$1" '0e:58:%02x:%02x:%02x:%02x' $(( (LINK_HASH >> 24) & 255 )) $(( (LINK_HASH >> 16) & 255 )) \
         $(( (LINK_HASH >> 8) & 255 )) $(( LINK_HASH & 255 ))
 }
 
-# pipe_open: PIPE_R PIPE_W = a pipe of our own, made without starting a process: a here-string is a
-# pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
+# pipe_open R_VAR W_VAR: R_VAR W_VAR = the ends of a pipe of our own, made without starting a process: a
+# here-string is a pipe in bash >= 5.1, and its read end is reopened for writing through /proc. Fails where not so.
 pipe_open() {
     local r w line
     { exec {r}<<<""; } 2>/dev/null || return 1
     if [[ -p "/proc/self/fd/$r" ]] && IFS= read -r -u "$r" line && { exec {w}>"/proc/self/fd/$r"; } 2>/dev/null; then
-        PIPE_R="$r"
-        PIPE_W="$w"
+        printf -v "$1" '%s' "$r"
+        printf -v "$2" '%s' "$w"
         return 0
     fi
     exec {r}<&-
     return 1
 }
 
-# link_spawn HOST HMAC POD BRIDGE MTU NETNS [STOREDIR TIMEOUT]: start, as one child (bash, whose
+# link_spawn HOST HMAC POD BRIDGE MTU NETNS [LOCKFD TIMEOUT]: start, as one child (bash, whose
 # every fork costs about a millisecond here, forks once), the helper that one after the other
-#   1. with STOREDIR, takes STOREDIR/lock with flock on a descriptor it shares with us, and reports
-#      "lock <flock status>" (ipam_lock reads it), the lock then being ours,
+#   1. with LOCKFD (a descriptor on the store's lock file, ipam_lock_open), takes the lock with flock
+#      on it and reports "lock <flock status>" (link_pod_lock_status reads it), the lock then being ours,
 #   2. runs link_create_pair (its output: LINK_BG_FD),
 #   3. becomes the `ip -batch` of the pod end, which waits for its commands on LINK_POD_IN (its
 #      output: LINK_POD_OUT; link_setup_pod sends them once the address is known).
@@ -88,27 +93,18 @@ pipe_open() {
 # Without the pipes it needs (or for a NETNS that `ip -batch` cannot carry) only step 1 happens.
 link_spawn() {
     local r1 w1 r2 w2 lfd=""
-    if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open; then
+    if [[ "$6" == *[[:space:]\"\'\\#]* ]] || ! pipe_open r1 w1; then
         link_spawn_veth "$@"
         return 0
     fi
-    r1="$PIPE_R" w1="$PIPE_W"
-    if ! pipe_open; then
+    if ! pipe_open r2 w2; then
         exec {r1}<&- {w1}>&-
         link_spawn_veth "$@"
         return 0
     fi
-    r2="$PIPE_R" w2="$PIPE_W"
-    if [[ -n "${7:-}" ]] && { exec {lfd}>>"$7/lock"; } 2>/dev/null; then
-        IPAM_LOCK_FD="$lfd"
-        IPAM_LOCK_KEY="$7|$8"
-        IPAM_LOCK_PENDING=1
-        LINK_POD_LOCKLINE=1
-    else
-        lfd=""
-    fi
+    lfd="${7:-}"
+    [[ -z "$lfd" ]] || LINK_POD_LOCKLINE=1
     LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
-    undo_push add_undo_link
     exec {LINK_POD_IN}> >(link_helper "$w1" "$w2" "$lfd" "${8:-}" "${@:1:6}" {r1}<&- {r2}<&-)
     LINK_POD_PID="$!"
     exec {w1}>&- {w2}>&-
@@ -147,8 +143,9 @@ link add name $1 address $2${5:+ mtu $5} master $4 up type veth peer name $3${5:
 # link_pod_exec NETNS: become the `ip -batch` that configures the pod end inside NETNS (`ip -n NAME`
 # for a namespace under /run/netns, else through nsenter). Runs in a child.
 link_pod_exec() {
-    if netns_name "$1"; then
-        exec ip -n "$REPLY" -batch - 2>&1
+    local name
+    if netns_name name "$1"; then
+        exec ip -n "$name" -batch - 2>&1
     fi
     exec nsenter --net="$1" ip -batch - 2>&1
 }
@@ -157,27 +154,20 @@ link_pod_exec() {
 # path with blanks or quotes (which `ip -batch` would split) is left to link_finish_veth.
 link_spawn_veth() {
     LINK_ARGS=("$1" "$2" "$3" "" "$4" "$5" "$6")
-    undo_push add_undo_link
     [[ "$6" != *[[:space:]\"\'\\#]* ]] || return 0
-    exec {LINK_BG_FD}< <(link_create_pair "$@")
+    exec {LINK_BG_FD}< <(link_create_pair "${@:1:6}")
 }
 
 # layout: link
-# link_start_veth HOST HMAC POD BRIDGE MTU NETNS: the pair is being made: keep what early_start
-# started if it is this pair, else undo that and create this one; with nothing started yet, start
-# the helper (link_spawn: the pair and the pod `ip`).
-link_start_veth() {
-    if (( ${#LINK_ARGS[@]} )); then
-        [[ "${LINK_ARGS[*]}" != "$1 $2 $3  $4 $5 $6" ]] || return 0
-        link_wait_veth
-        if [[ -n "$LINK_CREATED" ]]; then
-            link_del "${LINK_ARGS[0]}" || true
-            LINK_CREATED=""
-        fi
-        link_spawn_veth "$@"
-        return 0
-    fi
-    link_spawn "$@"
+# link_pod_lock_status VAR: VAR = the flock status the helper reported for the lock it took for us
+# (link_spawn with LOCKFD), "" when it reported none (it was not asked, or it ended before).
+link_pod_lock_status() {
+    local line=""
+    printf -v "$1" '%s' ""
+    [[ -n "$LINK_POD_LOCKLINE" ]] || return 0
+    LINK_POD_LOCKLINE=""
+    IFS= read -r line <&"$LINK_POD_OUT" || true
+    [[ "$line" != "lock "[0-9]* ]] || printf -v "$1" '%s' "${line#lock }"
 }
 
 # link_wait_veth: collect link_create_pair (if it runs): LINK_BG_OUT = what `ip` printed, LINK_BG_RC
@@ -236,26 +226,26 @@ link_finish_veth() {
     return 0
 }
 
-# link_setup_pod NETNS IFNAME ADDRESS/PREFIX MAC: MAC, up, address, config routes, default route
-# via the gateway. The default route comes last: if the pod already has one (a second interface),
-# that one is kept and the failure of this last line is not an error. The commands go to the `ip`
-# waiting in NETNS (started by link_spawn) when there is one, else to a new one.
+# link_setup_pod NETNS IFNAME ADDRESS/PREFIX MAC GATEWAY DEFAULT [ROUTE...]: MAC, up, address, the
+# ROUTEs ("dst|gw"; gw defaults to GATEWAY), and with DEFAULT (non-empty) a default route via
+# GATEWAY. The default route comes last: if the pod already has one (a second interface), that one
+# is kept (LINK_DEFAULT_SKIPPED) and the failure of this last line is not an error. The commands go
+# to the `ip` waiting in NETNS (started by link_spawn) when there is one, else to a new one.
 link_setup_pod() {
-    local ns="$1" ifn="$2" cidr="$3" mac="$4" batch r dst gw err lines=2
+    local ns="$1" ifn="$2" cidr="$3" mac="$4" gateway="$5" def="$6" batch r dst gw err lines=2 default_line=0
+    shift 6
     batch="link set dev $ifn address $mac up"$'\n'"addr add $cidr brd + dev $ifn"$'\n'
-    for r in "${CFG_ROUTE_LIST[@]}"; do
+    for r in "$@"; do
         dst="${r%%|*}"
         gw="${r#*|}"
-        gw="${gw:-$IPAM_GATEWAY}"
+        gw="${gw:-$gateway}"
         batch+="route add $dst${gw:+ via $gw} dev $ifn"$'\n'
         lines=$(( lines + 1 ))
     done
-    if [[ -z "$CFG_HAS_DEFAULT_ROUTE" && -n "$IPAM_GATEWAY" ]]; then
-        batch+="route add default via $IPAM_GATEWAY dev $ifn"$'\n'
+    if [[ -n "$def" ]]; then
+        batch+="route add default via $gateway dev $ifn"$'\n'
         lines=$(( lines + 1 ))
-        LINK_DEFAULT_LINE="$lines"
-    else
-        LINK_DEFAULT_LINE=0
+        default_line="$lines"
     fi
     if [[ -n "$LINK_POD_PID" && "$LINK_POD_NS" == "$ns" ]] && link_pod_send "$batch"; then
         [[ -n "$LINK_POD_ERR" ]] || return 0
@@ -265,7 +255,7 @@ link_setup_pod() {
     fi
     # The waiting `ip` answers with its output's trailing newline (a command substitution strips it).
     err="${LINK_POD_ERR%$'\n'}"
-    if [[ "$err" == *"File exists"* && "$err" == *"failed -:$LINK_DEFAULT_LINE" ]]; then
+    if [[ "$err" == *"File exists"* && "$err" == *"failed -:$default_line" ]]; then
         LINK_DEFAULT_SKIPPED=1
         return 0
     fi
@@ -310,10 +300,10 @@ link_abort_pod() {
 # A namespace named under /run/netns (what runtimes pass) is entered by ip itself (`ip -n NAME`),
 # which saves starting nsenter; any other path, or an `ip -n` that could not switch, uses nsenter.
 link_pod_batch() {
-    local ns="$1" batch="$2"
+    local ns="$1" batch="$2" name
     shift 2
-    if netns_name "$ns"; then
-        if LINK_POD_ERR="$(exec ip "$@" -n "$REPLY" -batch - 2>&1 <<<"$batch")"; then
+    if netns_name name "$ns"; then
+        if LINK_POD_ERR="$(exec ip "$@" -n "$name" -batch - 2>&1 <<<"$batch")"; then
             return 0
         fi
         # Lines ran (and one failed): that is the answer. Otherwise ip could not enter the namespace.
@@ -339,8 +329,7 @@ link_ensure_bridge() {
         fd=""
     fi
     if ! link_read_bridge "$br"; then
-        ipv4_mac 0a:58 "$IPAM_GW"
-        mac="$REPLY"
+        ipv4_mac mac 0a:58 "$IPAM_GW"
         batch+="link add name $br address $mac${mtu:+ mtu $mtu} type bridge"$'\n'
     fi
     [[ -n "$LINK_BR_HAS_GW" ]] || batch+="addr add $IPAM_GATEWAY/$IPAM_PREFIX brd + dev $br"$'\n'
@@ -395,7 +384,6 @@ link_add_failed() {
 link_spawn_del() {
     exec {LINK_DEL_FD}< <(exec ip link del dev "$1" 2>&1)
     LINK_DEL_PID="$!"
-    LINK_DEL_HOST="$1"
     undo_push link_reap_del
 }
 
@@ -410,11 +398,7 @@ link_reap_del() {
 }
 
 # layout: link-del < link
-# link_start_del HOSTNAME: delete the pair in the background (unless early_start already does).
-link_start_del() {
-    [[ -n "$LINK_DEL_PID" && "$LINK_DEL_HOST" == "$1" ]] || link_spawn_del "$1"
-}
-
+# link_finish_del: collect the background `ip link del` (if one runs); 1 = it failed (LINK_ERR).
 link_finish_del() {
     local err="" rc=0
     [[ -n "$LINK_DEL_PID" ]] || return 0
@@ -445,12 +429,12 @@ link_del_error() {
 }
 
 # layout: link-extra < link
-# link_route_key DST: REPLY = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
+# link_route_key VAR DST: VAR = DST as `ip route show` prints it ("default" for 0.0.0.0/0, no /32).
 link_route_key() {
-    case "$1" in
-        0.0.0.0/0) REPLY=default ;;
-        */32) REPLY="${1%/32}" ;;
-        *) REPLY="$1" ;;
+    case "$2" in
+        0.0.0.0/0) printf -v "$1" '%s' default ;;
+        */32) printf -v "$1" '%s' "${2%/32}" ;;
+        *) printf -v "$1" '%s' "$2" ;;
     esac
 }
 
@@ -458,7 +442,7 @@ link_route_key() {
 # result (one `ip` run reads address, link and routes). ROUTES = "dst|gw ..." (gw may be empty).
 # LINK_PROBLEMS = what does not match (empty when all is as described).
 link_check_pod() {
-    local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw
+    local ns="$1" ifn="$2" cidr="$3" mac="$4" out line addrs="" link="" table="" r dst gw key
     local -a routes=()
     read -r -a routes <<<"$5"
     LINK_PROBLEMS=()
@@ -486,8 +470,8 @@ link_check_pod() {
     for r in "${routes[@]}"; do
         dst="${r%%|*}"
         gw="${r#*|}"
-        link_route_key "$dst"
-        if [[ -z "$dst" || "$table" != *$'\n'"$REPLY ${gw:+via $gw }"* ]]; then
+        link_route_key key "$dst"
+        if [[ -z "$dst" || "$table" != *$'\n'"$key ${gw:+via $gw }"* ]]; then
             LINK_PROBLEMS+=("$ifn in $ns has no route to $dst${gw:+ via $gw}")
         fi
     done

@@ -5,14 +5,15 @@
 # and calls DEL at once, but the `ip` the ADD started may still be creating the pair: a DEL that finds
 # the mark first waits until no process of that ADD is left (mark_wait_orphans), then deletes. After
 # a normal ADD the file is empty and DEL does not wait; DEL removes the file (ipam_release).
+# Globals: MARK MARK_NEW (the mark file of this ADD and whether it made it; what add_undo_mark gives back).
 
 # layout: start
 MARK=""                  # the attachment's mark file; MARK_NEW = this ADD created it
 MARK_NEW=""
 
-# layout: early
-# mark_try_write FILE: write the mark FILE ("adding"; MARK, MARK_NEW). 1 = it could not be written
-# (MARK is then empty). The caller pushes the undo step add_undo_mark (once per ADD).
+# layout: add-start
+# mark_try_write FILE: write the mark FILE ("adding"; MARK, MARK_NEW = the file is new). 1 = it could
+# not be written (MARK is then empty). The caller pushes the undo step.
 mark_try_write() {
     MARK="$1"
     MARK_NEW=1
@@ -22,36 +23,25 @@ mark_try_write() {
 
 # layout: bash-cni
 
-# mark_path: MARK = the attachment's mark file ("" if the name would be too long).
+# mark_path VAR: VAR = the attachment's mark file ("" if the name would be too long).
 mark_path() {
     local key="$CNI_CONTAINERID:$CNI_IFNAME"
-    MARK=""
-    (( ${#key} > 240 )) || MARK="$IPAM_INDEX_DIR/.lock-$key"
-    return 0
+    printf -v "$1" '%s' ""
+    (( ${#key} > 240 )) || printf -v "$1" '%s' "$IPAM_INDEX_DIR/.lock-$key"
 }
 
 # layout: add < bash-cni
-# mark_begin: ADD, before its first process: write the mark (MARK_NEW = the file is new). A mark
-# already written for this attachment (by the early start) is kept; one written for another file
-# (the early start guessed the store wrong) is dropped first, and its undo step, already pushed
-# before the steps that followed it, then undoes this mark.
+# mark_begin FILE: ADD, before its first process: write the mark FILE (MARK; MARK_NEW = the file is
+# new), the index directory made first if needed (code 5). No FILE (the name is too long): no mark.
 mark_begin() {
-    local begun="$MARK" begun_new="$MARK_NEW"
-    mark_path
-    if [[ -n "$begun" ]]; then
-        if [[ "$MARK" == "$begun" ]]; then
-            MARK_NEW="$begun_new"
-            return 0
-        fi
-        mark_drop "$begun" "$begun_new"
-    fi
-    [[ -n "$MARK" ]] || return 0
+    MARK=""
+    MARK_NEW=""
+    [[ -n "$1" ]] || return 0
     if [[ ! -d "$IPAM_INDEX_DIR" ]]; then
         mkdir -p -- "$IPAM_INDEX_DIR" 2>/dev/null || [[ -d "$IPAM_INDEX_DIR" ]] ||
             cni_error 5 "cannot create $IPAM_INDEX_DIR"
     fi
-    mark_try_write "$MARK" || cni_error 5 "cannot write $MARK"
-    [[ -n "$begun" ]] || undo_push add_undo_mark
+    mark_try_write "$1" || cni_error 5 "cannot write $1"
 }
 
 # mark_end: ADD is done and none of its processes runs any more: clear the mark.

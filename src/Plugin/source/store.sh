@@ -11,65 +11,54 @@
 # The reservation files are the truth. If the store directory changed after .synced (another writer,
 # a restored backup, a crash between two writes), the index is rebuilt from the files first.
 # Its interface, narrow like host-local's disk Store:
-#   ipam_prepare_store   where the store is (IPAM_DIR) and its lock timeout, from the configuration
+#   where the store is (IPAM_DIR) and its lock timeout are resolved with the configuration
+#   (cfg_resolve_store, config.sh)
 #   ipam_lock / ipam_unlock
 #   ipam_reserve         reserve an address for an attachment (the allocator, allocator.sh, picks it)
 #   ipam_release         release by container ID + ifname
 #   ipam_find            the address an attachment holds (ipam_lookup: the same under the lock)
 #   ipam_last_reserved   the address reserved last (where the allocator's walk starts)
 #   ipam_gc              release all but a list of attachments
+# Globals: IPAM_LOCK_FD (the store lock, once it is ours: an acquisition ipam_unlock or the undo gives back);
+# IPAM_FOUND (the addresses ipam_find, ipam_lookup or ipam_scan_owner found); the constants
+# IPAM_DEFAULT_DATA_DIR IPAM_DEFAULT_LOCK_TIMEOUT. Where the store is: config.sh (cfg_resolve_store).
 
 # layout: start
-IPAM_LOCK_FD=""          # the store lock; IPAM_LOCK_PENDING = the helper of link_spawn is taking it
-IPAM_LOCK_PENDING=""
-IPAM_LOCK_KEY=""         # "<store dir>|<lockTimeout>" the helper works for
+IPAM_LOCK_FD=""          # the store lock, once it is ours (ipam_lock, ipam_lock_taken)
 IPAM_DEFAULT_DATA_DIR=/var/lib/cni/networks
 IPAM_DEFAULT_LOCK_TIMEOUT=10
 
-# layout: ipam
-# ipam_prepare_store: name and dataDir only (enough for DEL and GC).
-ipam_prepare_store() {
-    local data_dir="${CFG_DATA_DIR:-$IPAM_DEFAULT_DATA_DIR}"
-    if [[ "$data_dir" == "$CFG_INVALID" ]]; then
-        cni_error 7 "invalid network config: \"dataDir\" must be a path"
-    fi
-    IPAM_DIR="${data_dir%/}/$CFG_NAME"
-    IPAM_INDEX_DIR="$IPAM_DIR/.ids"
-    IPAM_LOCK_TIMEOUT="${CFG_LOCK_TIMEOUT:-$IPAM_DEFAULT_LOCK_TIMEOUT}"
-    if [[ ! "$IPAM_LOCK_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
-        cni_error 7 "invalid network config: \"lockTimeout\" must be a number of seconds"
-    fi
+# ipam_lock_open FD_VAR DIR: FD_VAR = a new descriptor on DIR/lock, not locked yet (1 = it cannot be
+# opened). A flock on it by a child that shares it (link_spawn's helper) takes the lock for us.
+ipam_lock_open() {
+    local lock_open_fd
+    { exec {lock_open_fd}>>"$2/lock"; } 2>/dev/null || return 1
+    printf -v "$1" '%s' "$lock_open_fd"
 }
 
-# ipam_lock: create the store directory if needed and take its lock (code 5 / 11). The lock the
-# helper of link_spawn takes for this store and timeout is collected instead; one for another is dropped.
+# layout: ipam
+# ipam_lock: create the store directory if needed and take its lock (code 5 / 11).
 ipam_lock() {
-    local rc=0 line=""
-    if [[ -n "$IPAM_LOCK_PENDING" ]]; then
-        IPAM_LOCK_PENDING=""
-        if [[ "$IPAM_LOCK_KEY" == "$IPAM_DIR|$IPAM_LOCK_TIMEOUT" ]]; then
-            IFS= read -r line <&"$LINK_POD_OUT" || true
-            LINK_POD_LOCKLINE=""
-            if [[ "$line" == "lock "[0-9]* ]]; then
-                ipam_lock_result "${line#lock }"
-                return 0
-            fi
-            # No answer (the helper is gone): take it here, on the same open file.
-            flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
-            ipam_lock_result "$rc"
-            return 0
-        fi
-        ipam_unlock
-    fi
+    local rc=0 fd
     if [[ ! -d "$IPAM_DIR" ]]; then
         mkdir -p -- "$IPAM_DIR" 2>/dev/null || [[ -d "$IPAM_DIR" ]] ||
             cni_error 5 "cannot create the address store $IPAM_DIR"
     fi
-    if ! { exec {IPAM_LOCK_FD}>>"$IPAM_DIR/lock"; } 2>/dev/null; then
-        IPAM_LOCK_FD=""
-        cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
-    fi
+    ipam_lock_open fd "$IPAM_DIR" || cni_error 5 "cannot open the lock file $IPAM_DIR/lock"
+    IPAM_LOCK_FD="$fd"
     flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
+    ipam_lock_result "$rc"
+}
+
+# ipam_lock_taken FD STATUS: the lock on FD (ipam_lock_open) was requested from a child, which reported
+# flock's STATUS; without a STATUS (the child did not get to it) it is taken here, on the same open file.
+ipam_lock_taken() {
+    local rc="$2"
+    IPAM_LOCK_FD="$1"
+    if [[ -z "$rc" ]]; then
+        rc=0
+        flock -E 75 -w "$IPAM_LOCK_TIMEOUT" "$IPAM_LOCK_FD" || rc=$?
+    fi
     ipam_lock_result "$rc"
 }
 
@@ -82,9 +71,8 @@ ipam_lock_result() {
     fi
 }
 
-# ipam_unlock: drop the lock (a lock the helper was still taking for us is released when it ends).
+# ipam_unlock: drop the lock (a lock a child was still taking for us is released when it ends).
 ipam_unlock() {
-    IPAM_LOCK_PENDING=""
     if [[ -n "$IPAM_LOCK_FD" ]]; then
         exec {IPAM_LOCK_FD}>&-
         IPAM_LOCK_FD=""
@@ -102,33 +90,30 @@ ipam_owner_is() {
     [[ "$content" == "$2"$'\r\n'"$3" ]]
 }
 
-# ipam_index_key ID IFNAME: REPLY = index file path, or "" if the name would be too long.
+# ipam_index_key VAR ID IFNAME: VAR = index file path, or "" if the name would be too long.
 ipam_index_key() {
-    local key="$1:$2"
+    local key="$2:$3"
     if (( ${#key} > 250 )); then
-        REPLY=""
+        printf -v "$1" '%s' ""
     else
-        REPLY="$IPAM_INDEX_DIR/$key"
+        printf -v "$1" '%s' "$IPAM_INDEX_DIR/$key"
     fi
 }
 
-# ipam_find ID IFNAME: REPLY = address held by the attachment, or "" (index lookup; call ipam_sync first).
+# ipam_find ID IFNAME: IPAM_FOUND = the addresses held by the attachment (one, or none; index lookup;
+# call ipam_sync first).
 ipam_find() {
     local id="$1" ifn="$2" idx ip=""
     IPAM_FOUND=()
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
-    REPLY=""
+    ipam_index_key idx "$id" "$ifn"
     if [[ -z "$idx" ]]; then
         ipam_scan_owner "$id" "$ifn"
-        REPLY="${IPAM_FOUND[0]:-}"
         return 0
     fi
     if [[ -f "$idx" ]]; then
         { IFS= read -r ip < "$idx"; } 2>/dev/null || true
         if [[ -n "$ip" && "$ip" != */* ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
             IPAM_FOUND=("$ip")
-            REPLY="$ip"
             return 0
         fi
     fi
@@ -160,7 +145,6 @@ ipam_find_foreign() {
     done <<<"$out"
     if [[ -n "$ip" ]] && ipam_owner_is "$IPAM_DIR/$ip" "$id" "$ifn"; then
         IPAM_FOUND=("$ip")
-        REPLY="$ip"
     fi
     return 0
 }
@@ -181,7 +165,6 @@ ipam_find_foreign_in_bash() {
     re=$'\n'"$re ([0-9.]+)"
     if [[ "$map" =~ $re ]] && ipam_owner_is "$IPAM_DIR/${BASH_REMATCH[1]}" "$id" "$ifn"; then
         IPAM_FOUND=("${BASH_REMATCH[1]}")
-        REPLY="${BASH_REMATCH[1]}"
     fi
     return 0
 }
@@ -209,7 +192,8 @@ ipam_sync() {
     if [[ -f "$marker" && "$marker" -nt "$IPAM_DIR" ]]; then
         return 0
     fi
-    ipam_reindex ""
+    local removed
+    ipam_reindex removed ""
     ipam_mark_synced
 }
 
@@ -226,10 +210,11 @@ ipam_mark_synced() {
 }
 
 # layout: ipam-extra < ipam
-# ipam_reindex "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC; a
-# lone blank for an empty list), reservations whose owner is not in it are removed. REPLY = number of files removed.
+# ipam_reindex VAR "ID:IFNAME ..."|"": rebuild the index from the reservation files. With a list (GC;
+# a lone blank for an empty list), reservations whose owner is not in it are removed. VAR = number of
+# files removed.
 ipam_reindex() {
-    local gc="$1" f name content idx current foreign=""
+    local gc="$2" f name content idx current foreign=""
     local -A valid=() keep=()
     local -a victims=()
     for name in $gc; do
@@ -251,8 +236,7 @@ ipam_reindex() {
             continue
         fi
         [[ "$content" == *$'\r\n'* ]] || continue
-        ipam_index_key "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
-        idx="$REPLY"
+        ipam_index_key idx "${content%%$'\r\n'*}" "${content#*$'\r\n'}"
         [[ -n "$idx" ]] || continue
         current=""
         if [[ -f "$idx" ]]; then
@@ -288,7 +272,7 @@ ipam_reindex() {
     if (( ${#victims[@]} )); then
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
     fi
-    REPLY="${#victims[@]}"
+    printf -v "$1" '%s' "${#victims[@]}"
 }
 
 # layout: ipam-add < ipam
@@ -319,21 +303,20 @@ ipam_reserve() {
     return 1
 }
 
-# ipam_last_reserved: REPLY = the address in last_reserved_ip.0 as an integer, -1 when there is none.
+# ipam_last_reserved VAR: VAR = the address in last_reserved_ip.0 as an integer, -1 when there is none.
 ipam_last_reserved() {
     local ip="" lastf="$IPAM_DIR/last_reserved_ip.0"
     if [[ -f "$lastf" ]]; then
         { IFS= read -r ip < "$lastf"; } 2>/dev/null || true
-        ipv4_to_int "$ip" && return 0
+        ipv4_to_int "$1" "$ip" && return 0
     fi
-    REPLY=-1
+    printf -v "$1" '%s' -1
 }
 
 # ipam_record_index ID IFNAME IP LASTFILE: index entry and round-robin marker (code 5 undoes the reservation).
 ipam_record_index() {
     local id="$1" ifn="$2" ip="$3" lastf="$4" idx
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
+    ipam_index_key idx "$id" "$ifn"
     if [[ -n "$idx" ]]; then
         umask 077
         if ! { printf '%s' "$ip" >| "$idx"; } 2>/dev/null; then
@@ -350,13 +333,13 @@ ipam_record_index() {
 }
 
 # layout: ipam-del < ipam
-# ipam_release ID IFNAME [MARK]: free every address held by exactly this attachment (caller holds
+# ipam_release VAR ID IFNAME [MARK]: free every address held by exactly this attachment (caller holds
 # the lock); MARK (bash-cni's mark, if it exists) is removed in the same step, and so is the address
 # it names ("adding <ip>", see ipam_allocate) if that file holds only what a kill while it was being
-# written leaves: nothing, or just this ID's line. REPLY = released addresses (space separated).
+# written leaves: nothing, or just this ID's line. VAR = released addresses (space separated).
 # Unknown attachments are not an error.
 ipam_release() {
-    local id="$1" ifn="$2" extra="${3:-}" idx ip changed line="" content
+    local out="$1" id="$2" ifn="$3" extra="${4:-}" idx ip changed line="" content
     local -a victims=()
     ipam_sync
     ipam_find "$id" "$ifn"
@@ -372,8 +355,7 @@ ipam_release() {
     for ip in "${IPAM_FOUND[@]}"; do
         victims+=("$IPAM_DIR/$ip")
     done
-    ipam_index_key "$id" "$ifn"
-    idx="$REPLY"
+    ipam_index_key idx "$id" "$ifn"
     if [[ -n "$idx" && -e "$idx" ]]; then
         victims+=("$idx")
     fi
@@ -385,25 +367,24 @@ ipam_release() {
         rm -f -- "${victims[@]}" 2>/dev/null || cni_error 5 "cannot remove reservations in $IPAM_DIR"
         (( changed == 0 )) || ipam_mark_synced
     fi
-    REPLY="${IPAM_FOUND[*]}"
+    printf -v "$out" '%s' "${IPAM_FOUND[*]}"
 }
 
 # layout: ipam-extra < ipam
-# ipam_lookup ID IFNAME: REPLY = address held by the attachment, or "" (takes and drops the lock).
+# ipam_lookup VAR ID IFNAME: VAR = address held by the attachment, or "" (takes and drops the lock).
 ipam_lookup() {
-    REPLY=""
+    printf -v "$1" '%s' ""
     [[ -d "$IPAM_DIR" ]] || return 0
     ipam_lock
     ipam_sync
-    ipam_find "$1" "$2"
+    ipam_find "$2" "$3"
     ipam_unlock
+    printf -v "$1" '%s' "${IPAM_FOUND[0]:-}"
 }
 
-# ipam_gc "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the index
-# (caller holds the lock). REPLY = number of files removed.
+# ipam_gc VAR "ID:IFNAME ...": release every reservation whose owner is not listed and rebuild the
+# index (caller holds the lock). VAR = number of files removed.
 ipam_gc() {
-    ipam_reindex "${1:- }"
-    local removed="$REPLY"
+    ipam_reindex "$1" "${2:- }"
     ipam_mark_synced
-    REPLY="$removed"
 }

@@ -3,6 +3,8 @@
 # `ip`) pushes the step that undoes it right after it succeeded (undo_push); cni_error runs them
 # newest first (undo_run); a command that succeeded drops them (undo_clear). ADD's steps are here;
 # DEL's (link_reap_del) is in link.sh.
+# Globals: CNI_UNDO, the undo stack. The state each step gives back is named at the top of its own file
+# (mark.sh, link.sh, store.sh, early.sh).
 
 # layout: start
 CNI_UNDO=()              # undo steps (function names), pushed right after what they undo started
@@ -32,18 +34,28 @@ undo_clear() {
     CNI_UNDO=()
 }
 
+# undo_drop FUNCTION: FUNCTION is no longer needed (what it undoes was taken over or undone already).
+undo_drop() {
+    local step
+    local -a kept=()
+    for step in "${CNI_UNDO[@]}"; do
+        [[ "$step" == "$1" ]] || kept+=("$step")
+    done
+    CNI_UNDO=("${kept[@]}")
+}
+
 # layout: bash-cni-extra < bash-cni
-# ADD's undo steps, each pushed (undo_push) right after what it undoes was acquired; a failure runs
-# them newest first: the address, then the pair, then the mark. early_start pushes the mark's and
-# the pair's when it starts them, so an ADD that fails before adopting them undoes them too.
+# ADD's undo steps, each pushed in cmd_add (undo_push) right after what it undoes was acquired; a
+# failure runs them newest first: the address, then the pair, then the mark.
 
 # add_undo_address: give the address back (the built-in store releases it with the mark, which
 # names it; a delegated ipam plugin gets a DEL).
 add_undo_address() {
+    local released
     if [[ -n "$LAB_IPAM" ]]; then
         ipam_unlock
         ipam_lock
-        ipam_release "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
+        ipam_release released "$CNI_CONTAINERID" "$CNI_IFNAME" "$MARK"
         ipam_unlock
         MARK=""
     else

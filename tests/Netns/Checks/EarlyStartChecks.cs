@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BashCni.Harness.Sandbox;
 using BashCni.Tests.Netns.Support;
@@ -8,48 +7,41 @@ namespace BashCni.Tests.Netns.Checks;
 /// <summary>What bash-cni's early start (work begun before the configuration is validated) must leave behind.</summary>
 public static class EarlyStartChecks
 {
-    public const string MisguessedStoreCheck = "a mark the early start wrote in a store the configuration does not name is dropped";
+    public const string RefusedConfigurationCheck = "a mark the early start wrote is undone when ADD refuses the configuration";
 
     /// <summary>
-    /// The early start reads a few fields as plain text. Here the only literal <c>"dataDir"</c> sits in <c>args</c>
-    /// (a decoy store whose <c>.ids</c> exists, holding a mark file with "sentinel"), while the configuration's own
-    /// <c>dataDir</c> is spelled with a JSON escape (<c>"data\u0044ir"</c>), which only the validating reader decodes.
-    /// The early start writes "adding" into the decoy's mark; ADD must then drop it (the file existed: it is emptied)
-    /// and reserve in the store the configuration names.
+    /// The early start reads the configuration with the same reader and field table as the validation (source/early.sh),
+    /// so what it begins is right whenever the configuration is valid; what remains to prove is the other half of its
+    /// contract: a configuration the validation then refuses undoes it. Here the store's <c>.ids</c> exists and holds the
+    /// attachment's mark with "sentinel", and the configuration is valid but for a <c>rangeEnd</c> outside the subnet
+    /// (code 7, found by <c>cfg_resolve</c> after the early start wrote "adding" into the mark). The refused ADD must
+    /// leave the mark as the early start found it: the file existed, so it is emptied.
     /// </summary>
-    public static async Task<Verdict> MisguessedStoreDropsItsMarkAsync(TestNode node)
+    public static async Task<Verdict> RefusedConfigurationUndoesTheEarlyStartAsync(TestNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
         var config = node.Config();
         var real = config.DataDirPath ?? throw new InvalidOperationException("the profile's config names no dataDir");
-        var decoy = node.Node.StateDir + "/decoy";
-        var ids = $"{decoy}/{config.Name}/.ids";
-        var pod = await node.CreatePodAsync("decoy").ConfigureAwait(false);
+        var ids = $"{real}/{config.Name}/.ids";
+        var pod = await node.CreatePodAsync("refused").ConfigureAwait(false);
         var mark = $"{ids}/.lock-{pod.ContainerId}:eth0";
-        await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && printf 'sentinel\\n' > \"$2\"", "decoy", ids, mark]).ConfigureAwait(false);
+        await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && printf 'sentinel\\n' > \"$2\"", "refused", ids, mark]).ConfigureAwait(false);
         var obj = config.ToJsonObject();
-        obj.Remove("dataDir");
-        obj["args"] = new JsonObject { ["dataDir"] = decoy };
-        var rest = obj.ToJsonString();
-        var raw = "{\"data\\u0044ir\":" + JsonSerializer.Serialize(real) + "," + rest[1..];
+        obj["rangeEnd"] = "198.51.100.77";
+        var raw = obj.ToJsonString();
         var call = TestNode.Call(pod, config) with { RawStdin = raw };
         var p = new Findings();
         var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);
-        if (add.ExitCode != 0) p.SetUp($"ADD failed: {add}");
         var left = (await node.Runner.RunCheckedAsync("cat", [mark]).ConfigureAwait(false)).Stdout;
-        var reservations = await node.ReservationsAsync(config).ConfigureAwait(false);
-        var del = await node.Plugin.DelAsync(call).ConfigureAwait(false);
-        await node.Runner.RunCheckedAsync("rm", ["-rf", "--", decoy]).ConfigureAwait(false);
+        await node.Runner.RunCheckedAsync("rm", ["-f", "--", mark]).ConfigureAwait(false);
+        var del = await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
         if (add.ExitCode == 0)
-        {
-            if (left == "sentinel\n")
-                p.Add("the early start did not write the mark in the store it read from the text (the trial did not reach its point)");
-            else if (left.Length > 0)
-                p.Add($"the mark the early start wrote where the configuration does not point was not dropped: '{left.Trim()}'");
-            if (reservations.Count != 1)
-                p.Add($"ADD reserved {reservations.Count} address(es) in the store the configuration names, not 1");
-        }
+            p.Add($"ADD accepted a rangeEnd outside the subnet: {add}");
+        else if (left == "sentinel\n")
+            p.Add("the early start did not write the mark (the trial did not reach its point)");
+        else if (left.Length > 0)
+            p.Add($"the mark the early start wrote was not undone after ADD refused the configuration: '{left.Trim()}'");
         if (del.ExitCode != 0) p.Add($"DEL failed: {del}");
-        return Verdict.Of(MisguessedStoreCheck, p, $"stdin: {raw}\ndecoy mark after ADD: '{left.Trim()}'");
+        return Verdict.Of(RefusedConfigurationCheck, p, $"stdin: {raw}\nADD: {add}\nmark after ADD: '{left.Trim()}'");
     }
 }

@@ -4,8 +4,8 @@ using BashCni.Tests.Netns.Support;
 namespace BashCni.Tests.Netns.Faults;
 
 /// <summary>
-/// bash-cni's early start works from a guess (fields read as plain text before validation); when the guess names
-/// another store than the configuration, what it began there is dropped (the contract in source/early.sh).
+/// bash-cni's early start begins work before the configuration is validated; when the validation then refuses it,
+/// what it began is undone (the contract in source/early.sh).
 /// </summary>
 [TestFixture]
 [Category("Netns")]
@@ -13,11 +13,11 @@ namespace BashCni.Tests.Netns.Faults;
 public sealed class EarlyStartTests
 {
     [Test]
-    public Task AMarkWrittenInAStoreTheConfigurationDoesNotNameIsDropped() => TestNode.RunAsync(async node =>
+    public Task AMarkTheEarlyStartWroteIsUndoneWhenTheConfigurationIsRefused() => TestNode.RunAsync(async node =>
     {
         if (!node.Profile.IsBashCni || node.Config().HasIpamSection)
             Assert.Ignore("the early start and its mark are bash-cni's own (lab form)");
-        var verdict = await EarlyStartChecks.MisguessedStoreDropsItsMarkAsync(node);
+        var verdict = await EarlyStartChecks.RefusedConfigurationUndoesTheEarlyStartAsync(node);
         await TestContext.Out.WriteLineAsync(verdict.ToString());
         verdict.AssertPassed();
     });

@@ -3,7 +3,7 @@ using BashCni.Tests.Netns.SelfTest;
 
 namespace BashCni.Tests.Netns.Faults;
 
-/// <summary>The kill trials (one trial at each kill point), the races and the early start's misguess as catchers for the self-test.</summary>
+/// <summary>The kill trials (one trial at each kill point), the races and the early start's undo on a refused configuration as catchers for the self-test.</summary>
 public static class FaultCatchers
 {
     [CatcherSource]
@@ -14,6 +14,6 @@ public static class FaultCatchers
         yield return new Catcher(RaceChecks.BridgeCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node));
         yield return new Catcher(RaceChecks.BridgeTimeoutCheck, node => RaceChecks.ConcurrentBridgeCreationAsync(node, lockTimesOut: true));
         yield return new Catcher(RaceChecks.FailedDelCheck, RaceChecks.FailedDelReapsItsDeleteAsync);
-        yield return new Catcher(EarlyStartChecks.MisguessedStoreCheck, EarlyStartChecks.MisguessedStoreDropsItsMarkAsync);
+        yield return new Catcher(EarlyStartChecks.RefusedConfigurationCheck, EarlyStartChecks.RefusedConfigurationUndoesTheEarlyStartAsync);
     }
 }

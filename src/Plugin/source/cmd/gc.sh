@@ -5,11 +5,7 @@
 
 # layout: bash-cni-extra < bash-cni
 cmd_gc() {
-    load_config
-    cni_require_version 1.1.0 GC
-    if [[ "$CFG_VALID_ATTACHMENTS" == "$CFG_INVALID" ]]; then
-        cni_error 7 "invalid network config: \"cni.dev/valid-attachments\" must be a list"
-    fi
+    cfg_resolve link since:1.1.0 attachments lab:store
     if [[ -n "$LAB_IPAM" ]]; then
         ipam_gc_store "$CFG_VALID_ATTACHMENTS"
     else
@@ -22,22 +18,18 @@ cmd_gc() {
 # layout: ipam-extra < ipam
 # ipam_gc_store VALID: release every reservation not in VALID ("id:ifname" words), under the lock.
 ipam_gc_store() {
-    ipam_prepare_store
+    local removed
     if [[ -d "$IPAM_DIR" ]]; then
         ipam_lock
-        ipam_gc "$1"
+        ipam_gc removed "$1"
         ipam_unlock
-        CNI_LOG_DETAIL="removed=$REPLY"
+        CNI_LOG_DETAIL="removed=$removed"
     fi
 }
 
 # ipam_cmd_gc: GC of bash-cni-ipam.
 ipam_cmd_gc() {
-    cfg_load_checked
-    cni_require_version 1.1.0 GC
-    if [[ "$CFG_VALID_ATTACHMENTS" == "$CFG_INVALID" ]]; then
-        cni_error 7 "invalid network config: \"cni.dev/valid-attachments\" must be a list"
-    fi
+    cfg_resolve since:1.1.0 attachments store
     ipam_gc_store "$CFG_VALID_ATTACHMENTS"
     CNI_EMITTED=1
     cni_log ok

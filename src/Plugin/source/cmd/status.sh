@@ -4,8 +4,7 @@
 
 # layout: bash-cni-extra < bash-cni
 cmd_status() {
-    load_config
-    cni_require_version 1.1.0 STATUS
+    cfg_resolve link since:1.1.0 lab:store lab:range
     if [[ -n "$LAB_IPAM" ]]; then
         ipam_status
     else
@@ -18,17 +17,16 @@ cmd_status() {
 # layout: ipam-extra < ipam
 # ipam_status: code 50 unless an ADD could get an address now.
 ipam_status() {
-    ipam_prepare
+    local range
     if ! ipam_has_room; then
-        ipam_range_text
-        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $REPLY"
+        ipam_range_text range
+        cni_error 50 "not able to serve ADDs: no IP addresses available in range set: $range"
     fi
 }
 
 # ipam_cmd_status: STATUS of bash-cni-ipam.
 ipam_cmd_status() {
-    cfg_load_checked
-    cni_require_version 1.1.0 STATUS
+    cfg_resolve since:1.1.0 store range
     ipam_status
     CNI_EMITTED=1
     cni_log ok
