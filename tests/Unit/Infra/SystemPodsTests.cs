@@ -146,6 +146,11 @@ public sealed class SystemPodsTests
 
             await client.CoreV1.CreateNamespacedPodAsync(Pod("web2", "worker-1"), TestNamespace);
             await GoneAsync(client, SystemPods.Namespace, "coredns-worker-1-1");
+            // The test's own read can see the old pod gone before SystemPods' deletion has seen it and recorded it;
+            // disposing before then would cancel that deletion. Wait for SystemPods to have recorded it.
+            await Waits.UntilAsync("SystemPods recorded the old pod's end", _ => ValueTask.FromResult(
+                system.Events.Any(e => e.StartsWith("coredns-worker-1-1 gone from worker-1", StringComparison.Ordinal))
+                    ? Waits.Probe.Ok : Waits.Probe.NotYet($"{system.Events.Count} events")), Guard, TimeSpan.FromMilliseconds(20));
             var afterNextPod = await SystemPodNamesAsync(client);
 
             disposed = true;
