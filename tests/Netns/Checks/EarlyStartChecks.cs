@@ -31,7 +31,7 @@ public static class EarlyStartChecks
         var raw = obj.ToJsonString();
         var call = TestNode.Call(pod, config) with { RawStdin = raw };
         var p = new Findings();
-        var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);
+        var add = await node.Plugin.AddAsync(call.ExpectingError(7)).ConfigureAwait(false);
         var left = (await node.Runner.RunCheckedAsync("cat", [mark]).ConfigureAwait(false)).Stdout;
         await node.Runner.RunCheckedAsync("rm", ["-f", "--", mark]).ConfigureAwait(false);
         var del = await node.Plugin.DelAsync(TestNode.Call(pod, config)).ConfigureAwait(false);
