@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using BashCni.Harness.Cni;
-using BashCni.Harness.Sandbox;
-using BashCni.Tests.Netns.Config;
 using BashCni.Tests.Netns.Support;
 
 namespace BashCni.Tests.Netns.Checks;
@@ -23,17 +21,8 @@ public static class DelegateCheckChecks
     {
         ArgumentNullException.ThrowIfNull(node);
         var version = node.Profile.CheckVersion ?? CniVersions.V040;
-        var config = node.Profile.IsBashCni ? new FieldForms(node, ConfigForm.Ipam).Base() : node.Config(version);
-        if (config.IpamType is not { } ipamType) return Verdict.Fail(Check, $"profile '{node.Profile.Name}' delegates to no IPAM plugin");
-        var o = config.ToJsonObject();
-        o["cniVersion"] = version;
-        ((JsonObject)o["ipam"]!)["type"] = WrapperType;
-        config = NetworkConfig.Parse(o.ToJsonString());
-
         var token = "delegated-check-" + Guid.NewGuid().ToString("N")[..10];
-        var dir = node.Node.StateDir + "/wrapped-ipam";
-        var real = Path.Combine(node.Profile.PluginDir, ipamType);
-        var script = $$"""
+        var wrapper = await WrapperIpam.InstallAsync(node, WrapperType, real => $$"""
             #!/bin/bash
             # Runs {{real}} for every command but CHECK, which fails with code 100 and a token.
             if [[ "${CNI_COMMAND:-}" == CHECK ]]; then
@@ -42,11 +31,10 @@ public static class DelegateCheckChecks
               exit 1
             fi
             exec '{{real}}' "$@"
-            """;
-        await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && printf '%s\\n' \"$2\" >\"$1/$3\" && chmod 0755 \"$1/$3\"",
-            "wrap", dir, script, WrapperType]).ConfigureAwait(false);
+            """, version).ConfigureAwait(false);
+        if (wrapper is null) return Verdict.Fail(Check, $"profile '{node.Profile.Name}' delegates to no IPAM plugin");
+        var (config, env) = wrapper;
         var pod = await node.CreatePodAsync().ConfigureAwait(false);
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CNI_PATH"] = $"{dir}:{node.Profile.PluginDir}" };
         var call = TestNode.Call(pod, config) with { ExtraEnv = env };
         var p = new Findings();
         var add = await node.Plugin.AddAsync(call).ConfigureAwait(false);

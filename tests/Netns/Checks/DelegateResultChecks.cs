@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using BashCni.Harness.Cni;
-using BashCni.Harness.Sandbox;
-using BashCni.Tests.Netns.Config;
 using BashCni.Tests.Netns.Support;
 
 namespace BashCni.Tests.Netns.Checks;
@@ -23,25 +20,16 @@ public static class DelegateResultChecks
     public static async Task<Verdict> UnreadableAddressFailsAddAsync(TestNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var config = node.Profile.IsBashCni ? new FieldForms(node, ConfigForm.Ipam).Base() : node.Config();
-        if (config.IpamType is not { } ipamType) return Verdict.Fail(Check, $"profile '{node.Profile.Name}' delegates to no IPAM plugin");
-        var o = config.ToJsonObject();
-        ((JsonObject)o["ipam"]!)["type"] = WrapperType;
-        config = NetworkConfig.Parse(o.ToJsonString());
-
-        var dir = node.Node.StateDir + "/bad-address-ipam";
-        var real = Path.Combine(node.Profile.PluginDir, ipamType);
-        var script = $$"""
+        var wrapper = await WrapperIpam.InstallAsync(node, WrapperType, real => $$"""
             #!/bin/bash
             # Runs {{real}}; for ADD, the first address of its result becomes 10.244.1.300/24.
             set -euo pipefail
             if [[ "${CNI_COMMAND:-}" != ADD ]]; then exec '{{real}}' "$@"; fi
             out="$('{{real}}' "$@")"
             jq -c '.ips[0].address = "10.244.1.300/24"' <<<"$out"
-            """;
-        await node.Runner.RunCheckedAsync("bash", ["-c", "mkdir -p \"$1\" && printf '%s\\n' \"$2\" >\"$1/$3\" && chmod 0755 \"$1/$3\"",
-            "wrap", dir, script, WrapperType]).ConfigureAwait(false);
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CNI_PATH"] = $"{dir}:{node.Profile.PluginDir}" };
+            """).ConfigureAwait(false);
+        if (wrapper is null) return Verdict.Fail(Check, $"profile '{node.Profile.Name}' delegates to no IPAM plugin");
+        var (config, env) = wrapper;
         var pod = await node.CreatePodAsync().ConfigureAwait(false);
         var call = TestNode.Call(pod, config) with { ExtraEnv = env };
         var p = new Findings();
