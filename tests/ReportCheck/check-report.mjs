@@ -394,7 +394,8 @@ async function checkDemo(browser, file) {
   const headers = await page.$$eval("[data-testid=test-result-attachment-header]", (all) => all.map((h) => h.textContent));
   check("demo: the failure carries the plugin log", headers.some((h) => /plugin log of/.test(h)), headers.filter((h) => /log|table/.test(h)).join(" | "));
   // Opened, no line of the plugin log can run under the block's copy button (the page keeps that corner free).
-  await page.$$eval("[data-testid=test-result-attachment-header]", (all) => all.find((h) => /plugin log of/.test(h.textContent))?.click());
+  await page.$$eval("[data-testid=test-result-attachment-header]", (all) =>
+    all.find((h) => /plugin log of/.test(h.textContent))?.querySelector("button")?.click());
   await waitFor(page, () => document.querySelector("pre[data-testid=code-attachment-content]") !== null, "the opened plugin log", 10000);
   const overlap = await page.evaluate(() => {
     const pre = document.querySelector("pre[data-testid=code-attachment-content]");
