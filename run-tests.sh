@@ -335,6 +335,30 @@ stop_load() {
   LOAD_PIDS=()
 }
 
+# A process's start time (field 22 of /proc/PID/stat, after the command in parentheses): with the PID, it names one
+# process even when the PID is reused later.
+process_start() {
+  local stat
+  { stat="$(<"/proc/$1/stat")"; } 2>/dev/null || return 1
+  stat="${stat##*) }"
+  read -r -a stat <<<"$stat"
+  printf '%s' "${stat[19]}"
+}
+
+# The work directory of an earlier run that was killed (SIGKILL: no EXIT trap runs) stays behind. Each run writes its
+# PID and start time into its work directory's owner file; a bashcni-run.* directory whose owner no longer runs is
+# removed here. A directory without an owner file, or whose owner still runs, is left alone.
+sweep_killed_runs() {
+  local dir pid start
+  for dir in "${TMPDIR:-/tmp}"/bashcni-run.*; do
+    [[ -d "$dir" && -f "$dir/owner" ]] || continue
+    read -r pid start <"$dir/owner" || continue
+    [[ "$(process_start "$pid" || true)" != "$start" ]] || continue
+    say "removing $dir: the work directory of a run that was killed (PID $pid no longer runs)"
+    rm -rf -- "$dir"
+  done
+}
+
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
   stop_load
@@ -704,8 +728,10 @@ check_report() {
 
 main() {
   parse_args "$@"
+  sweep_killed_runs
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bashcni-run.XXXXXX")"
   trap cleanup EXIT
+  printf '%s %s\n' "$$" "$(process_start "$$")" >"$WORK_DIR/owner"
   EXPECTED_SKIPS="$REPO_DIR/fixtures/expected-skips"
   # A report asked for must be checked: until the browser check ran, it did not (no Node.js, not root).
   ((REPORT == 0)) || REPORT_CHECK_STATE=not-run
